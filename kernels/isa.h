@@ -1,0 +1,50 @@
+// Instruction sets the kernels are built for, and the run-time choice among them.
+//
+// Every kernel is compiled once per ISA, each in its own translation unit with its own flags
+// (kernels/BUILD), and the best ISA that was built and that this CPU supports is chosen once, at
+// first use. SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces a choice (tests, benchmarks, debugging).
+#ifndef SIMD_MLP_KERNELS_ISA_H_
+#define SIMD_MLP_KERNELS_ISA_H_
+
+#include <string>
+#include <vector>
+
+namespace simd_mlp::kernels {
+
+// Ordered from least to most capable; the numeric order is the preference order.
+enum class Isa : int {
+  kRef = 0,      // plain scalar C++: the specification every other ISA is tested against
+  kSse2 = 1,     // baseline x86-64: runs on every x86-64 CPU
+  kAvx2Fma = 2,  // AVX2 + FMA3 (256-bit)
+  kAvx512 = 3,   // AVX-512 F/CD/DQ/BW/VL + FMA (512-bit)
+};
+
+inline constexpr Isa kAllIsas[] = {Isa::kRef, Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512};
+
+// "ref", "sse2", "avx2", "avx512": the spelling SIMD_MLP_ISA takes, and that names tests and
+// benchmarks (gtest_filter='*avx512*', benchmark_filter='gemm.*avx2').
+const char* IsaName(Isa isa);
+
+// True when this CPU (and its OS, which must save the wider registers) can run `isa`.
+// Uses __builtin_cpu_supports, not xsimd 8.1.0's cpuid code, which has known bugs.
+bool CpuSupports(Isa isa);
+
+// The ISAs that are both compiled into this binary and supported by this CPU, best last.
+std::vector<Isa> SupportedIsas();
+
+// The best supported ISA, ignoring the environment.
+Isa BestSupportedIsa();
+
+// Parses a SIMD_MLP_ISA value. A null or empty value means "no override" and yields the best
+// supported ISA. On an unknown name or an ISA this CPU lacks, returns false and sets *error to a
+// one-line message naming the value and the choices.
+bool ChooseIsa(const char* env_value, Isa* isa, std::string* error);
+
+// The ISA all dispatched kernels use: chosen once, from SIMD_MLP_ISA or the CPU. An invalid
+// SIMD_MLP_ISA is a configuration error that no caller can recover from: this prints one line to
+// stderr and exits with status 2. Programs that want to report it themselves call ChooseIsa first.
+Isa ActiveIsa();
+
+}  // namespace simd_mlp::kernels
+
+#endif  // SIMD_MLP_KERNELS_ISA_H_

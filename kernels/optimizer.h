@@ -1,0 +1,70 @@
+// Optimizer updates over a flat array of parameters: one pass, no allocation. The trainer keeps
+// parameters, gradients and optimizer state in arenas of identical layout, so one call updates the
+// whole model and never sees its layers.
+//
+// Semantics follow Keras 3 (keras/src/optimizers), so the recipes that name Keras behave as Keras:
+//   Sgd        p −= lr·g
+//   Momentum   v = μ·v − lr·g;  p += v                        (nesterov = false)
+//              v = μ·v − lr·g;  p += μ·v − lr·g               (nesterov = true)
+//   Rmsprop    s = ρ·s + (1 − ρ)·g²;  p −= lr·g / sqrt(s + ε)    (ε inside the root, as Keras)
+//   Adam       m = β1·m + (1 − β1)·g;  v = β2·v + (1 − β2)·g²
+//              p −= α·m / (sqrt(v) + ε),  α = lr·sqrt(1 − β2^t) / (1 − β1^t)
+//              (bias correction folded into the step size; t ≥ 1 counts updates, first is 1)
+// State arrays (v, s, m) start at zero. Any n ≥ 0; arrays must not overlap.
+//
+// Accuracy against the reference: each element is a few roundings; the optimized kernels may fuse
+// multiply-adds and use a hardware square root, so results agree to a few ULP per step (the
+// tests state the bound per optimizer).
+#ifndef SIMD_MLP_KERNELS_OPTIMIZER_H_
+#define SIMD_MLP_KERNELS_OPTIMIZER_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace simd_mlp::kernels {
+
+template <typename T>
+struct MomentumParams {
+  T lr;
+  T mu;
+  bool nesterov;
+};
+
+template <typename T>
+struct RmspropParams {
+  T lr;
+  T rho;
+  T eps;
+};
+
+template <typename T>
+struct AdamParams {
+  T lr;
+  T beta1;
+  T beta2;
+  T eps;
+};
+
+namespace ref {
+
+template <typename T>
+void Sgd(std::size_t n, T lr, const T* g, T* p);
+
+template <typename T>
+void Momentum(std::size_t n, MomentumParams<T> params, const T* g, T* v, T* p);
+
+template <typename T>
+void Rmsprop(std::size_t n, RmspropParams<T> params, const T* g, T* s, T* p);
+
+template <typename T>
+void Adam(std::size_t n, AdamParams<T> params, std::int64_t step, const T* g, T* m, T* v, T* p);
+
+// α of step t, computed in double once per update (not per element). Every ISA's Adam uses it:
+// a non-inline function compiled for baseline x86-64, safe to call from any ISA's code.
+template <typename T>
+T AdamStepSize(AdamParams<T> params, std::int64_t step);
+
+}  // namespace ref
+}  // namespace simd_mlp::kernels
+
+#endif  // SIMD_MLP_KERNELS_OPTIMIZER_H_

@@ -1,0 +1,42 @@
+// Per-ISA SIMD helpers. A fragment: included only by kernels/target-inl.h, inside the namespace of
+// one ISA (simd_mlp::kernels::<target>), where `Arch` names that ISA's xsimd architecture.
+// Everything here is therefore compiled once per ISA under a distinct name, so no function built
+// with AVX-512 flags can be merged by the linker into code that a lesser CPU runs.
+#ifndef SIMD_MLP_TARGET
+#error "kernels/simd-inl.h is included by kernels/target-inl.h only"
+#endif
+
+template <typename T>
+using Vec = xsimd::batch<T, Arch>;
+
+template <typename T>
+inline constexpr std::size_t kLanes = Vec<T>::size;
+
+// Loads count < kLanes<T> elements into the low lanes and zeros into the rest, reading nothing
+// past p[count - 1]: how every kernel handles the tail of a row without assuming padding.
+template <typename T>
+Vec<T> LoadPartial(const T* p, std::size_t count) {
+#if SIMD_MLP_TARGET_LEVEL >= 3
+  const __mmask16 mask = static_cast<__mmask16>((1u << count) - 1u);
+  if constexpr (std::is_same_v<T, float>) return _mm512_maskz_loadu_ps(mask, p);
+  else return _mm512_maskz_loadu_pd(static_cast<__mmask8>(mask), p);
+#else
+  alignas(64) T lanes[kLanes<T>] = {};
+  for (std::size_t i = 0; i < count; ++i) lanes[i] = p[i];
+  return Vec<T>::load_aligned(lanes);
+#endif
+}
+
+// Stores the low `count` lanes of v to p[0 .. count), writing nothing else.
+template <typename T>
+void StorePartial(T* p, std::size_t count, Vec<T> v) {
+#if SIMD_MLP_TARGET_LEVEL >= 3
+  const __mmask16 mask = static_cast<__mmask16>((1u << count) - 1u);
+  if constexpr (std::is_same_v<T, float>) _mm512_mask_storeu_ps(p, mask, v);
+  else _mm512_mask_storeu_pd(p, static_cast<__mmask8>(mask), v);
+#else
+  alignas(64) T lanes[kLanes<T>];
+  v.store_aligned(lanes);
+  for (std::size_t i = 0; i < count; ++i) p[i] = lanes[i];
+#endif
+}

@@ -1,0 +1,51 @@
+// The body of each per-ISA translation unit (kernels/target_<isa>.cc), which defines
+//   SIMD_MLP_TARGET        the ISA's namespace: sse2, avx2fma, avx512
+//   SIMD_MLP_TARGET_ARCH   its xsimd architecture
+//   SIMD_MLP_TARGET_ISA    its Isa enumerator
+//   SIMD_MLP_TARGET_LEVEL  1 (SSE2), 2 (AVX2+FMA) or 3 (AVX-512), for the few intrinsics xsimd
+//                          8.1.0 lacks (masked loads and stores)
+// and is compiled with that ISA's flags (kernels/BUILD). The kernel bodies (*-inl.h) are included
+// inside namespace simd_mlp::kernels::SIMD_MLP_TARGET, as in google/highway: every helper they
+// define gets a per-ISA name, so none is shared with code compiled for another ISA.
+// tests/isa_symbols_test.sh checks that no per-ISA object exports a symbol outside its namespace.
+#ifndef SIMD_MLP_TARGET
+#error "define SIMD_MLP_TARGET and friends, then include kernels/target-inl.h (see target_*.cc)"
+#endif
+
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/kernels.h"
+
+namespace simd_mlp::kernels::SIMD_MLP_TARGET {
+
+using Arch = SIMD_MLP_TARGET_ARCH;
+
+// clang-format off
+#include "kernels/simd-inl.h"
+#include "kernels/activation-inl.h"
+#include "kernels/gemm-inl.h"
+#include "kernels/dense_edge-inl.h"
+#include "kernels/mse-inl.h"
+#include "kernels/optimizer-inl.h"
+// clang-format on
+
+template <typename T>
+const KernelTable<T>& Table() {
+  static const KernelTable<T> table = {
+      SIMD_MLP_TARGET_ISA,
+#define SIMD_MLP_KERNEL(field, function) &function<T>,
+#include "kernels/kernel_list.inc"
+#undef SIMD_MLP_KERNEL
+  };
+  return table;
+}
+
+template const KernelTable<float>& Table<float>();
+template const KernelTable<double>& Table<double>();
+
+}  // namespace simd_mlp::kernels::SIMD_MLP_TARGET

@@ -1,0 +1,1 @@
+// Property tests of kernels/activation.h: written with the optimized kernels.

@@ -1,0 +1,1 @@
+// Property tests of kernels/dense_edge.h: written with the optimized kernels.

@@ -1,0 +1,1 @@
+// Property tests of kernels/gemm.h: written with the optimized kernels.

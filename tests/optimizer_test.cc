@@ -1,0 +1,1 @@
+// Property tests of kernels/optimizer.h: written with the optimized kernels.
