@@ -1,0 +1,1 @@
+// Benchmarks of kernels/activation.h: written with the optimized kernels.

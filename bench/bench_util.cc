@@ -1,0 +1,80 @@
+#include "bench/bench_util.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "bench/bench_targets.h"
+
+namespace simd_mlp::bench {
+
+const BenchTargetTable& BenchTargetFor(kernels::Isa isa) {
+  if (!kernels::CpuSupports(isa) || isa == kernels::Isa::kRef) {
+    std::fprintf(stderr, "bench: no benchmark target for %s on this CPU\n", kernels::IsaName(isa));
+    std::abort();
+  }
+  switch (isa) {
+    case kernels::Isa::kSse2: return sse2::Table();
+    case kernels::Isa::kAvx2Fma: return avx2fma::Table();
+    case kernels::Isa::kAvx512: return avx512::Table();
+    case kernels::Isa::kRef: break;
+  }
+  std::abort();
+}
+
+namespace {
+
+double TimePeakOnce(const BenchTargetTable& target, std::int64_t iterations) {
+  const auto start = std::chrono::steady_clock::now();
+  const double flops = target.fma_peak_loop(iterations);
+  const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+  return flops / seconds.count() * 1e-9;
+}
+
+double MeasurePeak(kernels::Isa isa) {
+  const BenchTargetTable& target = BenchTargetFor(isa);
+  // ~20 ms per run: long enough to amortize timer and frequency ramp-up, short enough for 9 runs.
+  std::int64_t iterations = 1 << 16;
+  while (true) {
+    const auto start = std::chrono::steady_clock::now();
+    target.fma_peak_loop(iterations);
+    const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+    if (seconds.count() > 0.02) break;
+    iterations *= 2;
+  }
+  std::vector<double> runs;
+  for (int r = 0; r < 9; ++r) runs.push_back(TimePeakOnce(target, iterations));
+  std::nth_element(runs.begin(), runs.begin() + runs.size() / 2, runs.end());
+  return runs[runs.size() / 2];
+}
+
+}  // namespace
+
+double MeasuredPeakGflops(kernels::Isa isa) {
+  static std::mutex mutex;
+  static std::map<kernels::Isa, double> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(isa);
+  if (it == cache.end()) it = cache.emplace(isa, MeasurePeak(isa)).first;
+  return it->second;
+}
+
+double MachinePeakGflops() { return MeasuredPeakGflops(kernels::BestSupportedIsa()); }
+
+void SetFlopCounters(benchmark::State& state, double flops_per_iteration) {
+  const double total = flops_per_iteration * static_cast<double>(state.iterations());
+  state.counters["gflops"] = benchmark::Counter(total * 1e-9, benchmark::Counter::kIsRate);
+  // kIsRate divides by the elapsed seconds; peak_frac = (flops / s) / peak.
+  state.counters["peak_frac"] =
+      benchmark::Counter(total * 1e-9 / MachinePeakGflops(), benchmark::Counter::kIsRate);
+}
+
+std::string BenchName(const std::string& kernel, const std::string& impl, long batch) {
+  return kernel + "/" + impl + "/B:" + std::to_string(batch);
+}
+
+}  // namespace simd_mlp::bench

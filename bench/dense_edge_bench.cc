@@ -1,0 +1,1 @@
+// Benchmarks of kernels/dense_edge.h: written with the optimized kernels.

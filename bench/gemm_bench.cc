@@ -1,0 +1,1 @@
+// Benchmarks of kernels/gemm.h: written with the optimized kernels.

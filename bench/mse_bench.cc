@@ -1,0 +1,1 @@
+// Benchmarks of kernels/mse.h: written with the optimized kernels.

@@ -1,0 +1,1 @@
+// Benchmarks of kernels/optimizer.h: written with the optimized kernels.
