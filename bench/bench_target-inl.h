@@ -7,6 +7,15 @@
 #include <cstdint>
 #include <xsimd/xsimd.hpp>
 
+// Eigen's templates would get the same symbol names in every ISA's unit, and the linker would
+// keep one copy, perhaps the AVX-512 one, for all of them. Renaming its namespace per ISA
+// (Eigen_sse2, Eigen_avx512, ...) keeps each ISA's Eigen apart; tests/isa_symbols_test.sh checks
+// these objects too.
+#define SIMD_MLP_CONCAT_INNER(a, b) a##b
+#define SIMD_MLP_CONCAT(a, b) SIMD_MLP_CONCAT_INNER(a, b)
+#define Eigen SIMD_MLP_CONCAT(Eigen_, SIMD_MLP_TARGET)
+#include <Eigen/Core>
+
 #include "bench/bench_targets.h"
 
 namespace simd_mlp::bench::SIMD_MLP_TARGET {
@@ -35,8 +44,82 @@ double FmaPeakLoop(std::int64_t iterations) {
   return 2.0 * V::size * kChains * static_cast<double>(iterations);
 }
 
+using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using ConstMap = Eigen::Map<const RowMajor, Eigen::Unaligned, Eigen::OuterStride<>>;
+using MutMap = Eigen::Map<RowMajor, Eigen::Unaligned, Eigen::OuterStride<>>;
+using ConstRowVec = Eigen::Map<const Eigen::RowVectorXf>;
+using MutRowVec = Eigen::Map<Eigen::RowVectorXf>;
+
+template <typename Expr>
+void EigenActivateInPlace(kernels::Activation act, Expr&& z) {
+  switch (act) {
+    case kernels::Activation::kIdentity: break;
+    case kernels::Activation::kTanh: z = z.array().tanh().matrix(); break;
+    case kernels::Activation::kRelu: z = z.array().max(0.0f).matrix(); break;
+  }
+}
+
+void EigenGemmBiasAct(kernels::Activation act, std::size_t m, std::size_t n, std::size_t k,
+                      const float* a, std::size_t lda, const float* w, std::size_t ldw,
+                      const float* bias, float* c, std::size_t ldc) {
+  const ConstMap A(a, m, k, Eigen::OuterStride<>(lda));
+  const ConstMap W(w, k, n, Eigen::OuterStride<>(ldw));
+  MutMap C(c, m, n, Eigen::OuterStride<>(ldc));
+  C.noalias() = A * W;
+  C.rowwise() += ConstRowVec(bias, n);
+  EigenActivateInPlace(act, C);
+}
+
+void EigenGemmGradW(std::size_t m, std::size_t n, std::size_t k, const float* a, std::size_t lda,
+                    const float* g, std::size_t ldg, float* dw, std::size_t lddw, float* db) {
+  const ConstMap A(a, m, k, Eigen::OuterStride<>(lda));
+  const ConstMap G(g, m, n, Eigen::OuterStride<>(ldg));
+  MutMap dW(dw, k, n, Eigen::OuterStride<>(lddw));
+  dW.noalias() = A.transpose() * G;
+  MutRowVec(db, n) = G.colwise().sum();
+}
+
+void EigenGemmGradXAct(kernels::Activation act, std::size_t m, std::size_t n, std::size_t k,
+                       const float* g, std::size_t ldg, const float* w, std::size_t ldw,
+                       const float* a, std::size_t lda, float* dx, std::size_t lddx) {
+  const ConstMap G(g, m, n, Eigen::OuterStride<>(ldg));
+  const ConstMap W(w, k, n, Eigen::OuterStride<>(ldw));
+  const ConstMap A(a, m, k, Eigen::OuterStride<>(lda));
+  MutMap dX(dx, m, k, Eigen::OuterStride<>(lddx));
+  dX.noalias() = G * W.transpose();
+  switch (act) {
+    case kernels::Activation::kIdentity: break;
+    case kernels::Activation::kTanh:
+      dX.array() *= 1.0f - A.array().square();
+      break;
+    case kernels::Activation::kRelu:
+      dX.array() *= (A.array() > 0.0f).cast<float>();
+      break;
+  }
+}
+
+void EigenOuterBiasAct(kernels::Activation act, std::size_t m, std::size_t n, const float* x,
+                       const float* w, const float* bias, float* c, std::size_t ldc) {
+  MutMap C(c, m, n, Eigen::OuterStride<>(ldc));
+  C.noalias() = Eigen::Map<const Eigen::VectorXf>(x, m) * ConstRowVec(w, n);
+  C.rowwise() += ConstRowVec(bias, n);
+  EigenActivateInPlace(act, C);
+}
+
+void EigenGemvBiasAct(kernels::Activation act, std::size_t m, std::size_t k, const float* a,
+                      std::size_t lda, const float* w, float bias, float* y) {
+  const ConstMap A(a, m, k, Eigen::OuterStride<>(lda));
+  Eigen::Map<Eigen::VectorXf> Y(y, m);
+  Y.noalias() = A * Eigen::Map<const Eigen::VectorXf>(w, k);
+  Y.array() += bias;
+  EigenActivateInPlace(act, Y);
+}
+
 const BenchTargetTable& Table() {
-  static const BenchTargetTable table = {&FmaPeakLoop};
+  static const BenchTargetTable table = {
+      &FmaPeakLoop,       &EigenGemmBiasAct,  &EigenGemmGradW,
+      &EigenGemmGradXAct, &EigenOuterBiasAct, &EigenGemvBiasAct,
+  };
   return table;
 }
 

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/activation.h"
 #include "kernels/isa.h"
 
 namespace simd_mlp::bench {
@@ -16,6 +17,26 @@ struct BenchTargetTable {
   // Runs `iterations` rounds of independent vector FMAs on registers only; returns the FLOPs done
   // (2 per lane per FMA). SSE2 has no FMA: a multiply and an add count as the same 2 FLOPs.
   double (*fma_peak_loop)(std::int64_t iterations);
+
+  // The baseline: the MLP's products written the way an Eigen user would (Eigen::Map over the
+  // same row-major buffers, .noalias() products, Eigen's vectorized float tanh), with the same
+  // signatures as the kernels they are compared with (kernels/gemm.h, kernels/dense_edge.h).
+  void (*eigen_gemm_bias_act)(kernels::Activation act, std::size_t m, std::size_t n,
+                              std::size_t k, const float* a, std::size_t lda, const float* w,
+                              std::size_t ldw, const float* bias, float* c, std::size_t ldc);
+  void (*eigen_gemm_grad_w)(std::size_t m, std::size_t n, std::size_t k, const float* a,
+                            std::size_t lda, const float* g, std::size_t ldg, float* dw,
+                            std::size_t lddw, float* db);
+  void (*eigen_gemm_grad_x_act)(kernels::Activation act, std::size_t m, std::size_t n,
+                                std::size_t k, const float* g, std::size_t ldg, const float* w,
+                                std::size_t ldw, const float* a, std::size_t lda, float* dx,
+                                std::size_t lddx);
+  void (*eigen_outer_bias_act)(kernels::Activation act, std::size_t m, std::size_t n,
+                               const float* x, const float* w, const float* bias, float* c,
+                               std::size_t ldc);
+  void (*eigen_gemv_bias_act)(kernels::Activation act, std::size_t m, std::size_t k,
+                              const float* a, std::size_t lda, const float* w, float bias,
+                              float* y);
 };
 
 // The table for one ISA other than kRef; the CPU must support it.

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <random>
 #include <vector>
 
 #include "bench/bench_targets.h"
@@ -71,6 +72,26 @@ void SetFlopCounters(benchmark::State& state, double flops_per_iteration) {
   // kIsRate divides by the elapsed seconds; peak_frac = (flops / s) / peak.
   state.counters["peak_frac"] =
       benchmark::Counter(total * 1e-9 / MachinePeakGflops(), benchmark::Counter::kIsRate);
+}
+
+FloatBuffer::FloatBuffer(std::size_t n, std::uint64_t seed)
+    : ptr(static_cast<float*>(std::aligned_alloc(64, ((n * sizeof(float) + 63) / 64) * 64)),
+          &std::free) {
+  if (ptr == nullptr) {
+    std::fprintf(stderr, "bench: out of memory allocating %zu floats\n", n);
+    std::exit(1);
+  }
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  for (std::size_t i = 0; i < n; ++i) ptr.get()[i] = dist(rng);
+}
+
+std::vector<kernels::Isa> BenchIsas() {
+  std::vector<kernels::Isa> isas;
+  for (kernels::Isa isa : kernels::SupportedIsas()) {
+    if (isa != kernels::Isa::kRef) isas.push_back(isa);
+  }
+  return isas;
 }
 
 std::string BenchName(const std::string& kernel, const std::string& impl, long batch) {

@@ -5,7 +5,11 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "kernels/isa.h"
 
@@ -22,6 +26,25 @@ double MachinePeakGflops();
 // Sets the `gflops` (rate) and `peak_frac` counters for a benchmark that does `flops` floating
 // point operations per iteration.
 void SetFlopCounters(benchmark::State& state, double flops_per_iteration);
+
+// The batch sizes every per-batch benchmark runs: one sample, small and Keras-default minibatches,
+// large ones, and the whole 8,000-sample training set.
+inline const std::vector<long> kBatchSizes = {1, 8, 32, 128, 512, 8000};
+
+// The MLP's hidden width and its padded row length (one AVX-512 vector = 16 floats; 112 = 7·16).
+inline constexpr std::size_t kHidden = 100;
+inline constexpr std::size_t kPaddedHidden = 112;
+
+// A 64-byte aligned float buffer of uniform random values in [-1, 1] (fixed seed), as the trainer's
+// arenas are laid out.
+struct FloatBuffer {
+  explicit FloatBuffer(std::size_t n, std::uint64_t seed = 1);
+  float* data() { return ptr.get(); }
+  std::unique_ptr<float, void (*)(void*)> ptr;
+};
+
+// ISAs to benchmark: every supported one except the scalar reference.
+std::vector<kernels::Isa> BenchIsas();
 
 // "gemm_bias_tanh/avx512/B:32": kernel, implementation (an ISA name, or eigen_<isa>), batch.
 std::string BenchName(const std::string& kernel, const std::string& impl, long batch);

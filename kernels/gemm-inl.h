@@ -1,19 +1,304 @@
-// SCAFFOLDING (must not land): forwards to the reference until the optimized body is written.
+// Optimized GEMM kernels (a fragment of kernels/target-inl.h; see gemm.h for the contract).
+//
+// All three products run on one register-tiled micro-kernel: an MR×NV tile of accumulators
+// (MR rows, NV vectors of columns) summed over a reduction of length kc as
+//   acc[r][v] += broadcast(a(r, p)) · b(p, v),
+// where a(r, p) = a[r·a_rs + p·a_ks] may be walked along rows or columns (so Aᵀ needs no copy)
+// and b(p, ·) is a contiguous row. Only the epilogue differs:
+//   forward      b = W rows;           epilogue act(acc + bias) → C
+//   grad_w       a = Aᵀ (a_rs = 1),    b = G rows; reduction over the batch, cache-blocked
+//   grad_x_act   a = G rows,           b = Wᵀ packed per panel; epilogue acc ⊙ act'(A) → dX
 #ifndef SIMD_MLP_TARGET
 #error "included by kernels/target-inl.h only"
 #endif
 
-template <typename T>
-void GemmBiasAct(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda, const T* w, std::size_t ldw, const T* bias, T* c, std::size_t ldc) {
-  return ref::GemmBiasAct<T>(act, m, n, k, a, lda, w, ldw, bias, c, ldc);
+// Register tiles. A tile needs MR·NV accumulators, NV row vectors of b and one broadcast live:
+// AVX-512 (32 registers): 4×6 → 31; AVX2 (16): 4×2 → 11 (+ headroom: 4×3 spills under g++ 12);
+// SSE2 (16): 4×2. MR = 4 divides every batch size the MLP trains with except 1.
+#if SIMD_MLP_TARGET_LEVEL >= 3
+inline constexpr int kGemmMR = 4;
+inline constexpr int kGemmNV = 6;
+#else
+inline constexpr int kGemmMR = 4;
+inline constexpr int kGemmNV = 2;
+#endif
+
+// Reduction-dimension block for the batch reduction of GemmGradW and the packed Wᵀ panel of
+// GemmGradXAct: kGemmKC rows of G (≤ 112 floats each) stay in L2 while every tile of dW sweeps them.
+inline constexpr std::size_t kGemmKC = 256;
+// Rows of the packed Wᵀ panel (GemmGradXAct): kGemmPackK × kGemmNV vectors on the stack
+// (64 × 96 floats = 24 KiB on AVX-512), small enough for L1 alongside a tile of G.
+inline constexpr std::size_t kGemmPackK = 64;
+
+template <typename T, int MR, int NV>
+struct GemmTile {
+  Vec<T> acc[MR][NV];
+};
+
+// acc += Σ_{p < kc} a(r, p) · b(p, ·). kPartial: the last vector holds only last_lanes columns,
+// loaded masked so nothing past the row's end is read.
+template <typename T, int MR, int NV, bool kPartial>
+SIMD_MLP_INLINE void GemmAccumulate(GemmTile<T, MR, NV>& tile, std::size_t kc, const T* a,
+                                    std::size_t a_rs, std::size_t a_ks, const T* b,
+                                    std::size_t ldb, std::size_t last_lanes) {
+  for (std::size_t p = 0; p < kc; ++p) {
+    const T* b_row = b + p * ldb;
+    Vec<T> bv[NV];
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) {
+      bv[v] = (kPartial && v == NV - 1) ? LoadPartial(b_row + v * kLanes<T>, last_lanes)
+                                        : Vec<T>::load_unaligned(b_row + v * kLanes<T>);
+    }
+    const T* a_col = a + p * a_ks;
+#pragma GCC unroll 8
+    for (int r = 0; r < MR; ++r) {
+      const Vec<T> ar(a_col[r * a_rs]);
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; ++v) tile.acc[r][v] = xsimd::fma(ar, bv[v], tile.acc[r][v]);
+    }
+  }
+}
+
+template <typename T, int MR, int NV>
+SIMD_MLP_INLINE void GemmZero(GemmTile<T, MR, NV>& tile) {
+#pragma GCC unroll 8
+  for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) tile.acc[r][v] = Vec<T>(T(0));
+  }
+}
+
+// Loads / stores vector v of a tile row whose last vector may be partial.
+template <typename T, int NV, bool kPartial>
+SIMD_MLP_INLINE Vec<T> GemmLoadRowVec(const T* row, int v, std::size_t last_lanes) {
+  return (kPartial && v == NV - 1) ? LoadPartial(row + v * kLanes<T>, last_lanes)
+                                   : Vec<T>::load_unaligned(row + v * kLanes<T>);
+}
+
+template <typename T, int NV, bool kPartial>
+SIMD_MLP_INLINE void GemmStoreRowVec(T* row, int v, std::size_t last_lanes, Vec<T> x) {
+  if (kPartial && v == NV - 1) {
+    StorePartial(row + v * kLanes<T>, last_lanes, x);
+  } else {
+    x.store_unaligned(row + v * kLanes<T>);
+  }
+}
+
+// Runs body(std::integral_constant<int, NV>, std::bool_constant<partial>) for a column block of
+// nv ∈ [1, kGemmNV] vectors: turns the run-time block width into a compile-time tile width.
+template <typename F>
+SIMD_MLP_INLINE void GemmDispatchBlock(int nv, bool partial, F&& body) {
+  auto with_partial = [&](auto nv_c) {
+    if (partial) {
+      body(nv_c, std::true_type{});
+    } else {
+      body(nv_c, std::false_type{});
+    }
+  };
+  switch (nv) {
+    case 1: with_partial(std::integral_constant<int, 1>{}); break;
+    case 2: with_partial(std::integral_constant<int, 2>{}); break;
+#if SIMD_MLP_TARGET_LEVEL >= 3
+    case 3: with_partial(std::integral_constant<int, 3>{}); break;
+    case 4: with_partial(std::integral_constant<int, 4>{}); break;
+    case 5: with_partial(std::integral_constant<int, 5>{}); break;
+    case 6: with_partial(std::integral_constant<int, 6>{}); break;
+#endif
+    default: break;  // unreachable: nv ≤ kGemmNV
+  }
+  static_assert(kGemmNV == 2 || kGemmNV == 6, "extend GemmDispatchBlock's cases");
+}
+
+// Walks the columns of an n-wide output in blocks of up to kGemmNV vectors:
+// block(j0, nv, partial, last_lanes).
+template <typename T, typename F>
+SIMD_MLP_INLINE void GemmForEachColumnBlock(std::size_t n, F&& block) {
+  const std::size_t nvec = (n + kLanes<T> - 1) / kLanes<T>;
+  for (std::size_t v0 = 0; v0 < nvec; v0 += kGemmNV) {
+    const int nv = static_cast<int>(nvec - v0 < std::size_t(kGemmNV) ? nvec - v0 : kGemmNV);
+    const std::size_t last_start = (v0 + nv - 1) * kLanes<T>;
+    const std::size_t last_lanes = n - last_start < kLanes<T> ? n - last_start : kLanes<T>;
+    block(v0 * kLanes<T>, nv, last_lanes < kLanes<T>, last_lanes);
+  }
+}
+
+// ---- Forward: C = act(A·W + bias) ----------------------------------------------------------
+
+template <Activation kAct, typename T, int MR, int NV, bool kPartial>
+SIMD_MLP_INLINE void GemmBiasActTile(std::size_t k, const T* a, std::size_t lda, const T* w,
+                                     std::size_t ldw, const T* bias, T* c, std::size_t ldc,
+                                     std::size_t last_lanes) {
+  GemmTile<T, MR, NV> tile;
+  GemmZero(tile);
+  GemmAccumulate<T, MR, NV, kPartial>(tile, k, a, lda, 1, w, ldw, last_lanes);
+#pragma GCC unroll 8
+  for (int v = 0; v < NV; ++v) {
+    const Vec<T> b = GemmLoadRowVec<T, NV, kPartial>(bias, v, last_lanes);
+#pragma GCC unroll 8
+    for (int r = 0; r < MR; ++r) {
+      GemmStoreRowVec<T, NV, kPartial>(c + r * ldc, v, last_lanes,
+                                       ActivateVec<kAct, T>(tile.acc[r][v] + b));
+    }
+  }
 }
 
 template <typename T>
-void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda, const T* g, std::size_t ldg, T* dw, std::size_t lddw, T* db) {
-  return ref::GemmGradW<T>(m, n, k, a, lda, g, ldg, dw, lddw, db);
+void GemmBiasAct(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* a,
+                 std::size_t lda, const T* w, std::size_t ldw, const T* bias, T* c,
+                 std::size_t ldc) {
+  DispatchActivation(act, [&](auto act_c) {
+    constexpr Activation kAct = decltype(act_c)::value;
+    GemmForEachColumnBlock<T>(n, [&](std::size_t j0, int nv, bool partial, std::size_t last) {
+      GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
+        constexpr int kNV = decltype(nv_c)::value;
+        constexpr bool kPartial = decltype(partial_c)::value;
+        std::size_t i = 0;
+        for (; i + kGemmMR <= m; i += kGemmMR) {
+          GemmBiasActTile<kAct, T, kGemmMR, kNV, kPartial>(k, a + i * lda, lda, w + j0, ldw,
+                                                          bias + j0, c + i * ldc + j0, ldc, last);
+        }
+        for (; i < m; ++i) {
+          GemmBiasActTile<kAct, T, 1, kNV, kPartial>(k, a + i * lda, lda, w + j0, ldw, bias + j0,
+                                                    c + i * ldc + j0, ldc, last);
+        }
+      });
+    });
+  });
+}
+
+// ---- Weight gradient: dW = Aᵀ·G, db = Σ_rows G ------------------------------------------------
+
+// One MR×NV tile of dW over the batch rows [0, kc) of this block; the first block stores, later
+// ones add, so the sum over the batch is in a fixed order (same result for the same inputs).
+template <typename T, int MR, int NV, bool kPartial>
+SIMD_MLP_INLINE void GemmGradWTile(std::size_t kc, const T* a_t, std::size_t lda, const T* g,
+                                   std::size_t ldg, T* dw, std::size_t lddw, bool first_block,
+                                   std::size_t last_lanes) {
+  GemmTile<T, MR, NV> tile;
+  GemmZero(tile);
+  // a(r, i) = A[i, p0 + r]: Aᵀ walked in place, rows of Aᵀ are columns of A.
+  GemmAccumulate<T, MR, NV, kPartial>(tile, kc, a_t, 1, lda, g, ldg, last_lanes);
+#pragma GCC unroll 8
+  for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) {
+      Vec<T> x = tile.acc[r][v];
+      if (!first_block) x += GemmLoadRowVec<T, NV, kPartial>(dw + r * lddw, v, last_lanes);
+      GemmStoreRowVec<T, NV, kPartial>(dw + r * lddw, v, last_lanes, x);
+    }
+  }
+}
+
+// db = column sums of G, kGemmNV vectors of columns at a time.
+template <typename T, int NV, bool kPartial>
+SIMD_MLP_INLINE void GemmColumnSums(std::size_t m, const T* g, std::size_t ldg, T* db,
+                                    std::size_t last_lanes) {
+  Vec<T> sum[NV];
+#pragma GCC unroll 8
+  for (int v = 0; v < NV; ++v) sum[v] = Vec<T>(T(0));
+  for (std::size_t i = 0; i < m; ++i) {
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) sum[v] += GemmLoadRowVec<T, NV, kPartial>(g + i * ldg, v, last_lanes);
+  }
+#pragma GCC unroll 8
+  for (int v = 0; v < NV; ++v) GemmStoreRowVec<T, NV, kPartial>(db, v, last_lanes, sum[v]);
 }
 
 template <typename T>
-void GemmGradXAct(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* g, std::size_t ldg, const T* w, std::size_t ldw, const T* a, std::size_t lda, T* dx, std::size_t lddx) {
-  return ref::GemmGradXAct<T>(act, m, n, k, g, ldg, w, ldw, a, lda, dx, lddx);
+void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda,
+               const T* g, std::size_t ldg, T* dw, std::size_t lddw, T* db) {
+  GemmForEachColumnBlock<T>(n, [&](std::size_t j0, int nv, bool partial, std::size_t last) {
+    GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
+      constexpr int kNV = decltype(nv_c)::value;
+      constexpr bool kPartial = decltype(partial_c)::value;
+      for (std::size_t i0 = 0; i0 < m; i0 += kGemmKC) {
+        const std::size_t kc = m - i0 < kGemmKC ? m - i0 : kGemmKC;
+        const T* a_block = a + i0 * lda;
+        const T* g_block = g + i0 * ldg + j0;
+        std::size_t p = 0;
+        for (; p + kGemmMR <= k; p += kGemmMR) {
+          GemmGradWTile<T, kGemmMR, kNV, kPartial>(kc, a_block + p, lda, g_block, ldg,
+                                                  dw + p * lddw + j0, lddw, i0 == 0, last);
+        }
+        for (; p < k; ++p) {
+          GemmGradWTile<T, 1, kNV, kPartial>(kc, a_block + p, lda, g_block, ldg,
+                                            dw + p * lddw + j0, lddw, i0 == 0, last);
+        }
+      }
+      GemmColumnSums<T, kNV, kPartial>(m, g + j0, ldg, db + j0, last);
+    });
+  });
+}
+
+// ---- Input gradient: dX = (G·Wᵀ) ⊙ act'(A) --------------------------------------------------
+
+// Copies Wᵀ[j0 .. j0+kc) × [p0 .. p0+cols) into panel (kc rows of NV·L, zero beyond cols), so the
+// micro-kernel reads Wᵀ rows contiguously and never needs a masked load.
+template <typename T, int NV>
+SIMD_MLP_INLINE void GemmPackWt(std::size_t kc, std::size_t cols, const T* w, std::size_t ldw,
+                                T* panel) {
+  constexpr std::size_t kWidth = NV * kLanes<T>;
+  for (std::size_t c = 0; c < cols; ++c) {
+    const T* w_row = w + c * ldw;
+    for (std::size_t j = 0; j < kc; ++j) panel[j * kWidth + c] = w_row[j];
+  }
+  for (std::size_t j = 0; j < kc; ++j) {
+    for (std::size_t c = cols; c < kWidth; ++c) panel[j * kWidth + c] = T(0);
+  }
+}
+
+template <Activation kAct, typename T, int MR, int NV, bool kPartial>
+SIMD_MLP_INLINE void GemmGradXActTile(std::size_t kc, const T* g, std::size_t ldg, const T* panel,
+                                      const T* a, std::size_t lda, T* dx, std::size_t lddx,
+                                      bool first_block, bool last_block, std::size_t last_lanes) {
+  GemmTile<T, MR, NV> tile;
+  GemmZero(tile);
+  GemmAccumulate<T, MR, NV, false>(tile, kc, g, ldg, 1, panel, NV * kLanes<T>, last_lanes);
+#pragma GCC unroll 8
+  for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) {
+      Vec<T> x = tile.acc[r][v];
+      if (!first_block) x += GemmLoadRowVec<T, NV, kPartial>(dx + r * lddx, v, last_lanes);
+      if (last_block) {
+        x *= ActivationDerivativeVec<kAct, T>(
+            GemmLoadRowVec<T, NV, kPartial>(a + r * lda, v, last_lanes));
+      }
+      GemmStoreRowVec<T, NV, kPartial>(dx + r * lddx, v, last_lanes, x);
+    }
+  }
+}
+
+template <typename T>
+void GemmGradXAct(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* g,
+                  std::size_t ldg, const T* w, std::size_t ldw, const T* a, std::size_t lda,
+                  T* dx, std::size_t lddx) {
+  alignas(64) T panel[kGemmPackK * kGemmNV * kLanes<T>];
+  DispatchActivation(act, [&](auto act_c) {
+    constexpr Activation kAct = decltype(act_c)::value;
+    // Output columns are the k inputs of the layer; the reduction runs over its n outputs.
+    GemmForEachColumnBlock<T>(k, [&](std::size_t p0, int nv, bool partial, std::size_t last) {
+      GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
+        constexpr int kNV = decltype(nv_c)::value;
+        constexpr bool kPartial = decltype(partial_c)::value;
+        const std::size_t cols = (nv - 1) * kLanes<T> + last;
+        for (std::size_t j0 = 0; j0 < n; j0 += kGemmPackK) {
+          const std::size_t kc = n - j0 < kGemmPackK ? n - j0 : kGemmPackK;
+          const bool first = j0 == 0, final = j0 + kc == n;
+          GemmPackWt<T, kNV>(kc, cols, w + p0 * ldw + j0, ldw, panel);
+          std::size_t i = 0;
+          for (; i + kGemmMR <= m; i += kGemmMR) {
+            GemmGradXActTile<kAct, T, kGemmMR, kNV, kPartial>(
+                kc, g + i * ldg + j0, ldg, panel, a + i * lda + p0, lda, dx + i * lddx + p0,
+                lddx, first, final, last);
+          }
+          for (; i < m; ++i) {
+            GemmGradXActTile<kAct, T, 1, kNV, kPartial>(kc, g + i * ldg + j0, ldg, panel,
+                                                       a + i * lda + p0, lda, dx + i * lddx + p0,
+                                                       lddx, first, final, last);
+          }
+        }
+      });
+    });
+  });
 }

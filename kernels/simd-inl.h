@@ -6,6 +6,9 @@
 #error "kernels/simd-inl.h is included by kernels/target-inl.h only"
 #endif
 
+// For micro-kernel pieces whose accumulators must stay in registers across the call boundary.
+#define SIMD_MLP_INLINE inline __attribute__((always_inline))
+
 template <typename T>
 using Vec = xsimd::batch<T, Arch>;
 
@@ -20,6 +23,17 @@ Vec<T> LoadPartial(const T* p, std::size_t count) {
   const __mmask16 mask = static_cast<__mmask16>((1u << count) - 1u);
   if constexpr (std::is_same_v<T, float>) return _mm512_maskz_loadu_ps(mask, p);
   else return _mm512_maskz_loadu_pd(static_cast<__mmask8>(mask), p);
+#elif SIMD_MLP_TARGET_LEVEL == 2
+  // Lane i is loaded when the sign bit of index i is set, i.e. when i < count.
+  if constexpr (std::is_same_v<T, float>) {
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count)),
+                                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    return _mm256_maskload_ps(p, mask);
+  } else {
+    const __m256i mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x(static_cast<long long>(count)),
+                                            _mm256_setr_epi64x(0, 1, 2, 3));
+    return _mm256_maskload_pd(p, mask);
+  }
 #else
   alignas(64) T lanes[kLanes<T>] = {};
   for (std::size_t i = 0; i < count; ++i) lanes[i] = p[i];
@@ -34,6 +48,16 @@ void StorePartial(T* p, std::size_t count, Vec<T> v) {
   const __mmask16 mask = static_cast<__mmask16>((1u << count) - 1u);
   if constexpr (std::is_same_v<T, float>) _mm512_mask_storeu_ps(p, mask, v);
   else _mm512_mask_storeu_pd(p, static_cast<__mmask8>(mask), v);
+#elif SIMD_MLP_TARGET_LEVEL == 2
+  if constexpr (std::is_same_v<T, float>) {
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count)),
+                                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    _mm256_maskstore_ps(p, mask, v);
+  } else {
+    const __m256i mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x(static_cast<long long>(count)),
+                                            _mm256_setr_epi64x(0, 1, 2, 3));
+    _mm256_maskstore_pd(p, mask, v);
+  }
 #else
   alignas(64) T lanes[kLanes<T>];
   v.store_aligned(lanes);

@@ -1,35 +1,41 @@
 #!/usr/bin/env bash
-# Each per-ISA kernel library (libtarget_<isa>.a) must define external symbols only inside its own
-# namespace, simd_mlp::kernels::<isa>::. An external inline function or template instance outside
-# it, say a std:: helper instantiated while compiling with -mavx512f, would be merged by the linker
-# with the same symbol from other translation units, and a lesser CPU could end up running the
-# AVX-512 copy. Two kinds of external symbol are safe and allowed:
-#  - xsimd's own templates instantiated on this ISA's xsimd architecture (their names carry the
-#    architecture, so every copy anywhere is compiled for that same ISA);
+# Each per-ISA library (kernels' libtarget_<isa>.a and the benchmarks' Eigen baseline) must define
+# external symbols only inside its own namespace, simd_mlp::{kernels,bench}::<isa>::. An external
+# inline function or template instance outside it, say a std:: helper instantiated while compiling
+# with -mavx512f, would be merged by the linker with the same symbol from other translation units,
+# and a lesser CPU could end up running the AVX-512 copy. Allowed besides:
+#  - xsimd's templates instantiated on this ISA's own xsimd architecture, and Eigen renamed to
+#    Eigen_<isa> (bench/bench_target-inl.h): their names carry the ISA, so every copy anywhere is
+#    compiled for that same ISA;
 #  - DW.ref.__gxx_personality_v0, a pointer to the C++ runtime's exception personality routine
 #    (data, identical in every object).
 set -euo pipefail
-(($# == 3)) || { echo "FAIL: want the three per-ISA archives, got: $*" >&2; exit 1; }
+(($# >= 3)) || { echo "FAIL: want the per-ISA archives, got: $*" >&2; exit 1; }
 fail=0
 for lib in "$@"; do
   [[ -f $lib ]] || { echo "FAIL: no archive at $lib" >&2; exit 1; }
   target=$(basename "$lib"); target=${target#libtarget_}; target=${target%%.*}
-  # Mangled names: ours start _ZN8simd_mlp7kernels<len><isa> (or _ZZN…/_ZGVZN… for statics
-  # and their guards inside our functions).
-  symbols=$(nm --defined-only --extern-only "$lib" | awk 'NF >= 3 { print $3 }')
-  total=$(printf '%s\n' "$symbols" | grep -c . || true)
-  # The table getters alone guarantee there is something to check.
-  ((total >= 2)) || { echo "FAIL: $lib defines $total external symbols; nm misread it?" >&2; exit 1; }
-  ours="^_Z(GV)?Z?N8simd_mlp7kernels${#target}${target}"
+  case $lib in
+    *kernels/*) ns=kernels ;;
+    *bench/*) ns=bench ;;
+    *) echo "FAIL: $lib is neither a kernels nor a bench archive" >&2; exit 1 ;;
+  esac
   case $target in
     sse2) arch='xsimd::sse2' ;;
     avx2fma) arch='xsimd::fma3<xsimd::avx2>' ;;
     avx512) arch='xsimd::avx512bw' ;;
     *) echo "FAIL: unknown target $target" >&2; exit 1 ;;
   esac
+  symbols=$(nm --defined-only --extern-only "$lib" | awk 'NF >= 3 { print $3 }')
+  total=$(printf '%s\n' "$symbols" | grep -c . || true)
+  # The table getters alone guarantee there is something to check.
+  ((total >= 2)) || { echo "FAIL: $lib defines $total external symbols; nm misread it?" >&2; exit 1; }
+  # Mangled names: ours start _ZN8simd_mlp<len><ns><len><isa> (or _ZZN…/_ZGVZN… for statics
+  # and their guards inside our functions).
+  ours="^_Z(GV)?Z?N8simd_mlp${#ns}${ns}${#target}${target}"
   leaks=$(printf '%s\n' "$symbols" | grep -Ev "$ours" | grep -vx 'DW.ref.__gxx_personality_v0' \
-          | c++filt | grep -vF "$arch>" || true)
-  echo "$target: $total external symbols, $(printf '%s' "$leaks" | grep -c . || true) outside simd_mlp::kernels::$target::"
+          | c++filt | grep -vF "$arch>" | grep -vF "Eigen_${target}::" || true)
+  echo "$ns/$target: $total external symbols, $(printf '%s' "$leaks" | grep -c . || true) outside simd_mlp::$ns::$target::"
   if [[ -n $leaks ]]; then
     printf '  %s\n' "$leaks" | head -20
     fail=1
