@@ -44,6 +44,13 @@ double FmaPeakLoop(std::int64_t iterations) {
   return 2.0 * V::size * kChains * static_cast<double>(iterations);
 }
 
+void XsimdTanh(std::size_t n, const float* x, float* y) {
+  using V = xsimd::batch<float, Arch>;
+  std::size_t i = 0;
+  for (; i + V::size <= n; i += V::size) xsimd::tanh(V::load_unaligned(x + i)).store_unaligned(y + i);
+  for (; i < n; ++i) y[i] = xsimd::tanh(xsimd::batch<float, Arch>(x[i])).get(0);
+}
+
 using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using ConstMap = Eigen::Map<const RowMajor, Eigen::Unaligned, Eigen::OuterStride<>>;
 using MutMap = Eigen::Map<RowMajor, Eigen::Unaligned, Eigen::OuterStride<>>;
@@ -117,7 +124,7 @@ void EigenGemvBiasAct(kernels::Activation act, std::size_t m, std::size_t k, con
 
 const BenchTargetTable& Table() {
   static const BenchTargetTable table = {
-      &FmaPeakLoop,       &EigenGemmBiasAct,  &EigenGemmGradW,
+      &FmaPeakLoop,       &XsimdTanh,         &EigenGemmBiasAct,  &EigenGemmGradW,
       &EigenGemmGradXAct, &EigenOuterBiasAct, &EigenGemvBiasAct,
   };
   return table;

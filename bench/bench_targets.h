@@ -18,6 +18,9 @@ struct BenchTargetTable {
   // (2 per lane per FMA). SSE2 has no FMA: a multiply and an add count as the same 2 FLOPs.
   double (*fma_peak_loop)(std::int64_t iterations);
 
+  // y = xsimd::tanh(x) over n floats: the accurate tanh our fast one is compared with.
+  void (*xsimd_tanh)(std::size_t n, const float* x, float* y);
+
   // The baseline: the MLP's products written the way an Eigen user would (Eigen::Map over the
   // same row-major buffers, .noalias() products, Eigen's vectorized float tanh), with the same
   // signatures as the kernels they are compared with (kernels/gemm.h, kernels/dense_edge.h).

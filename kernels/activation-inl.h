@@ -3,12 +3,66 @@
 #error "included by kernels/target-inl.h only"
 #endif
 
+// Fast float tanh. For a = |x| (the sign is restored at the end, tanh being odd):
+//   a < 0.625:  tanh(a) = a + a³·P(a²)            P: degree 5
+//   otherwise:  tanh(a) = 1 − 2 / (exp(2a) + 1)   exp(y) = 2^k·E(r), y = k·ln2 + r, |r| ≤ ln2/2
+// a is clamped to 9.1 first (tanh(9.1) rounds to 1 in float), which keeps exp finite and maps
+// ±inf to ±1. Both pieces are evaluated for every lane and blended: cheaper than branching on
+// lanes of mixed size. Above 0.625, 1 − 2/(e+1) ≥ 0.55, so the subtraction loses under a bit.
+// P and E are near-minimax fits derived by tools/fit_tanh.py. Accuracy: kTanhMaxUlp
+// (activation.h), measured over float bit patterns by tests/activation_test.cc.
+SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
+  using V = Vec<float>;
+  const V sign_bit = x & V(-0.0f);
+  const V a = xsimd::min(xsimd::abs(x), V(9.1f));  // NaN is restored below
+
+  // Small piece: a + a³·P(a²).
+  const V u = a * a;
+  V p = V(0.002292744815349579f);
+  p = xsimd::fma(p, u, V(-0.008343945257365704f));
+  p = xsimd::fma(p, u, V(0.02176891826093197f));
+  p = xsimd::fma(p, u, V(-0.053959257900714874f));
+  p = xsimd::fma(p, u, V(0.13333304226398468f));
+  p = xsimd::fma(p, u, V(-0.3333333432674408f));
+  const V small = xsimd::fma(a * u, p, a);
+
+  // Large piece: e = exp(2a) = 2^k·E(r). Adding 1.5·2^23 rounds y/ln2 to an integer k and leaves
+  // k in the low mantissa bits of t; with the exponent bias folded into the magic constant, k+127
+  // shifted into the exponent field is 2^k.
+  const V y = a + a;
+  const V magic(12583039.0f);  // 1.5·2^23 + 127
+  const V t = xsimd::fma(y, V(1.44269504088896341f), magic);
+  const V k = t - magic;  // round(y / ln2), as a float
+  // r = y − k·ln2 in two steps (Cody–Waite): ln2's high part has trailing zero bits, so k·hi is
+  // exact and the low part restores the precision.
+  V r = xsimd::fma(k, V(-0.693145751953125f), y);
+  r = xsimd::fma(k, V(-1.42860682030941723212e-6f), r);
+  V e = V(0.0013941108481958508f);
+  e = xsimd::fma(e, r, V(0.00837512593716383f));
+  e = xsimd::fma(e, r, V(0.04166635125875473f));
+  e = xsimd::fma(e, r, V(0.16666415333747864f));
+  e = xsimd::fma(e, r, V(0.5f));
+  e = xsimd::fma(e, r, V(1.0f));
+  e = xsimd::fma(e, r, V(1.0f));
+  using VI = xsimd::batch<std::int32_t, Arch>;
+  e *= xsimd::bitwise_cast<V>(xsimd::bitwise_cast<VI>(t) << 23);
+  const V large = V(1.0f) - V(2.0f) / (e + V(1.0f));
+
+  const V magnitude = xsimd::select(a < V(0.625f), small, large);
+  // NaN in, NaN out (the clamp above would have turned it into 9.1).
+  return xsimd::select(xsimd::isnan(x), x, magnitude | sign_bit);
+}
+
 // act(z) on one vector; kAct is a template parameter so that fused epilogues (gemm-inl.h,
 // dense_edge-inl.h) compile to straight-line code with no per-vector switch.
 template <Activation kAct, typename T>
-Vec<T> ActivateVec(Vec<T> z) {
+SIMD_MLP_INLINE Vec<T> ActivateVec(Vec<T> z) {
   if constexpr (kAct == Activation::kTanh) {
-    return xsimd::tanh(z);  // TODO(activation helper): the fast approximation
+    if constexpr (std::is_same_v<T, float>) {
+      return TanhFloat(z);
+    } else {
+      return xsimd::tanh(z);  // double serves gradient checks: accuracy over speed
+    }
   } else if constexpr (kAct == Activation::kRelu) {
     return xsimd::max(z, Vec<T>(T(0)));
   } else {
@@ -18,7 +72,7 @@ Vec<T> ActivateVec(Vec<T> z) {
 
 // act'(z) from the output y = act(z) (activation.h).
 template <Activation kAct, typename T>
-Vec<T> ActivationDerivativeVec(Vec<T> y) {
+SIMD_MLP_INLINE Vec<T> ActivationDerivativeVec(Vec<T> y) {
   if constexpr (kAct == Activation::kTanh) {
     return xsimd::fnma(y, y, Vec<T>(T(1)));  // 1 − y²
   } else if constexpr (kAct == Activation::kRelu) {

@@ -84,29 +84,43 @@ SIMD_MLP_INLINE void GemmStoreRowVec(T* row, int v, std::size_t last_lanes, Vec<
   }
 }
 
-// Runs body(std::integral_constant<int, NV>, std::bool_constant<partial>) for a column block of
-// nv ∈ [1, kGemmNV] vectors: turns the run-time block width into a compile-time tile width.
+// Runs body(std::integral_constant<int, N>{}) for a run-time n ∈ [1, kMax]: turns a block's
+// run-time width (rows or vectors) into a compile-time tile size.
+template <int kMax, typename F>
+SIMD_MLP_INLINE void GemmWithConstant(int n, F&& body) {
+  static_assert(kMax >= 1 && kMax <= 8, "extend GemmWithConstant's cases");
+  switch (n) {
+    case 1: body(std::integral_constant<int, 1>{}); break;
+    case 2: if constexpr (kMax >= 2) body(std::integral_constant<int, 2>{}); break;
+    case 3: if constexpr (kMax >= 3) body(std::integral_constant<int, 3>{}); break;
+    case 4: if constexpr (kMax >= 4) body(std::integral_constant<int, 4>{}); break;
+    case 5: if constexpr (kMax >= 5) body(std::integral_constant<int, 5>{}); break;
+    case 6: if constexpr (kMax >= 6) body(std::integral_constant<int, 6>{}); break;
+    case 7: if constexpr (kMax >= 7) body(std::integral_constant<int, 7>{}); break;
+    case 8: if constexpr (kMax >= 8) body(std::integral_constant<int, 8>{}); break;
+    default: break;  // unreachable: callers pass n ≤ kMax
+  }
+}
+
+// body(nv, partial) for a column block of nv ∈ [1, kGemmNV] vectors, both compile-time.
 template <typename F>
 SIMD_MLP_INLINE void GemmDispatchBlock(int nv, bool partial, F&& body) {
-  auto with_partial = [&](auto nv_c) {
+  GemmWithConstant<kGemmNV>(nv, [&](auto nv_c) {
     if (partial) {
       body(nv_c, std::true_type{});
     } else {
       body(nv_c, std::false_type{});
     }
-  };
-  switch (nv) {
-    case 1: with_partial(std::integral_constant<int, 1>{}); break;
-    case 2: with_partial(std::integral_constant<int, 2>{}); break;
-#if SIMD_MLP_TARGET_LEVEL >= 3
-    case 3: with_partial(std::integral_constant<int, 3>{}); break;
-    case 4: with_partial(std::integral_constant<int, 4>{}); break;
-    case 5: with_partial(std::integral_constant<int, 5>{}); break;
-    case 6: with_partial(std::integral_constant<int, 6>{}); break;
-#endif
-    default: break;  // unreachable: nv ≤ kGemmNV
-  }
-  static_assert(kGemmNV == 2 || kGemmNV == 6, "extend GemmDispatchBlock's cases");
+  });
+}
+
+// body(i, rows) over the m rows in blocks of kGemmMR rows, then one block of the m % kGemmMR
+// rows left; rows is a compile-time constant.
+template <typename F>
+SIMD_MLP_INLINE void GemmForEachRowBlock(std::size_t m, F&& body) {
+  std::size_t i = 0;
+  for (; i + kGemmMR <= m; i += kGemmMR) body(i, std::integral_constant<int, kGemmMR>{});
+  if (i < m) GemmWithConstant<kGemmMR>(static_cast<int>(m - i), [&](auto rows) { body(i, rows); });
 }
 
 // Walks the columns of an n-wide output in blocks of up to kGemmNV vectors:
@@ -152,15 +166,10 @@ void GemmBiasAct(Activation act, std::size_t m, std::size_t n, std::size_t k, co
       GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
         constexpr int kNV = decltype(nv_c)::value;
         constexpr bool kPartial = decltype(partial_c)::value;
-        std::size_t i = 0;
-        for (; i + kGemmMR <= m; i += kGemmMR) {
-          GemmBiasActTile<kAct, T, kGemmMR, kNV, kPartial>(k, a + i * lda, lda, w + j0, ldw,
-                                                          bias + j0, c + i * ldc + j0, ldc, last);
-        }
-        for (; i < m; ++i) {
-          GemmBiasActTile<kAct, T, 1, kNV, kPartial>(k, a + i * lda, lda, w + j0, ldw, bias + j0,
-                                                    c + i * ldc + j0, ldc, last);
-        }
+        GemmForEachRowBlock(m, [&](std::size_t i, auto rows) {
+          GemmBiasActTile<kAct, T, decltype(rows)::value, kNV, kPartial>(
+              k, a + i * lda, lda, w + j0, ldw, bias + j0, c + i * ldc + j0, ldc, last);
+        });
       });
     });
   });
@@ -215,15 +224,10 @@ void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::siz
         const std::size_t kc = m - i0 < kGemmKC ? m - i0 : kGemmKC;
         const T* a_block = a + i0 * lda;
         const T* g_block = g + i0 * ldg + j0;
-        std::size_t p = 0;
-        for (; p + kGemmMR <= k; p += kGemmMR) {
-          GemmGradWTile<T, kGemmMR, kNV, kPartial>(kc, a_block + p, lda, g_block, ldg,
-                                                  dw + p * lddw + j0, lddw, i0 == 0, last);
-        }
-        for (; p < k; ++p) {
-          GemmGradWTile<T, 1, kNV, kPartial>(kc, a_block + p, lda, g_block, ldg,
-                                            dw + p * lddw + j0, lddw, i0 == 0, last);
-        }
+        GemmForEachRowBlock(k, [&](std::size_t p, auto rows) {
+          GemmGradWTile<T, decltype(rows)::value, kNV, kPartial>(
+              kc, a_block + p, lda, g_block, ldg, dw + p * lddw + j0, lddw, i0 == 0, last);
+        });
       }
       GemmColumnSums<T, kNV, kPartial>(m, g + j0, ldg, db + j0, last);
     });
@@ -286,17 +290,11 @@ void GemmGradXAct(Activation act, std::size_t m, std::size_t n, std::size_t k, c
           const std::size_t kc = n - j0 < kGemmPackK ? n - j0 : kGemmPackK;
           const bool first = j0 == 0, final = j0 + kc == n;
           GemmPackWt<T, kNV>(kc, cols, w + p0 * ldw + j0, ldw, panel);
-          std::size_t i = 0;
-          for (; i + kGemmMR <= m; i += kGemmMR) {
-            GemmGradXActTile<kAct, T, kGemmMR, kNV, kPartial>(
-                kc, g + i * ldg + j0, ldg, panel, a + i * lda + p0, lda, dx + i * lddx + p0,
-                lddx, first, final, last);
-          }
-          for (; i < m; ++i) {
-            GemmGradXActTile<kAct, T, 1, kNV, kPartial>(kc, g + i * ldg + j0, ldg, panel,
-                                                       a + i * lda + p0, lda, dx + i * lddx + p0,
-                                                       lddx, first, final, last);
-          }
+          GemmForEachRowBlock(m, [&](std::size_t i, auto rows) {
+            GemmGradXActTile<kAct, T, decltype(rows)::value, kNV, kPartial>(
+                kc, g + i * ldg + j0, ldg, panel, a + i * lda + p0, lda, dx + i * lddx + p0, lddx,
+                first, final, last);
+          });
         }
       });
     });

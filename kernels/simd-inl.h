@@ -18,7 +18,7 @@ inline constexpr std::size_t kLanes = Vec<T>::size;
 // Loads count < kLanes<T> elements into the low lanes and zeros into the rest, reading nothing
 // past p[count - 1]: how every kernel handles the tail of a row without assuming padding.
 template <typename T>
-Vec<T> LoadPartial(const T* p, std::size_t count) {
+SIMD_MLP_INLINE Vec<T> LoadPartial(const T* p, std::size_t count) {
 #if SIMD_MLP_TARGET_LEVEL >= 3
   const __mmask16 mask = static_cast<__mmask16>((1u << count) - 1u);
   if constexpr (std::is_same_v<T, float>) return _mm512_maskz_loadu_ps(mask, p);
@@ -43,7 +43,7 @@ Vec<T> LoadPartial(const T* p, std::size_t count) {
 
 // Stores the low `count` lanes of v to p[0 .. count), writing nothing else.
 template <typename T>
-void StorePartial(T* p, std::size_t count, Vec<T> v) {
+SIMD_MLP_INLINE void StorePartial(T* p, std::size_t count, Vec<T> v) {
 #if SIMD_MLP_TARGET_LEVEL >= 3
   const __mmask16 mask = static_cast<__mmask16>((1u << count) - 1u);
   if constexpr (std::is_same_v<T, float>) _mm512_mask_storeu_ps(p, mask, v);
