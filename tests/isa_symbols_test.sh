@@ -34,7 +34,7 @@ for lib in "$@"; do
   # and their guards inside our functions).
   ours="^_Z(GV)?Z?N8simd_mlp${#ns}${ns}${#target}${target}"
   leaks=$(printf '%s\n' "$symbols" | grep -Ev "$ours" | grep -vx 'DW.ref.__gxx_personality_v0' \
-          | c++filt | grep -vF "$arch>" | grep -vF "Eigen_${target}::" || true)
+          | c++filt | grep -vE "$arch ?>" | grep -vF "Eigen_${target}::" || true)
   echo "$ns/$target: $total external symbols, $(printf '%s' "$leaks" | grep -c . || true) outside simd_mlp::$ns::$target::"
   if [[ -n $leaks ]]; then
     printf '  %s\n' "$leaks" | head -20
