@@ -1,29 +1,159 @@
-// SCAFFOLDING (must not land): forwards to the reference until the optimized body is written.
+// Optimized edge layers (a fragment of kernels/target-inl.h; see dense_edge.h for the contract).
+// They reuse the GEMM's column blocking (gemm-inl.h): a block of up to kGemmNV vectors of columns
+// keeps its weights (and bias) in registers while the rows stream past.
 #ifndef SIMD_MLP_TARGET
 #error "included by kernels/target-inl.h only"
 #endif
 
-template <typename T>
-void OuterBiasAct(Activation act, std::size_t m, std::size_t n, const T* x, const T* w, const T* bias, T* c, std::size_t ldc) {
-  return ref::OuterBiasAct<T>(act, m, n, x, w, bias, c, ldc);
+// For each row i and each column block: out[i, ·] = epilogue(row_scalar[i] · w[·]) — the shape of
+// both the first layer's forward (x[i]·w + b, then act) and the last layer's input gradient
+// (g[i]·w ⊙ act'(A[i, ·])).
+template <typename T, int NV, bool kPartial, typename Epilogue>
+SIMD_MLP_INLINE void EdgeScaledRows(std::size_t m, const T* row_scalar, const T* w,
+                                    std::size_t last_lanes, Epilogue&& epilogue) {
+  Vec<T> wv[NV];
+#pragma GCC unroll 8
+  for (int v = 0; v < NV; ++v) wv[v] = GemmLoadRowVec<T, NV, kPartial>(w, v, last_lanes);
+  for (std::size_t i = 0; i < m; ++i) {
+    const Vec<T> s(row_scalar[i]);
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) epilogue(i, v, s, wv[v]);
+  }
 }
 
 template <typename T>
-void OuterGradW(std::size_t m, std::size_t n, const T* x, const T* g, std::size_t ldg, T* dw, T* db) {
-  return ref::OuterGradW<T>(m, n, x, g, ldg, dw, db);
+void OuterBiasAct(Activation act, std::size_t m, std::size_t n, const T* x, const T* w,
+                  const T* bias, T* c, std::size_t ldc) {
+  DispatchActivation(act, [&](auto act_c) {
+    constexpr Activation kAct = decltype(act_c)::value;
+    GemmForEachColumnBlock<T>(n, [&](std::size_t j0, int nv, bool partial, std::size_t last) {
+      GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
+        constexpr int kNV = decltype(nv_c)::value;
+        constexpr bool kPartial = decltype(partial_c)::value;
+        Vec<T> bv[kNV];
+#pragma GCC unroll 8
+        for (int v = 0; v < kNV; ++v) bv[v] = GemmLoadRowVec<T, kNV, kPartial>(bias + j0, v, last);
+        EdgeScaledRows<T, kNV, kPartial>(
+            m, x, w + j0, last, [&](std::size_t i, int v, Vec<T> xi, Vec<T> wv) {
+              GemmStoreRowVec<T, kNV, kPartial>(c + i * ldc + j0, v, last,
+                                                ActivateVec<kAct, T>(xsimd::fma(xi, wv, bv[v])));
+            });
+      });
+    });
+  });
 }
 
 template <typename T>
-void GemvBiasAct(Activation act, std::size_t m, std::size_t k, const T* a, std::size_t lda, const T* w, T bias, T* y) {
-  return ref::GemvBiasAct<T>(act, m, k, a, lda, w, bias, y);
+void GemvGradXAct(Activation act, std::size_t m, std::size_t k, const T* g, const T* w,
+                  const T* a, std::size_t lda, T* dx, std::size_t lddx) {
+  DispatchActivation(act, [&](auto act_c) {
+    constexpr Activation kAct = decltype(act_c)::value;
+    GemmForEachColumnBlock<T>(k, [&](std::size_t p0, int nv, bool partial, std::size_t last) {
+      GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
+        constexpr int kNV = decltype(nv_c)::value;
+        constexpr bool kPartial = decltype(partial_c)::value;
+        EdgeScaledRows<T, kNV, kPartial>(
+            m, g, w + p0, last, [&](std::size_t i, int v, Vec<T> gi, Vec<T> wv) {
+              const Vec<T> deriv = ActivationDerivativeVec<kAct, T>(
+                  GemmLoadRowVec<T, kNV, kPartial>(a + i * lda + p0, v, last));
+              GemmStoreRowVec<T, kNV, kPartial>(dx + i * lddx + p0, v, last, gi * wv * deriv);
+            });
+      });
+    });
+  });
+}
+
+// weighted[j] = Σ_i s[i]·M[i, j] and, if plain is not null, plain[j] = Σ_i M[i, j]: the batch
+// reductions of both edge layers' weight gradients (OuterGradW: s = x, M = G; GemvGradW: s = g,
+// M = A). The rows are summed in order, one accumulator chain per vector of columns.
+template <typename T>
+void EdgeColumnSums(std::size_t m, std::size_t n, const T* s, const T* mat, std::size_t ldm,
+                    T* weighted, T* plain) {
+  GemmForEachColumnBlock<T>(n, [&](std::size_t j0, int nv, bool partial, std::size_t last) {
+    GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
+      constexpr int kNV = decltype(nv_c)::value;
+      constexpr bool kPartial = decltype(partial_c)::value;
+      Vec<T> sum_weighted[kNV], sum_plain[kNV];
+#pragma GCC unroll 8
+      for (int v = 0; v < kNV; ++v) sum_weighted[v] = sum_plain[v] = Vec<T>(T(0));
+      for (std::size_t i = 0; i < m; ++i) {
+        const Vec<T> si(s[i]);
+#pragma GCC unroll 8
+        for (int v = 0; v < kNV; ++v) {
+          const Vec<T> row = GemmLoadRowVec<T, kNV, kPartial>(mat + i * ldm + j0, v, last);
+          sum_weighted[v] = xsimd::fma(si, row, sum_weighted[v]);
+          if (plain != nullptr) sum_plain[v] += row;
+        }
+      }
+#pragma GCC unroll 8
+      for (int v = 0; v < kNV; ++v) {
+        GemmStoreRowVec<T, kNV, kPartial>(weighted + j0, v, last, sum_weighted[v]);
+        if (plain != nullptr) GemmStoreRowVec<T, kNV, kPartial>(plain + j0, v, last, sum_plain[v]);
+      }
+    });
+  });
 }
 
 template <typename T>
-void GemvGradW(std::size_t m, std::size_t k, const T* a, std::size_t lda, const T* g, T* dw, T* db) {
-  return ref::GemvGradW<T>(m, k, a, lda, g, dw, db);
+void OuterGradW(std::size_t m, std::size_t n, const T* x, const T* g, std::size_t ldg, T* dw,
+                T* db) {
+  EdgeColumnSums(m, n, x, g, ldg, dw, db);
 }
 
 template <typename T>
-void GemvGradXAct(Activation act, std::size_t m, std::size_t k, const T* g, const T* w, const T* a, std::size_t lda, T* dx, std::size_t lddx) {
-  return ref::GemvGradXAct<T>(act, m, k, g, w, a, lda, dx, lddx);
+void GemvGradW(std::size_t m, std::size_t k, const T* a, std::size_t lda, const T* g, T* dw,
+               T* db) {
+  EdgeColumnSums<T>(m, k, g, a, lda, dw, nullptr);
+  // db = Σ g: kLanes partial sums, then one horizontal add.
+  Vec<T> sum(T(0));
+  std::size_t i = 0;
+  for (; i + kLanes<T> <= m; i += kLanes<T>) sum += Vec<T>::load_unaligned(g + i);
+  if (i < m) sum += LoadPartial(g + i, m - i);
+  *db = xsimd::hadd(sum);
+}
+
+// Dot products of kGemvRows rows of A with w, reduced across lanes at the end. Four rows in
+// flight hide the FMA latency of each row's single accumulator chain.
+inline constexpr int kGemvRows = 4;
+
+template <typename T, int kRows>
+SIMD_MLP_INLINE void GemvDots(std::size_t k, const T* a, std::size_t lda, const T* w, T* out) {
+  Vec<T> acc[kRows];
+#pragma GCC unroll 8
+  for (int r = 0; r < kRows; ++r) acc[r] = Vec<T>(T(0));
+  std::size_t p = 0;
+  for (; p + kLanes<T> <= k; p += kLanes<T>) {
+    const Vec<T> wv = Vec<T>::load_unaligned(w + p);
+#pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r) {
+      acc[r] = xsimd::fma(Vec<T>::load_unaligned(a + r * lda + p), wv, acc[r]);
+    }
+  }
+  if (p < k) {
+    const Vec<T> wv = LoadPartial(w + p, k - p);
+#pragma GCC unroll 8
+    for (int r = 0; r < kRows; ++r) acc[r] = xsimd::fma(LoadPartial(a + r * lda + p, k - p), wv, acc[r]);
+  }
+#pragma GCC unroll 8
+  for (int r = 0; r < kRows; ++r) out[r] = xsimd::hadd(acc[r]);
+}
+
+template <typename T>
+void GemvBiasAct(Activation act, std::size_t m, std::size_t k, const T* a, std::size_t lda,
+                 const T* w, T bias, T* y) {
+  DispatchActivation(act, [&](auto act_c) {
+    constexpr Activation kAct = decltype(act_c)::value;
+    // Dot products for kLanes rows at a time land in a vector for the bias and the activation.
+    alignas(64) T dots[kLanes<T>] = {};  // lanes past the last row stay finite
+    for (std::size_t i0 = 0; i0 < m; i0 += kLanes<T>) {
+      const std::size_t rows = m - i0 < kLanes<T> ? m - i0 : kLanes<T>;
+      std::size_t r = 0;
+      for (; r + kGemvRows <= rows; r += kGemvRows) {
+        GemvDots<T, kGemvRows>(k, a + (i0 + r) * lda, lda, w, dots + r);
+      }
+      for (; r < rows; ++r) GemvDots<T, 1>(k, a + (i0 + r) * lda, lda, w, dots + r);
+      const Vec<T> z = Vec<T>::load_aligned(dots) + Vec<T>(bias);
+      StorePartial(y + i0, rows, ActivateVec<kAct, T>(z));  // rows == kLanes stores all lanes
+    }
+  });
 }

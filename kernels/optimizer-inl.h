@@ -1,24 +1,75 @@
-// SCAFFOLDING (must not land): forwards to the reference until the optimized body is written.
+// Optimized optimizer updates (a fragment of kernels/target-inl.h; see optimizer.h for the
+// Keras 3 semantics each follows).
 #ifndef SIMD_MLP_TARGET
 #error "included by kernels/target-inl.h only"
 #endif
 
+// Runs step(i, count) over [0, n) a vector at a time; count < kLanes only for the tail, where the
+// step must use LoadPartial / StorePartial.
+template <typename T, typename Step>
+SIMD_MLP_INLINE void ForEachVector(std::size_t n, Step&& step) {
+  std::size_t i = 0;
+  for (; i + kLanes<T> <= n; i += kLanes<T>) step(i, kLanes<T>);
+  if (i < n) step(i, n - i);
+}
+
+template <typename T>
+SIMD_MLP_INLINE Vec<T> LoadN(const T* p, std::size_t count) {
+  return count == kLanes<T> ? Vec<T>::load_unaligned(p) : LoadPartial(p, count);
+}
+
+template <typename T>
+SIMD_MLP_INLINE void StoreN(T* p, std::size_t count, Vec<T> v) {
+  if (count == kLanes<T>) {
+    v.store_unaligned(p);
+  } else {
+    StorePartial(p, count, v);
+  }
+}
+
 template <typename T>
 void Sgd(std::size_t n, T lr, const T* g, T* p) {
-  return ref::Sgd<T>(n, lr, g, p);
+  const Vec<T> neg_lr(-lr);
+  ForEachVector<T>(n, [&](std::size_t i, std::size_t c) {
+    StoreN(p + i, c, xsimd::fma(neg_lr, LoadN(g + i, c), LoadN(p + i, c)));
+  });
 }
 
 template <typename T>
 void Momentum(std::size_t n, MomentumParams<T> params, const T* g, T* v, T* p) {
-  return ref::Momentum<T>(n, params, g, v, p);
+  const Vec<T> mu(params.mu), neg_lr(-params.lr);
+  ForEachVector<T>(n, [&](std::size_t i, std::size_t c) {
+    const Vec<T> step = neg_lr * LoadN(g + i, c);              // −lr·g
+    const Vec<T> velocity = xsimd::fma(mu, LoadN(v + i, c), step);  // μ·v − lr·g
+    StoreN(v + i, c, velocity);
+    const Vec<T> update = params.nesterov ? xsimd::fma(mu, velocity, step) : velocity;
+    StoreN(p + i, c, LoadN(p + i, c) + update);
+  });
 }
 
 template <typename T>
 void Rmsprop(std::size_t n, RmspropParams<T> params, const T* g, T* s, T* p) {
-  return ref::Rmsprop<T>(n, params, g, s, p);
+  const Vec<T> rho(params.rho), one_minus_rho(T(1) - params.rho), lr(params.lr), eps(params.eps);
+  ForEachVector<T>(n, [&](std::size_t i, std::size_t c) {
+    const Vec<T> grad = LoadN(g + i, c);
+    const Vec<T> mean_sq = xsimd::fma(rho, LoadN(s + i, c), one_minus_rho * grad * grad);
+    StoreN(s + i, c, mean_sq);
+    // Keras: ε inside the square root.
+    StoreN(p + i, c, LoadN(p + i, c) - lr * grad / xsimd::sqrt(mean_sq + eps));
+  });
 }
 
 template <typename T>
 void Adam(std::size_t n, AdamParams<T> params, std::int64_t step, const T* g, T* m, T* v, T* p) {
-  return ref::Adam<T>(n, params, step, g, m, v, p);
+  const Vec<T> alpha(ref::AdamStepSize(params, step));  // bias corrections, once per update
+  const Vec<T> beta1(params.beta1), one_minus_beta1(T(1) - params.beta1);
+  const Vec<T> beta2(params.beta2), one_minus_beta2(T(1) - params.beta2), eps(params.eps);
+  ForEachVector<T>(n, [&](std::size_t i, std::size_t c) {
+    const Vec<T> grad = LoadN(g + i, c);
+    const Vec<T> mean = xsimd::fma(beta1, LoadN(m + i, c), one_minus_beta1 * grad);
+    const Vec<T> mean_sq = xsimd::fma(beta2, LoadN(v + i, c), one_minus_beta2 * grad * grad);
+    StoreN(m + i, c, mean);
+    StoreN(v + i, c, mean_sq);
+    StoreN(p + i, c, LoadN(p + i, c) - alpha * mean / (xsimd::sqrt(mean_sq) + eps));
+  });
 }

@@ -10,9 +10,9 @@ class MseTest : public IsaTest {};
 SIMD_MLP_INSTANTIATE_ISA_TESTS(MseTest);
 
 template <typename T>
-void CheckAgainstReference(const IsaTest& test, Isa isa, const kernels::KernelTable<T>& opt,
-                           const kernels::KernelTable<T>& ref) {
-  (void)test;
+void CheckAgainstReference(Isa isa) {
+  const auto& opt = kernels::KernelsFor<T>(isa);
+  const auto& ref = kernels::KernelsFor<T>(Isa::kRef);
   const std::size_t m = *GenDim(9000);
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
   const std::vector<T> yhat = RandomVector<T>(m, seed, T(-2), T(2));
@@ -24,7 +24,10 @@ void CheckAgainstReference(const IsaTest& test, Isa isa, const kernels::KernelTa
   // Gradient: one subtract and one multiply each, both correctly rounded; the optimized kernel may
   // fuse them, so allow 2 roundings of the result's magnitude.
   RcExpectNear(grad_ref, grad,
-               [&](std::size_t, std::size_t j) { return 2 * kUnitRoundoff<T> * std::fabs(double(grad_ref.at(0, j))) + std::numeric_limits<T>::denorm_min(); },
+               [&](std::size_t, std::size_t j) {
+                 return 2 * kUnitRoundoff<T> * std::fabs(double(grad_ref.at(0, j))) +
+                        std::numeric_limits<T>::denorm_min();
+               },
                what + " grad");
   // Loss: a sum of m non-negative squares in a different order: |ΔL| ≤ 2·m·u·L (gemm.h).
   const double loss_tol = 2.0 * double(m) * kUnitRoundoff<T> * double(loss_ref);
@@ -33,13 +36,13 @@ void CheckAgainstReference(const IsaTest& test, Isa isa, const kernels::KernelTa
 
 TEST_P(MseTest, MatchesReferenceFloat) {
   SIMD_MLP_CHECK_PROPERTY("mse_loss_grad<float>", [this] {
-    CheckAgainstReference<float>(*this, isa(), Optimized<float>(), Reference<float>());
+    CheckAgainstReference<float>(isa());
   });
 }
 
 TEST_P(MseTest, MatchesReferenceDouble) {
   SIMD_MLP_CHECK_PROPERTY("mse_loss_grad<double>", [this] {
-    CheckAgainstReference<double>(*this, isa(), Optimized<double>(), Reference<double>());
+    CheckAgainstReference<double>(isa());
   });
 }
 
