@@ -1,0 +1,214 @@
+#include "mlp/flags.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <map>
+
+namespace simd_mlp::mlp {
+
+namespace {
+
+bool ParseDouble(const std::string& s, double* out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(s.c_str(), &end);
+  if (*end != '\0' || errno == ERANGE || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
+// Digits only: strtoull would accept "-1" (wrapping it) and leading spaces.
+bool ParseUnsigned(const std::string& s, unsigned long long* out) {
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) return false;
+  errno = 0;
+  const unsigned long long v = std::strtoull(s.c_str(), nullptr, 10);
+  if (errno == ERANGE) return false;
+  *out = v;
+  return true;
+}
+
+bool ParseActivation(const std::string& s, Activation* out) {
+  for (Activation a : kernels::kAllActivations) {
+    if (s == kernels::ActivationName(a)) {
+      *out = a;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ParseOptimizer(const std::string& s, Optimizer* out) {
+  for (Optimizer o : {Optimizer::kSgd, Optimizer::kMomentum, Optimizer::kNesterov,
+                      Optimizer::kRmsprop, Optimizer::kAdam}) {
+    if (s == OptimizerName(o)) {
+      *out = o;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ParseBool(const std::string& s, bool* out) {
+  if (s == "true" || s == "1" || s == "on" || s == "yes") *out = true;
+  else if (s == "false" || s == "0" || s == "off" || s == "no") *out = false;
+  else return false;
+  return true;
+}
+
+// Each setter parses one value into the config; false means "not a valid value" and the caller
+// names the flag. Range checks that need the whole config live in ValidateConfig.
+using Setter = std::function<bool(const std::string&, CliOptions*)>;
+
+struct Flag {
+  Setter set;
+  const char* syntax;  // the values it takes, as --help and the error messages print them
+  const char* help;
+};
+
+Setter Real(double TrainConfig::*field) {
+  return [field](const std::string& v, CliOptions* o) { return ParseDouble(v, &(o->config.*field)); };
+}
+
+const std::map<std::string, Flag>& Flags() {
+  static const auto* flags = new std::map<std::string, Flag>{
+      {"activation",
+       {[](const std::string& v, CliOptions* o) { return ParseActivation(v, &o->config.hidden); },
+        "tanh|relu|identity", "hidden-layer activation"}},
+      {"output",
+       {[](const std::string& v, CliOptions* o) { return ParseActivation(v, &o->config.output); },
+        "identity|tanh|relu", "output activation"}},
+      {"init",
+       {[](const std::string& v, CliOptions* o) {
+          if (v == "normal") o->config.init = Init::kNormal;
+          else if (v == "glorot") o->config.init = Init::kGlorotUniform;
+          else return false;
+          return true;
+        },
+        "normal|glorot", "weights N(0,1) or Glorot-uniform (biases are zero)"}},
+      {"optimizer",
+       {[](const std::string& v, CliOptions* o) { return ParseOptimizer(v, &o->config.optimizer); },
+        "sgd|momentum|nesterov|rmsprop|adam", "optimizer"}},
+      {"lr", {Real(&TrainConfig::lr), "NUMBER", "learning rate (> 0)"}},
+      {"momentum", {Real(&TrainConfig::momentum), "NUMBER", "momentum/nesterov mu, in [0, 1)"}},
+      {"rho", {Real(&TrainConfig::rho), "NUMBER", "RMSprop decay, in [0, 1)"}},
+      {"beta1", {Real(&TrainConfig::beta1), "NUMBER", "Adam beta1, in [0, 1)"}},
+      {"beta2", {Real(&TrainConfig::beta2), "NUMBER", "Adam beta2, in [0, 1)"}},
+      {"eps", {Real(&TrainConfig::eps), "NUMBER", "RMSprop/Adam epsilon (> 0)"}},
+      {"batch",
+       {[](const std::string& v, CliOptions* o) {
+          unsigned long long b;
+          if (!ParseUnsigned(v, &b)) return false;
+          o->config.batch = static_cast<std::size_t>(b);
+          return true;
+        },
+        "INTEGER", "minibatch size, 1…8000 (a last partial batch is kept)"}},
+      {"epochs",
+       {[](const std::string& v, CliOptions* o) {
+          unsigned long long e;
+          if (!ParseUnsigned(v, &e) || e > 1000000) return false;
+          o->config.epochs = static_cast<int>(e);
+          return true;
+        },
+        "INTEGER", "epochs (≥ 1)"}},
+      {"seed",
+       {[](const std::string& v, CliOptions* o) {
+          unsigned long long s;
+          if (!ParseUnsigned(v, &s)) return false;
+          o->config.seed = s;
+          return true;
+        },
+        "INTEGER", "seed of the initial weights and the shuffles"}},
+      {"data-seed",
+       {[](const std::string& v, CliOptions* o) {
+          unsigned long long s;
+          if (!ParseUnsigned(v, &s)) return false;
+          o->config.data_seed = s;
+          return true;
+        },
+        "INTEGER", "seed of the 80/20 train/test split"}},
+      {"shuffle",
+       {[](const std::string& v, CliOptions* o) { return ParseBool(v, &o->config.shuffle); },
+        "true|false", "reshuffle the training set every epoch"}},
+      {"metrics",
+       {[](const std::string& v, CliOptions* o) {
+          o->metrics_path = v;
+          return !v.empty();
+        },
+        "FILE", "write one JSON object per epoch: epoch, train_mse, test_mse, ms"}},
+  };
+  return *flags;
+}
+
+}  // namespace
+
+std::string Usage() {
+  std::string s =
+      "usage: bazel run //mlp:train -- [--recipe=NAME] [--flag=value ...]\n"
+      "Trains the 1-100-100-100-1 perceptron on y = cos(x), x in [-10, 10] (8,000 training and\n"
+      "2,000 test points) and prints one line per epoch. The recipe is applied first; every\n"
+      "other flag overrides one part of it.\n\n"
+      "  --recipe=seed|keras|keras-tanh   (default keras)\n"
+      "      seed:       tanh everywhere incl. output, N(0,1) weights, SGD lr 0.01, batch 32,\n"
+      "                  no reshuffle (the original question, gradient fixed)\n"
+      "      keras:      relu hidden, linear output, Glorot-uniform, RMSprop lr 1e-3 rho 0.9\n"
+      "                  eps 1e-7, batch 32, reshuffle every epoch\n"
+      "      keras-tanh: keras with tanh hidden layers\n";
+  for (const auto& [name, flag] : Flags()) {
+    std::string line = "  --" + name + "=" + flag.syntax;
+    line.resize(std::max<std::size_t>(line.size() + 1, 30), ' ');
+    s += line + flag.help + "\n";
+  }
+  s += "  --help   this text\n"
+       "SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces the kernels' instruction set.\n";
+  return s;
+}
+
+bool ParseFlags(const std::vector<std::string>& args, CliOptions* options, std::string* error) {
+  // Split every argument into name and value first, so the recipe can be applied before the
+  // flags that override it.
+  std::vector<std::pair<std::string, std::string>> parsed;
+  std::string recipe = "keras";
+  for (const std::string& arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      options->help = true;
+      return true;
+    }
+    const std::size_t eq = arg.find('=');
+    if (arg.rfind("--", 0) != 0 || eq == std::string::npos) {
+      *error = "bad argument '" + arg + "': expected --name=value (see --help)";
+      return false;
+    }
+    std::string name = arg.substr(2, eq - 2), value = arg.substr(eq + 1);
+    if (name == "recipe") {
+      recipe = value;
+    } else if (Flags().count(name) == 0) {
+      *error = "unknown flag --" + name + " (see --help)";
+      return false;
+    } else {
+      parsed.emplace_back(std::move(name), std::move(value));
+    }
+  }
+  if (!RecipeConfig(recipe, &options->config)) {
+    *error = "--recipe: unknown recipe '" + recipe + "' (expected one of " + RecipeNames() + ")";
+    return false;
+  }
+  for (const auto& [name, value] : parsed) {
+    const auto& flag = Flags().at(name);
+    if (!flag.set(value, options)) {
+      *error = "--" + name + ": invalid value '" + value + "' (expected " + flag.syntax + ")";
+      return false;
+    }
+  }
+  const std::string invalid = ValidateConfig(options->config);
+  if (!invalid.empty()) {
+    *error = invalid;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace simd_mlp::mlp

@@ -1,0 +1,103 @@
+// The 1-100-100-100-1 perceptron: forward and backward passes built only from the kernel table
+// (kernels/kernels.h), over the arenas of arena.h and one workspace allocated at construction.
+//
+//   forward                                    backward (the same layers, reversed)
+//   A1 = act(x ⊗ W1 + b1)    outer_bias_act    dW1, db1 = xᵀ·G1, Σ G1              outer_grad_w
+//   A2 = act(A1·W2 + b2)     gemm_bias_act     dW2, db2 = A1ᵀ·G2, Σ G2; G1 = …      gemm_grad_w, gemm_grad_x_act
+//   A3 = act(A2·W3 + b3)     gemm_bias_act     dW3, db3 = A2ᵀ·G3, Σ G3; G2 = …      gemm_grad_w, gemm_grad_x_act
+//   ŷ  = out(A3·W4 + b4)     gemv_bias_act     dW4, db4 = A3ᵀ·G4, Σ G4; G3 = …      gemv_grad_w, gemv_grad_x_act
+//   L  = mean((ŷ − y)²)      mse_loss_grad     G4 = 2(ŷ − y)/B ⊙ out'(ŷ)            mse_loss_grad, activation_grad
+//
+// Hidden activations and deltas are B×100 matrices with row stride kPadded = 112; the kernels get
+// the logical n = k = 100 and never touch lanes 100…111, which stay zero from allocation.
+// T is float (training) or double (gradient checks). Nothing here allocates after construction.
+#ifndef SIMD_MLP_MLP_MODEL_H_
+#define SIMD_MLP_MLP_MODEL_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/kernels.h"
+#include "mlp/arena.h"
+#include "mlp/layout.h"
+
+namespace simd_mlp::mlp {
+
+using kernels::Activation;
+
+// Activations and deltas for up to `capacity` samples, carved from one allocation.
+template <typename T>
+class Workspace {
+ public:
+  explicit Workspace(std::size_t capacity);
+  std::size_t capacity() const { return capacity_; }
+
+  T* x;     // capacity          inputs of the batch (normalized x)
+  T* y;     // capacity          targets
+  T* a1;    // capacity × 112    hidden activations, one row per sample
+  T* a2;
+  T* a3;
+  T* yhat;  // capacity          outputs
+  T* g1;    // capacity × 112    ∂L/∂Z of each hidden layer (deltas)
+  T* g2;
+  T* g3;
+  T* g4;    // capacity          ∂L/∂Z4, the output delta
+
+ private:
+  std::size_t capacity_;
+  AlignedBuffer<T> buffer_;
+};
+
+enum class Init { kNormal, kGlorotUniform };
+
+const char* InitName(Init init);
+
+// Weights: N(0, 1) or Glorot-uniform U(±sqrt(6 / (fan_in + fan_out))); biases and pad lanes zero.
+// Draws in the order of the tensor table, row-major, in double, then rounds once to T: the same
+// seed gives bit-identical weights.
+template <typename T>
+void InitParams(Init init, std::uint64_t seed, Arena<T>* params);
+
+template <typename T>
+class Model {
+ public:
+  // `capacity` is the largest batch Forward/Backward will see.
+  Model(const kernels::KernelTable<T>& k, Activation hidden, Activation output,
+        std::size_t capacity);
+
+  Arena<T>& params() { return params_; }
+  const Arena<T>& params() const { return params_; }
+  Arena<T>& grads() { return grads_; }
+  const Arena<T>& grads() const { return grads_; }
+  Workspace<T>& workspace() { return ws_; }
+  const kernels::KernelTable<T>& kernels() const { return k_; }
+  Activation hidden() const { return hidden_; }
+  Activation output() const { return output_; }
+
+  // ŷ = f(x) for the first m samples of workspace().x, into workspace().yhat.
+  void Forward(std::size_t m);
+
+  // Returns L = mean((ŷ − y)²) over the m samples and seeds workspace().g4 with ∂L/∂ŷ.
+  T SeedMseGradient(std::size_t m);
+
+  // Backpropagates workspace().g4 (∂L/∂ŷ, as SeedMseGradient leaves it) into grads().
+  void Backward(std::size_t m);
+
+  // One training step's gradient: Forward, SeedMseGradient, Backward. Returns the batch loss.
+  T LossAndGradient(std::size_t m) {
+    Forward(m);
+    const T loss = SeedMseGradient(m);
+    Backward(m);
+    return loss;
+  }
+
+ private:
+  const kernels::KernelTable<T>& k_;
+  Activation hidden_, output_;
+  Arena<T> params_, grads_;
+  Workspace<T> ws_;
+};
+
+}  // namespace simd_mlp::mlp
+
+#endif  // SIMD_MLP_MLP_MODEL_H_

@@ -1,0 +1,65 @@
+// A seeded random source whose output is bit-identical for the same seed on every standard
+// library: std::mt19937_64 and std::seed_seq are specified to the bit by the C++ standard, while
+// std::uniform_real_distribution and std::normal_distribution are not (libstdc++ and libc++ give
+// different numbers), so the transforms below are our own.
+#ifndef SIMD_MLP_MLP_RNG_H_
+#define SIMD_MLP_MLP_RNG_H_
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <utility>
+#include <vector>
+
+namespace simd_mlp::mlp {
+
+// Independent streams from one user seed: the data split, the initial weights and the per-epoch
+// shuffle each take their own, so changing the batch size does not change the weights.
+enum class RngStream : std::uint32_t { kDataSplit = 1, kInit = 2, kShuffle = 3, kTest = 4 };
+
+class Rng {
+ public:
+  Rng(std::uint64_t seed, RngStream stream) {
+    std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                      static_cast<std::uint32_t>(stream)};
+    engine_.seed(seq);
+  }
+
+  std::uint64_t Next() { return engine_(); }
+
+  // Uniform in [0, 1) with 53 random bits: exact in double.
+  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+
+  double Uniform(double lo, double hi) { return lo + (hi - lo) * Uniform(); }
+
+  // Standard normal by Box–Muller (one value per call; the sine half is dropped for simplicity).
+  // log/cos/sqrt come from this machine's libm: bit-identical on the same machine, as promised.
+  double Normal() {
+    const double u1 = 1.0 - Uniform();  // (0, 1]: log stays finite
+    const double u2 = Uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+
+  // Uniform in [0, n), n ≥ 1, without modulo bias (rejection of the top partial range).
+  std::uint64_t Below(std::uint64_t n) {
+    const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+    std::uint64_t r;
+    do r = Next();
+    while (r >= limit);
+    return r % n;
+  }
+
+  // Fisher–Yates; no allocation.
+  template <typename U>
+  void Shuffle(std::vector<U>& v) {
+    for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[Below(i)]);
+  }
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+}  // namespace simd_mlp::mlp
+
+#endif  // SIMD_MLP_MLP_RNG_H_

@@ -1,0 +1,188 @@
+#include "mlp/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <sstream>
+
+namespace simd_mlp::mlp {
+
+namespace {
+
+// Evaluation runs in chunks of at least this many samples, so that a B = 1 run does not evaluate
+// the test set one sample per kernel call; the workspace is sized for max(B, this).
+constexpr std::size_t kEvalChunk = 512;
+
+}  // namespace
+
+const char* OptimizerName(Optimizer optimizer) {
+  switch (optimizer) {
+    case Optimizer::kSgd: return "sgd";
+    case Optimizer::kMomentum: return "momentum";
+    case Optimizer::kNesterov: return "nesterov";
+    case Optimizer::kRmsprop: return "rmsprop";
+    case Optimizer::kAdam: return "adam";
+  }
+  return "unknown";
+}
+
+const char* RecipeNames() { return "seed, keras, keras-tanh"; }
+
+bool RecipeConfig(const std::string& name, TrainConfig* config) {
+  TrainConfig c;
+  c.recipe = name;
+  c.batch = 32;
+  c.epochs = 100;
+  if (name == "seed") {
+    // The question's recipe with the gradient fixed: tanh everywhere (the output too), N(0, 1)
+    // weights, zero biases, plain SGD lr 0.01, batch 32, no reshuffle.
+    c.hidden = Activation::kTanh;
+    c.output = Activation::kTanh;
+    c.init = Init::kNormal;
+    c.optimizer = Optimizer::kSgd;
+    c.lr = 0.01;
+    c.shuffle = false;
+  } else if (name == "keras" || name == "keras-tanh") {
+    // The question's Keras model on our topology with Keras's defaults: ReLU (or tanh) hidden
+    // layers, linear output, Glorot-uniform kernels, zero biases, RMSprop lr 1e-3 ρ 0.9 ε 1e-7,
+    // batch 32, reshuffled every epoch.
+    c.hidden = name == "keras" ? Activation::kRelu : Activation::kTanh;
+    c.output = Activation::kIdentity;
+    c.init = Init::kGlorotUniform;
+    c.optimizer = Optimizer::kRmsprop;
+    c.lr = 1e-3;
+    c.rho = 0.9;
+    c.eps = 1e-7;
+    c.shuffle = true;
+  } else {
+    return false;
+  }
+  *config = c;
+  return true;
+}
+
+std::string ValidateConfig(const TrainConfig& c) {
+  if (c.batch < 1) return "--batch must be at least 1";
+  if (c.batch > kCosTrainPoints) {
+    return "--batch must be at most " + std::to_string(kCosTrainPoints) + " (the training set)";
+  }
+  if (c.epochs < 1) return "--epochs must be at least 1";
+  if (!(c.lr > 0) || !std::isfinite(c.lr)) return "--lr must be a finite number > 0";
+  if (!(c.momentum >= 0 && c.momentum < 1)) return "--momentum must be in [0, 1)";
+  if (!(c.rho >= 0 && c.rho < 1)) return "--rho must be in [0, 1)";
+  if (!(c.beta1 >= 0 && c.beta1 < 1)) return "--beta1 must be in [0, 1)";
+  if (!(c.beta2 >= 0 && c.beta2 < 1)) return "--beta2 must be in [0, 1)";
+  // ε > 0 matters beyond the usual reason: pad lanes have zero gradient and zero state, and
+  // RMSprop/Adam divide by sqrt(0 + ε): with ε = 0 they would write 0/0 = NaN into the pad.
+  if (!(c.eps > 0) || !std::isfinite(c.eps)) return "--eps must be a finite number > 0";
+  return "";
+}
+
+std::string DescribeConfig(const TrainConfig& c) {
+  std::ostringstream out;
+  out << "recipe " << c.recipe << ": hidden " << kernels::ActivationName(c.hidden) << ", output "
+      << kernels::ActivationName(c.output) << ", init " << InitName(c.init) << ", "
+      << OptimizerName(c.optimizer) << " lr " << c.lr;
+  switch (c.optimizer) {
+    case Optimizer::kSgd: break;
+    case Optimizer::kMomentum:
+    case Optimizer::kNesterov: out << " momentum " << c.momentum; break;
+    case Optimizer::kRmsprop: out << " rho " << c.rho << " eps " << c.eps; break;
+    case Optimizer::kAdam:
+      out << " beta1 " << c.beta1 << " beta2 " << c.beta2 << " eps " << c.eps;
+      break;
+  }
+  out << ", batch " << c.batch << ", shuffle " << (c.shuffle ? "on" : "off") << ", epochs "
+      << c.epochs << ", seed " << c.seed << ", data seed " << c.data_seed;
+  return out.str();
+}
+
+Trainer::Trainer(const TrainConfig& config, const kernels::KernelTable<float>& k,
+                 const Dataset<float>& data)
+    : config_(config),
+      data_(data),
+      model_(k, config.hidden, config.output, std::max(config.batch, kEvalChunk)),
+      order_(data.train_x.size()),
+      shuffle_rng_(config.seed, RngStream::kShuffle) {
+  InitParams(config_.init, config_.seed, &model_.params());
+  std::iota(order_.begin(), order_.end(), 0u);
+}
+
+void Trainer::Update() {
+  const auto& k = model_.kernels();
+  constexpr std::size_t n = kArenaSize;  // the whole arena, pad lanes included (they stay 0)
+  float* p = model_.params().data();
+  const float* g = model_.grads().data();
+  const float lr = static_cast<float>(config_.lr);
+  switch (config_.optimizer) {
+    case Optimizer::kSgd:
+      k.sgd(n, lr, g, p);
+      break;
+    case Optimizer::kMomentum:
+    case Optimizer::kNesterov:
+      k.momentum(n, {lr, float(config_.momentum), config_.optimizer == Optimizer::kNesterov}, g,
+                 state1_.data(), p);
+      break;
+    case Optimizer::kRmsprop:
+      k.rmsprop(n, {lr, float(config_.rho), float(config_.eps)}, g, state1_.data(), p);
+      break;
+    case Optimizer::kAdam:
+      k.adam(n, {lr, float(config_.beta1), float(config_.beta2), float(config_.eps)},
+             ++adam_step_, g, state1_.data(), state2_.data(), p);
+      break;
+  }
+}
+
+bool Trainer::RunEpoch(EpochStats* stats, std::string* error) {
+  ++epoch_;
+  if (config_.shuffle) shuffle_rng_.Shuffle(order_);
+  Workspace<float>& ws = model_.workspace();
+  const std::size_t n = order_.size(), b = config_.batch;
+  double loss_sum = 0;
+
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t step = 0;
+  for (std::size_t begin = 0; begin < n; begin += b) {
+    ++step;
+    const std::size_t m = std::min(b, n - begin);  // the last batch may be partial: kept
+    for (std::size_t i = 0; i < m; ++i) {
+      ws.x[i] = data_.train_x[order_[begin + i]];
+      ws.y[i] = data_.train_y[order_[begin + i]];
+    }
+    const float loss = model_.LossAndGradient(m);
+    if (!std::isfinite(loss)) {
+      std::ostringstream out;
+      out << "training diverged: batch loss is " << loss << " at epoch " << epoch_ << ", step "
+          << step << " (samples " << begin << "…" << begin + m - 1
+          << "); try a smaller --lr or --init=glorot";
+      *error = out.str();
+      return false;
+    }
+    loss_sum += double(loss) * double(m);
+    Update();
+  }
+  const auto stop = std::chrono::steady_clock::now();
+
+  stats->epoch = epoch_;
+  stats->train_mse = loss_sum / double(n);
+  stats->ms = std::chrono::duration<double, std::milli>(stop - start).count();
+  stats->test_mse = Evaluate(data_.test_x.data(), data_.test_y.data(), data_.test_x.size());
+  return true;
+}
+
+double Trainer::Evaluate(const float* x, const float* y, std::size_t n) {
+  Workspace<float>& ws = model_.workspace();
+  double sum = 0;
+  for (std::size_t begin = 0; begin < n; begin += ws.capacity()) {
+    const std::size_t m = std::min(ws.capacity(), n - begin);
+    std::memcpy(ws.x, x + begin, m * sizeof(float));
+    std::memcpy(ws.y, y + begin, m * sizeof(float));
+    model_.Forward(m);
+    sum += double(model_.SeedMseGradient(m)) * double(m);  // g4 is scratch here
+  }
+  return sum / double(n);
+}
+
+}  // namespace simd_mlp::mlp

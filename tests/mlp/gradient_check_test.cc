@@ -1,0 +1,127 @@
+// The model's analytic gradient, in double, against central differences of its loss, for every
+// hidden activation × output activation and both initializations; and the two wrong gradients of
+// the original question, which the same checker must reject.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "kernels/kernels.h"
+#include "mlp/data.h"
+#include "tests/mlp/grad_check.h"
+
+namespace simd_mlp::mlp::testing {
+namespace {
+
+using kernels::Activation;
+using kernels::Isa;
+
+// An odd batch (not a multiple of any vector width), of real training points.
+constexpr std::size_t kBatch = 5;
+
+// A double model on the reference kernels (the specification) at a seeded random point: weights
+// from `init`, biases small and random so that their gradients and the ReLU kinks are not at a
+// special point, and a batch of training samples.
+void Prepare(Model<double>& model, Init init, std::uint64_t seed) {
+  InitParams(init, seed, &model.params());
+  Rng rng(seed, RngStream::kTest);
+  for (Tensor b : {kB1, kB2, kB3, kB4}) {
+    for (std::size_t c = 0; c < kTensors[b].cols; ++c) model.params().at(b, 0, c) = rng.Uniform(-0.1, 0.1);
+  }
+  model.params().at(kB4, 0, 0) = 0.5;  // keeps a ReLU output alive at the Glorot start (y ∈ [−1, 1])
+  const Dataset<double> data = MakeCosDataset<double>(0);
+  for (std::size_t i = 0; i < kBatch; ++i) {
+    model.workspace().x[i] = data.train_x[i];
+    model.workspace().y[i] = data.train_y[i];
+  }
+}
+
+std::vector<Entry> Entries() {
+  // All of W1, b1, W4, b4; 60 random entries of each of W2, b2, W3, b3.
+  return EntriesToCheck({kW1, kB1, kW4, kB4}, {kW2, kB2, kW3, kB3}, 60, 17);
+}
+
+struct Case {
+  Activation hidden, output;
+  Init init;
+};
+
+class GradientCheck : public ::testing::TestWithParam<Case> {};
+
+TEST_P(GradientCheck, AnalyticMatchesCentralDifferences) {
+  const Case c = GetParam();
+  Model<double> model(kernels::KernelsFor<double>(Isa::kRef), c.hidden, c.output, kBatch);
+  Prepare(model, c.init, 42);
+  model.LossAndGradient(kBatch);
+  const std::vector<Entry> entries = Entries();
+  const GradCheckResult r = CheckGradients(model, kBatch, entries);
+  std::cout << "worst: " << r.worst_entry << " (" << r.checked << " checked, "
+            << r.skipped_at_kink << " skipped at a ReLU kink)\n";
+  EXPECT_LE(r.worst, kGradCheckTolerance) << r.worst_entry;
+  // From Glorot weights no unit is saturated: the check must not be vacuous. (From N(0, 1) an
+  // identity-hidden, tanh-output network is saturated: its gradient is 0 to double precision.)
+  if (c.init == Init::kGlorotUniform) EXPECT_GT(r.max_abs_gradient, 1e-3);
+  // A kink within ±2h of a pre-activation is rare; most entries must really be checked.
+  EXPECT_GE(r.checked, entries.size() * 9 / 10);
+
+  // Pad lanes of every gradient tensor are exactly zero.
+  for (std::size_t t = 0; t < kNumTensors; ++t) {
+    for (std::size_t i = 0; i < PaddedSize(kTensors[t]); ++i) {
+      if (IsPadLane(kTensors[t], i)) {
+        ASSERT_EQ(model.grads()[Tensor(t)][i], 0.0) << kTensors[t].name << " pad lane " << i;
+      }
+    }
+  }
+}
+
+std::vector<Case> AllCases() {
+  std::vector<Case> cases;
+  for (Init init : {Init::kNormal, Init::kGlorotUniform}) {
+    for (Activation hidden : kernels::kAllActivations) {
+      for (Activation output : kernels::kAllActivations) cases.push_back({hidden, output, init});
+    }
+  }
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllActivations, GradientCheck, ::testing::ValuesIn(AllCases()),
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                           return std::string(kernels::ActivationName(info.param.hidden)) + "_" +
+                                  kernels::ActivationName(info.param.output) + "_" +
+                                  InitName(info.param.init);
+                         });
+
+// The checker must be able to fail: plant each wrong output delta of the original question,
+// backpropagate it with the same kernels, and expect a large error.
+class WrongGradient : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(WrongGradient, IsRejected) {
+  const std::string which = GetParam();
+  Model<double> model(kernels::KernelsFor<double>(Isa::kRef), Activation::kTanh,
+                      Activation::kIdentity, kBatch);
+  Prepare(model, Init::kNormal, 42);
+  model.Forward(kBatch);
+  model.SeedMseGradient(kBatch);  // the correct g4, replaced below
+  Workspace<double>& w = model.workspace();
+  double mean_grad = 0;
+  for (std::size_t i = 0; i < kBatch; ++i) mean_grad += w.g4[i] / kBatch;
+  for (std::size_t i = 0; i < kBatch; ++i) {
+    const double err = w.yhat[i] - w.y[i];
+    if (which == "squared_error") {
+      w.g4[i] = err * err;  // (ŷ − y)²: the loss, not its derivative
+    } else {
+      w.g4[i] = mean_grad;  // every sample gets the batch-averaged delta
+    }
+  }
+  model.Backward(kBatch);
+  const GradCheckResult r = CheckGradients(model, kBatch, Entries());
+  std::cout << which << ": worst " << r.worst_entry << "\n";
+  // Both are wrong by O(1) relative error, not by rounding: far above the 1e-6 tolerance.
+  EXPECT_GT(r.worst, 1e-2) << "the checker accepted the " << which << " gradient";
+}
+
+INSTANTIATE_TEST_SUITE_P(OriginalQuestion, WrongGradient,
+                         ::testing::Values("squared_error", "batch_averaged"));
+
+}  // namespace
+}  // namespace simd_mlp::mlp::testing
