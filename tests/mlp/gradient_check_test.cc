@@ -60,7 +60,9 @@ TEST_P(GradientCheck, AnalyticMatchesCentralDifferences) {
   EXPECT_LE(r.worst, kGradCheckTolerance) << r.worst_entry;
   // From Glorot weights no unit is saturated: the check must not be vacuous. (From N(0, 1) an
   // identity-hidden, tanh-output network is saturated: its gradient is 0 to double precision.)
-  if (c.init == Init::kGlorotUniform) EXPECT_GT(r.max_abs_gradient, 1e-3);
+  if (c.init == Init::kGlorotUniform) {
+    EXPECT_GT(r.max_abs_gradient, 1e-3);
+  }
   // A kink within ±2h of a pre-activation is rare; most entries must really be checked.
   EXPECT_GE(r.checked, entries.size() * 9 / 10);
 
