@@ -237,17 +237,38 @@ void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::siz
 // ---- Input gradient: dX = (G·Wᵀ) ⊙ act'(A) --------------------------------------------------
 
 // Copies Wᵀ[j0 .. j0+kc) × [p0 .. p0+cols) into panel (kc rows of NV·L, zero beyond cols), so the
-// micro-kernel reads Wᵀ rows contiguously and never needs a masked load.
+// micro-kernel reads Wᵀ rows contiguously and never needs a masked load. For float the bulk moves
+// as 4×4 blocks through SSE registers (every x86-64 ISA has them): a scalar copy cost 3.1 µs of
+// the 10 µs gemm_grad_x at B = 32 on AVX-512.
 template <typename T, int NV>
 SIMD_MLP_INLINE void GemmPackWt(std::size_t kc, std::size_t cols, const T* w, std::size_t ldw,
                                 T* panel) {
   constexpr std::size_t kWidth = NV * kLanes<T>;
-  for (std::size_t c = 0; c < cols; ++c) {
-    const T* w_row = w + c * ldw;
-    for (std::size_t j = 0; j < kc; ++j) panel[j * kWidth + c] = w_row[j];
+  std::size_t j0 = 0;
+  if constexpr (std::is_same_v<T, float>) {
+    for (; j0 + 4 <= kc; j0 += 4) {
+      std::size_t c = 0;
+      for (; c + 4 <= cols; c += 4) {
+        __m128 r0 = _mm_loadu_ps(w + (c + 0) * ldw + j0);
+        __m128 r1 = _mm_loadu_ps(w + (c + 1) * ldw + j0);
+        __m128 r2 = _mm_loadu_ps(w + (c + 2) * ldw + j0);
+        __m128 r3 = _mm_loadu_ps(w + (c + 3) * ldw + j0);
+        _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+        _mm_storeu_ps(panel + (j0 + 0) * kWidth + c, r0);
+        _mm_storeu_ps(panel + (j0 + 1) * kWidth + c, r1);
+        _mm_storeu_ps(panel + (j0 + 2) * kWidth + c, r2);
+        _mm_storeu_ps(panel + (j0 + 3) * kWidth + c, r3);
+      }
+      for (std::size_t j = j0; j < j0 + 4; ++j) {
+        for (std::size_t cc = c; cc < cols; ++cc) panel[j * kWidth + cc] = w[cc * ldw + j];
+        for (std::size_t cc = cols; cc < kWidth; ++cc) panel[j * kWidth + cc] = T(0);
+      }
+    }
   }
-  for (std::size_t j = 0; j < kc; ++j) {
-    for (std::size_t c = cols; c < kWidth; ++c) panel[j * kWidth + c] = T(0);
+  for (std::size_t j = j0; j < kc; ++j) {
+    T* panel_row = panel + j * kWidth;
+    for (std::size_t c = 0; c < cols; ++c) panel_row[c] = w[c * ldw + j];
+    for (std::size_t c = cols; c < kWidth; ++c) panel_row[c] = T(0);
   }
 }
 
