@@ -112,31 +112,8 @@ void GemvGradW(std::size_t m, std::size_t k, const T* a, std::size_t lda, const 
   *db = xsimd::hadd(sum);
 }
 
-// Dot products of kGemvRows rows of A with w, reduced across lanes at the end. Four rows in
-// flight hide the FMA latency of each row's single accumulator chain.
+// Rows of A in flight per pass of GemvDotsOf (gemm-inl.h).
 inline constexpr int kGemvRows = 4;
-
-template <typename T, int kRows>
-SIMD_MLP_INLINE void GemvDots(std::size_t k, const T* a, std::size_t lda, const T* w, T* out) {
-  Vec<T> acc[kRows];
-#pragma GCC unroll 8
-  for (int r = 0; r < kRows; ++r) acc[r] = Vec<T>(T(0));
-  std::size_t p = 0;
-  for (; p + kLanes<T> <= k; p += kLanes<T>) {
-    const Vec<T> wv = Vec<T>::load_unaligned(w + p);
-#pragma GCC unroll 8
-    for (int r = 0; r < kRows; ++r) {
-      acc[r] = xsimd::fma(Vec<T>::load_unaligned(a + r * lda + p), wv, acc[r]);
-    }
-  }
-  if (p < k) {
-    const Vec<T> wv = LoadPartial(w + p, k - p);
-#pragma GCC unroll 8
-    for (int r = 0; r < kRows; ++r) acc[r] = xsimd::fma(LoadPartial(a + r * lda + p, k - p), wv, acc[r]);
-  }
-#pragma GCC unroll 8
-  for (int r = 0; r < kRows; ++r) out[r] = xsimd::hadd(acc[r]);
-}
 
 template <typename T>
 void GemvBiasAct(Activation act, std::size_t m, std::size_t k, const T* a, std::size_t lda,
@@ -149,9 +126,9 @@ void GemvBiasAct(Activation act, std::size_t m, std::size_t k, const T* a, std::
       const std::size_t rows = m - i0 < kLanes<T> ? m - i0 : kLanes<T>;
       std::size_t r = 0;
       for (; r + kGemvRows <= rows; r += kGemvRows) {
-        GemvDots<T, kGemvRows>(k, a + (i0 + r) * lda, lda, w, dots + r);
+        GemvDotsOf<T, kGemvRows>(k, a + (i0 + r) * lda, lda, w, dots + r);
       }
-      for (; r < rows; ++r) GemvDots<T, 1>(k, a + (i0 + r) * lda, lda, w, dots + r);
+      for (; r < rows; ++r) GemvDotsOf<T, 1>(k, a + (i0 + r) * lda, lda, w, dots + r);
       const Vec<T> z = Vec<T>::load_aligned(dots) + Vec<T>(bias);
       StorePartial(y + i0, rows, ActivateVec<kAct, T>(z));  // rows == kLanes stores all lanes
     }
