@@ -54,8 +54,14 @@ void Rmsprop(std::size_t n, RmspropParams<T> params, const T* g, T* s, T* p) {
     const Vec<T> grad = LoadN(g + i, c);
     const Vec<T> mean_sq = xsimd::fma(rho, LoadN(s + i, c), one_minus_rho * grad * grad);
     StoreN(s + i, c, mean_sq);
-    // Keras: ε inside the square root.
-    StoreN(p + i, c, LoadN(p + i, c) - lr * grad / xsimd::sqrt(mean_sq + eps));
+    // Keras: ε inside the square root (so s + ε > 0 and its reciprocal root is finite).
+    Vec<T> inv_rms;
+    if constexpr (std::is_same_v<T, float>) {
+      inv_rms = ReciprocalSqrt(mean_sq + eps);
+    } else {
+      inv_rms = Vec<T>(T(1)) / xsimd::sqrt(mean_sq + eps);
+    }
+    StoreN(p + i, c, xsimd::fnma(lr * grad, inv_rms, LoadN(p + i, c)));
   });
 }
 
