@@ -29,10 +29,9 @@ template <typename Body>
 void Register(const std::string& kernel, const std::string& impl, Body body) {
   for (long b : kBatchSizes) {
     const std::size_t n = std::size_t(b) * kHidden;
-    benchmark::RegisterBenchmark(BenchName(kernel, impl, b).c_str(),
-                                 [n, body](benchmark::State& state) {
-                                   RunElementwise(state, n, body);
-                                 });
+    benchmark::RegisterBenchmark(
+        BenchName(kernel, impl, b).c_str(),
+        [n, body](benchmark::State& state) { RunElementwise(state, n, body); });
   }
 }
 

@@ -47,7 +47,8 @@ double FmaPeakLoop(std::int64_t iterations) {
 void XsimdTanh(std::size_t n, const float* x, float* y) {
   using V = xsimd::batch<float, Arch>;
   std::size_t i = 0;
-  for (; i + V::size <= n; i += V::size) xsimd::tanh(V::load_unaligned(x + i)).store_unaligned(y + i);
+  for (; i + V::size <= n; i += V::size)
+    xsimd::tanh(V::load_unaligned(x + i)).store_unaligned(y + i);
   for (; i < n; ++i) y[i] = xsimd::tanh(xsimd::batch<float, Arch>(x[i])).get(0);
 }
 
@@ -60,9 +61,14 @@ using MutRowVec = Eigen::Map<Eigen::RowVectorXf>;
 template <typename Expr>
 void EigenActivateInPlace(kernels::Activation act, Expr&& z) {
   switch (act) {
-    case kernels::Activation::kIdentity: break;
-    case kernels::Activation::kTanh: z = z.array().tanh().matrix(); break;
-    case kernels::Activation::kRelu: z = z.array().max(0.0f).matrix(); break;
+    case kernels::Activation::kIdentity:
+      break;
+    case kernels::Activation::kTanh:
+      z = z.array().tanh().matrix();
+      break;
+    case kernels::Activation::kRelu:
+      z = z.array().max(0.0f).matrix();
+      break;
   }
 }
 
@@ -95,7 +101,8 @@ void EigenGemmGradXAct(kernels::Activation act, std::size_t m, std::size_t n, st
   MutMap dX(dx, m, k, Eigen::OuterStride<>(lddx));
   dX.noalias() = G * W.transpose();
   switch (act) {
-    case kernels::Activation::kIdentity: break;
+    case kernels::Activation::kIdentity:
+      break;
     case kernels::Activation::kTanh:
       dX.array() *= 1.0f - A.array().square();
       break;
@@ -124,7 +131,7 @@ void EigenGemvBiasAct(kernels::Activation act, std::size_t m, std::size_t k, con
 
 const BenchTargetTable& Table() {
   static const BenchTargetTable table = {
-      &FmaPeakLoop,       &XsimdTanh,         &EigenGemmBiasAct,  &EigenGemmGradW,
+      &FmaPeakLoop,       &XsimdTanh,         &EigenGemmBiasAct, &EigenGemmGradW,
       &EigenGemmGradXAct, &EigenOuterBiasAct, &EigenGemvBiasAct,
   };
   return table;

@@ -24,9 +24,9 @@ struct BenchTargetTable {
   // The baseline: the MLP's products written the way an Eigen user would (Eigen::Map over the
   // same row-major buffers, .noalias() products, Eigen's vectorized float tanh), with the same
   // signatures as the kernels they are compared with (kernels/gemm.h, kernels/dense_edge.h).
-  void (*eigen_gemm_bias_act)(kernels::Activation act, std::size_t m, std::size_t n,
-                              std::size_t k, const float* a, std::size_t lda, const float* w,
-                              std::size_t ldw, const float* bias, float* c, std::size_t ldc);
+  void (*eigen_gemm_bias_act)(kernels::Activation act, std::size_t m, std::size_t n, std::size_t k,
+                              const float* a, std::size_t lda, const float* w, std::size_t ldw,
+                              const float* bias, float* c, std::size_t ldc);
   void (*eigen_gemm_grad_w)(std::size_t m, std::size_t n, std::size_t k, const float* a,
                             std::size_t lda, const float* g, std::size_t ldg, float* dw,
                             std::size_t lddw, float* db);
@@ -37,9 +37,8 @@ struct BenchTargetTable {
   void (*eigen_outer_bias_act)(kernels::Activation act, std::size_t m, std::size_t n,
                                const float* x, const float* w, const float* bias, float* c,
                                std::size_t ldc);
-  void (*eigen_gemv_bias_act)(kernels::Activation act, std::size_t m, std::size_t k,
-                              const float* a, std::size_t lda, const float* w, float bias,
-                              float* y);
+  void (*eigen_gemv_bias_act)(kernels::Activation act, std::size_t m, std::size_t k, const float* a,
+                              std::size_t lda, const float* w, float bias, float* y);
 };
 
 // The table for one ISA other than kRef; the CPU must support it.

@@ -19,10 +19,14 @@ const BenchTargetTable& BenchTargetFor(kernels::Isa isa) {
     std::abort();
   }
   switch (isa) {
-    case kernels::Isa::kSse2: return sse2::Table();
-    case kernels::Isa::kAvx2Fma: return avx2fma::Table();
-    case kernels::Isa::kAvx512: return avx512::Table();
-    case kernels::Isa::kRef: break;
+    case kernels::Isa::kSse2:
+      return sse2::Table();
+    case kernels::Isa::kAvx2Fma:
+      return avx2fma::Table();
+    case kernels::Isa::kAvx512:
+      return avx512::Table();
+    case kernels::Isa::kRef:
+      break;
   }
   std::abort();
 }

@@ -57,8 +57,8 @@ const bool registered = [] {
                                  x.wide_out.data(), kLd);
     });
     Register("gemv_bias", eigen_name, [&eigen](std::size_t b, EdgeBuffers& x) {
-      eigen.eigen_gemv_bias_act(Activation::kIdentity, b, kN, x.wide.data(), kLd, x.w.data(),
-                                0.5f, x.narrow.data());
+      eigen.eigen_gemv_bias_act(Activation::kIdentity, b, kN, x.wide.data(), kLd, x.w.data(), 0.5f,
+                                x.narrow.data());
     });
     Register("outer_grad_w", name, [&k](std::size_t b, EdgeBuffers& x) {
       k.outer_grad_w(b, kN, x.x.data(), x.wide.data(), kLd, x.w.data(), x.bias.data());
@@ -71,8 +71,8 @@ const bool registered = [] {
       k.gemv_grad_w(b, kN, x.wide.data(), kLd, x.narrow.data(), x.w.data(), x.bias.data());
     });
     Register("gemv_grad_x_tanh", name, [&k](std::size_t b, EdgeBuffers& x) {
-      k.gemv_grad_x_act(Activation::kTanh, b, kN, x.narrow.data(), x.w.data(), x.wide.data(),
-                        kLd, x.wide_out.data(), kLd);
+      k.gemv_grad_x_act(Activation::kTanh, b, kN, x.narrow.data(), x.w.data(), x.wide.data(), kLd,
+                        x.wide_out.data(), kLd);
     });
   }
   return true;

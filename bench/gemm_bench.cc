@@ -22,7 +22,11 @@ constexpr std::size_t kN = kHidden, kLd = kPaddedHidden;
 // matrix padded to rows of 112 floats.
 struct LayerBuffers {
   explicit LayerBuffers(std::size_t b)
-      : in(b * kLd, 1), w(kN * kLd, 2), bias(kLd, 3), out(b * kLd, 4), act(b * kLd, 5),
+      : in(b * kLd, 1),
+        w(kN * kLd, 2),
+        bias(kLd, 3),
+        out(b * kLd, 4),
+        act(b * kLd, 5),
         grad(b * kLd, 6) {}
   FloatBuffer in, w, bias, out, act, grad;
 };
@@ -40,10 +44,9 @@ void RunProduct(benchmark::State& state, std::size_t b, const Product& product) 
 
 void Register(const std::string& kernel, const std::string& impl, const Product& product) {
   for (long b : kBatchSizes) {
-    benchmark::RegisterBenchmark(BenchName(kernel, impl, b).c_str(),
-                                 [product, b](benchmark::State& state) {
-                                   RunProduct(state, std::size_t(b), product);
-                                 });
+    benchmark::RegisterBenchmark(
+        BenchName(kernel, impl, b).c_str(),
+        [product, b](benchmark::State& state) { RunProduct(state, std::size_t(b), product); });
   }
 }
 
@@ -74,8 +77,8 @@ const bool registered = [] {
                         x.act.data(), kLd, x.out.data(), kLd);
     });
     Register("gemm_grad_x_tanh", theirs, [&eigen](std::size_t b, LayerBuffers& x) {
-      eigen.eigen_gemm_grad_x_act(Activation::kTanh, b, kN, kN, x.grad.data(), kLd, x.w.data(),
-                                  kLd, x.act.data(), kLd, x.out.data(), kLd);
+      eigen.eigen_gemm_grad_x_act(Activation::kTanh, b, kN, kN, x.grad.data(), kLd, x.w.data(), kLd,
+                                  x.act.data(), kLd, x.out.data(), kLd);
     });
   }
   return true;

@@ -17,7 +17,8 @@ const bool registered = [] {
           [k, b](benchmark::State& state) {
             FloatBuffer yhat(std::size_t(b), 1), y(std::size_t(b), 2), grad(std::size_t(b), 3);
             for (auto _ : state) {
-              benchmark::DoNotOptimize(k->mse_loss_grad(std::size_t(b), yhat.data(), y.data(), grad.data()));
+              benchmark::DoNotOptimize(
+                  k->mse_loss_grad(std::size_t(b), yhat.data(), y.data(), grad.data()));
               benchmark::ClobberMemory();
             }
             state.SetBytesProcessed(state.iterations() * b * 3 * std::int64_t(sizeof(float)));

@@ -14,19 +14,20 @@ constexpr std::size_t kParams = 112 + 3 * 112 + 2 * 100 * 112 + 112 + 16;
 
 template <typename Update>
 void Register(const std::string& name, kernels::Isa isa, int arrays_touched, Update update) {
-  benchmark::RegisterBenchmark(
-      (name + "/" + kernels::IsaName(isa)).c_str(),
-      [update, arrays_touched](benchmark::State& state) {
-        FloatBuffer p(kParams, 1), g(kParams, 2), s1(kParams, 3), s2(kParams, 4);
-        for (std::size_t i = 0; i < kParams; ++i) s2.data()[i] = std::abs(s2.data()[i]);  // v ≥ 0
-        std::int64_t step = 0;
-        for (auto _ : state) {
-          update(++step, p.data(), g.data(), s1.data(), s2.data());
-          benchmark::ClobberMemory();
-        }
-        state.SetBytesProcessed(state.iterations() * arrays_touched *
-                                std::int64_t(kParams * sizeof(float)));
-      });
+  benchmark::RegisterBenchmark((name + "/" + kernels::IsaName(isa)).c_str(),
+                               [update, arrays_touched](benchmark::State& state) {
+                                 FloatBuffer p(kParams, 1), g(kParams, 2), s1(kParams, 3),
+                                     s2(kParams, 4);
+                                 for (std::size_t i = 0; i < kParams; ++i)
+                                   s2.data()[i] = std::abs(s2.data()[i]);  // v ≥ 0
+                                 std::int64_t step = 0;
+                                 for (auto _ : state) {
+                                   update(++step, p.data(), g.data(), s1.data(), s2.data());
+                                   benchmark::ClobberMemory();
+                                 }
+                                 state.SetBytesProcessed(state.iterations() * arrays_touched *
+                                                         std::int64_t(kParams * sizeof(float)));
+                               });
 }
 
 const bool registered = [] {

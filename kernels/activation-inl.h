@@ -86,9 +86,15 @@ SIMD_MLP_INLINE Vec<T> ActivationDerivativeVec(Vec<T> y) {
 template <typename F>
 void DispatchActivation(Activation act, F&& f) {
   switch (act) {
-    case Activation::kIdentity: f(std::integral_constant<Activation, Activation::kIdentity>{}); return;
-    case Activation::kTanh: f(std::integral_constant<Activation, Activation::kTanh>{}); return;
-    case Activation::kRelu: f(std::integral_constant<Activation, Activation::kRelu>{}); return;
+    case Activation::kIdentity:
+      f(std::integral_constant<Activation, Activation::kIdentity>{});
+      return;
+    case Activation::kTanh:
+      f(std::integral_constant<Activation, Activation::kTanh>{});
+      return;
+    case Activation::kRelu:
+      f(std::integral_constant<Activation, Activation::kRelu>{});
+      return;
   }
 }
 

@@ -26,9 +26,12 @@ inline constexpr Activation kAllActivations[] = {Activation::kIdentity, Activati
 
 inline const char* ActivationName(Activation act) {
   switch (act) {
-    case Activation::kIdentity: return "identity";
-    case Activation::kTanh: return "tanh";
-    case Activation::kRelu: return "relu";
+    case Activation::kIdentity:
+      return "identity";
+    case Activation::kTanh:
+      return "tanh";
+    case Activation::kRelu:
+      return "relu";
   }
   return "unknown";
 }

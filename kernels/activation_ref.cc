@@ -1,7 +1,8 @@
+#include "kernels/activation_ref.h"
+
 #include <cmath>
 
 #include "kernels/activation.h"
-#include "kernels/activation_ref.h"
 
 namespace simd_mlp::kernels::ref {
 

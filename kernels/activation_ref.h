@@ -12,9 +12,12 @@ namespace simd_mlp::kernels::ref {
 template <typename T>
 T ActivateScalar(Activation act, T z) {
   switch (act) {
-    case Activation::kIdentity: return z;
-    case Activation::kTanh: return std::tanh(z);
-    case Activation::kRelu: return z > T(0) ? z : T(0);
+    case Activation::kIdentity:
+      return z;
+    case Activation::kTanh:
+      return std::tanh(z);
+    case Activation::kRelu:
+      return z > T(0) ? z : T(0);
   }
   return z;
 }
@@ -23,9 +26,12 @@ T ActivateScalar(Activation act, T z) {
 template <typename T>
 T ActivationDerivativeFromOutput(Activation act, T y) {
   switch (act) {
-    case Activation::kIdentity: return T(1);
-    case Activation::kTanh: return T(1) - y * y;
-    case Activation::kRelu: return y > T(0) ? T(1) : T(0);
+    case Activation::kIdentity:
+      return T(1);
+    case Activation::kTanh:
+      return T(1) - y * y;
+    case Activation::kRelu:
+      return y > T(0) ? T(1) : T(0);
   }
   return T(1);
 }

@@ -26,39 +26,35 @@ void OuterBiasAct(Activation act, std::size_t m, std::size_t n, const T* x, cons
                   const T* bias, T* c, std::size_t ldc) {
   DispatchActivation(act, [&](auto act_c) {
     constexpr Activation kAct = decltype(act_c)::value;
-    GemmForEachColumnBlock<T>(n, [&](std::size_t j0, int nv, bool partial, std::size_t last) {
-      GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
-        constexpr int kNV = decltype(nv_c)::value;
-        constexpr bool kPartial = decltype(partial_c)::value;
-        Vec<T> bv[kNV];
+    GemmForEachColumnBlock<T>(n, [&](std::size_t j0, std::size_t last, auto nv_c, auto partial_c) {
+      constexpr int kNV = decltype(nv_c)::value;
+      constexpr bool kPartial = decltype(partial_c)::value;
+      Vec<T> bv[kNV];
 #pragma GCC unroll 8
-        for (int v = 0; v < kNV; ++v) bv[v] = GemmLoadRowVec<T, kNV, kPartial>(bias + j0, v, last);
-        EdgeScaledRows<T, kNV, kPartial>(
-            m, x, w + j0, last, [&](std::size_t i, int v, Vec<T> xi, Vec<T> wv) {
-              GemmStoreRowVec<T, kNV, kPartial>(c + i * ldc + j0, v, last,
-                                                ActivateVec<kAct, T>(xsimd::fma(xi, wv, bv[v])));
-            });
-      });
+      for (int v = 0; v < kNV; ++v) bv[v] = GemmLoadRowVec<T, kNV, kPartial>(bias + j0, v, last);
+      EdgeScaledRows<T, kNV, kPartial>(
+          m, x, w + j0, last, [&](std::size_t i, int v, Vec<T> xi, Vec<T> wv) {
+            GemmStoreRowVec<T, kNV, kPartial>(c + i * ldc + j0, v, last,
+                                              ActivateVec<kAct, T>(xsimd::fma(xi, wv, bv[v])));
+          });
     });
   });
 }
 
 template <typename T>
-void GemvGradXAct(Activation act, std::size_t m, std::size_t k, const T* g, const T* w,
-                  const T* a, std::size_t lda, T* dx, std::size_t lddx) {
+void GemvGradXAct(Activation act, std::size_t m, std::size_t k, const T* g, const T* w, const T* a,
+                  std::size_t lda, T* dx, std::size_t lddx) {
   DispatchActivation(act, [&](auto act_c) {
     constexpr Activation kAct = decltype(act_c)::value;
-    GemmForEachColumnBlock<T>(k, [&](std::size_t p0, int nv, bool partial, std::size_t last) {
-      GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
-        constexpr int kNV = decltype(nv_c)::value;
-        constexpr bool kPartial = decltype(partial_c)::value;
-        EdgeScaledRows<T, kNV, kPartial>(
-            m, g, w + p0, last, [&](std::size_t i, int v, Vec<T> gi, Vec<T> wv) {
-              const Vec<T> deriv = ActivationDerivativeVec<kAct, T>(
-                  GemmLoadRowVec<T, kNV, kPartial>(a + i * lda + p0, v, last));
-              GemmStoreRowVec<T, kNV, kPartial>(dx + i * lddx + p0, v, last, gi * wv * deriv);
-            });
-      });
+    GemmForEachColumnBlock<T>(k, [&](std::size_t p0, std::size_t last, auto nv_c, auto partial_c) {
+      constexpr int kNV = decltype(nv_c)::value;
+      constexpr bool kPartial = decltype(partial_c)::value;
+      EdgeScaledRows<T, kNV, kPartial>(
+          m, g, w + p0, last, [&](std::size_t i, int v, Vec<T> gi, Vec<T> wv) {
+            const Vec<T> deriv = ActivationDerivativeVec<kAct, T>(
+                GemmLoadRowVec<T, kNV, kPartial>(a + i * lda + p0, v, last));
+            GemmStoreRowVec<T, kNV, kPartial>(dx + i * lddx + p0, v, last, gi * wv * deriv);
+          });
     });
   });
 }
@@ -69,28 +65,26 @@ void GemvGradXAct(Activation act, std::size_t m, std::size_t k, const T* g, cons
 template <typename T>
 void EdgeColumnSums(std::size_t m, std::size_t n, const T* s, const T* mat, std::size_t ldm,
                     T* weighted, T* plain) {
-  GemmForEachColumnBlock<T>(n, [&](std::size_t j0, int nv, bool partial, std::size_t last) {
-    GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
-      constexpr int kNV = decltype(nv_c)::value;
-      constexpr bool kPartial = decltype(partial_c)::value;
-      Vec<T> sum_weighted[kNV], sum_plain[kNV];
+  GemmForEachColumnBlock<T>(n, [&](std::size_t j0, std::size_t last, auto nv_c, auto partial_c) {
+    constexpr int kNV = decltype(nv_c)::value;
+    constexpr bool kPartial = decltype(partial_c)::value;
+    Vec<T> sum_weighted[kNV], sum_plain[kNV];
 #pragma GCC unroll 8
-      for (int v = 0; v < kNV; ++v) sum_weighted[v] = sum_plain[v] = Vec<T>(T(0));
-      for (std::size_t i = 0; i < m; ++i) {
-        const Vec<T> si(s[i]);
-#pragma GCC unroll 8
-        for (int v = 0; v < kNV; ++v) {
-          const Vec<T> row = GemmLoadRowVec<T, kNV, kPartial>(mat + i * ldm + j0, v, last);
-          sum_weighted[v] = xsimd::fma(si, row, sum_weighted[v]);
-          if (plain != nullptr) sum_plain[v] += row;
-        }
-      }
+    for (int v = 0; v < kNV; ++v) sum_weighted[v] = sum_plain[v] = Vec<T>(T(0));
+    for (std::size_t i = 0; i < m; ++i) {
+      const Vec<T> si(s[i]);
 #pragma GCC unroll 8
       for (int v = 0; v < kNV; ++v) {
-        GemmStoreRowVec<T, kNV, kPartial>(weighted + j0, v, last, sum_weighted[v]);
-        if (plain != nullptr) GemmStoreRowVec<T, kNV, kPartial>(plain + j0, v, last, sum_plain[v]);
+        const Vec<T> row = GemmLoadRowVec<T, kNV, kPartial>(mat + i * ldm + j0, v, last);
+        sum_weighted[v] = xsimd::fma(si, row, sum_weighted[v]);
+        if (plain != nullptr) sum_plain[v] += row;
       }
-    });
+    }
+#pragma GCC unroll 8
+    for (int v = 0; v < kNV; ++v) {
+      GemmStoreRowVec<T, kNV, kPartial>(weighted + j0, v, last, sum_weighted[v]);
+      if (plain != nullptr) GemmStoreRowVec<T, kNV, kPartial>(plain + j0, v, last, sum_plain[v]);
+    }
   });
 }
 
@@ -112,25 +106,16 @@ void GemvGradW(std::size_t m, std::size_t k, const T* a, std::size_t lda, const 
   *db = xsimd::hadd(sum);
 }
 
-// Rows of A in flight per pass of GemvDotsOf (gemm-inl.h).
-inline constexpr int kGemvRows = 4;
-
 template <typename T>
 void GemvBiasAct(Activation act, std::size_t m, std::size_t k, const T* a, std::size_t lda,
                  const T* w, T bias, T* y) {
   DispatchActivation(act, [&](auto act_c) {
     constexpr Activation kAct = decltype(act_c)::value;
-    // Dot products for kLanes rows at a time land in a vector for the bias and the activation.
-    alignas(64) T dots[kLanes<T>] = {};  // lanes past the last row stay finite
+    // kLanes rows at a time, so the bias and the activation run on whole vectors.
     for (std::size_t i0 = 0; i0 < m; i0 += kLanes<T>) {
       const std::size_t rows = m - i0 < kLanes<T> ? m - i0 : kLanes<T>;
-      std::size_t r = 0;
-      for (; r + kGemvRows <= rows; r += kGemvRows) {
-        GemvDotsOf<T, kGemvRows>(k, a + (i0 + r) * lda, lda, w, dots + r);
-      }
-      for (; r < rows; ++r) GemvDotsOf<T, 1>(k, a + (i0 + r) * lda, lda, w, dots + r);
-      const Vec<T> z = Vec<T>::load_aligned(dots) + Vec<T>(bias);
-      StorePartial(y + i0, rows, ActivateVec<kAct, T>(z));  // rows == kLanes stores all lanes
+      const Vec<T> z = GemvDotsVector(rows, k, a + i0 * lda, lda, w) + Vec<T>(bias);
+      StorePartial(y + i0, rows, ActivateVec<kAct, T>(z));
     }
   });
 }

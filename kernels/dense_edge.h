@@ -39,12 +39,11 @@ void GemvBiasAct(Activation act, std::size_t m, std::size_t k, const T* a, std::
                  const T* w, T bias, T* y);
 
 template <typename T>
-void GemvGradW(std::size_t m, std::size_t k, const T* a, std::size_t lda, const T* g, T* dw,
-               T* db);
+void GemvGradW(std::size_t m, std::size_t k, const T* a, std::size_t lda, const T* g, T* dw, T* db);
 
 template <typename T>
-void GemvGradXAct(Activation act, std::size_t m, std::size_t k, const T* g, const T* w,
-                  const T* a, std::size_t lda, T* dx, std::size_t lddx);
+void GemvGradXAct(Activation act, std::size_t m, std::size_t k, const T* g, const T* w, const T* a,
+                  std::size_t lda, T* dx, std::size_t lddx);
 
 }  // namespace simd_mlp::kernels::ref
 

@@ -1,6 +1,5 @@
-#include "kernels/dense_edge.h"
-
 #include "kernels/activation_ref.h"
+#include "kernels/dense_edge.h"
 
 namespace simd_mlp::kernels::ref {
 
@@ -51,8 +50,8 @@ void GemvGradW(std::size_t m, std::size_t k, const T* a, std::size_t lda, const 
 }
 
 template <typename T>
-void GemvGradXAct(Activation act, std::size_t m, std::size_t k, const T* g, const T* w,
-                  const T* a, std::size_t lda, T* dx, std::size_t lddx) {
+void GemvGradXAct(Activation act, std::size_t m, std::size_t k, const T* g, const T* w, const T* a,
+                  std::size_t lda, T* dx, std::size_t lddx) {
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t p = 0; p < k; ++p) {
       dx[i * lddx + p] = g[i] * w[p] * ActivationDerivativeFromOutput(act, a[i * lda + p]);
@@ -60,16 +59,14 @@ void GemvGradXAct(Activation act, std::size_t m, std::size_t k, const T* g, cons
   }
 }
 
-#define SIMD_MLP_INSTANTIATE(T)                                                                 \
-  template void OuterBiasAct<T>(Activation, std::size_t, std::size_t, const T*, const T*,     \
-                                const T*, T*, std::size_t);                                    \
-  template void OuterGradW<T>(std::size_t, std::size_t, const T*, const T*, std::size_t, T*,  \
-                              T*);                                                             \
-  template void GemvBiasAct<T>(Activation, std::size_t, std::size_t, const T*, std::size_t,   \
-                               const T*, T, T*);                                               \
-  template void GemvGradW<T>(std::size_t, std::size_t, const T*, std::size_t, const T*, T*,   \
-                             T*);                                                              \
-  template void GemvGradXAct<T>(Activation, std::size_t, std::size_t, const T*, const T*,     \
+#define SIMD_MLP_INSTANTIATE(T)                                                                   \
+  template void OuterBiasAct<T>(Activation, std::size_t, std::size_t, const T*, const T*,         \
+                                const T*, T*, std::size_t);                                       \
+  template void OuterGradW<T>(std::size_t, std::size_t, const T*, const T*, std::size_t, T*, T*); \
+  template void GemvBiasAct<T>(Activation, std::size_t, std::size_t, const T*, std::size_t,       \
+                               const T*, T, T*);                                                  \
+  template void GemvGradW<T>(std::size_t, std::size_t, const T*, std::size_t, const T*, T*, T*);  \
+  template void GemvGradXAct<T>(Activation, std::size_t, std::size_t, const T*, const T*,         \
                                 const T*, std::size_t, T*, std::size_t);
 SIMD_MLP_INSTANTIATE(float)
 SIMD_MLP_INSTANTIATE(double)

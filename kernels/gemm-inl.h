@@ -24,7 +24,8 @@ inline constexpr int kGemmNV = 2;
 #endif
 
 // Reduction-dimension block for the batch reduction of GemmGradW and the packed Wᵀ panel of
-// GemmGradXAct: kGemmKC rows of G (≤ 112 floats each) stay in L2 while every tile of dW sweeps them.
+// GemmGradXAct: kGemmKC rows of G (≤ 112 floats each) stay in L2 while every tile of dW sweeps
+// them.
 inline constexpr std::size_t kGemmKC = 256;
 // Rows of the packed Wᵀ panel (GemmGradXAct): kGemmPackK × kGemmNV vectors on the stack
 // (64 × 96 floats = 24 KiB on AVX-512), small enough for L1 alongside a tile of G.
@@ -39,8 +40,8 @@ struct GemmTile {
 // loaded masked so nothing past the row's end is read.
 template <typename T, int MR, int NV, bool kPartial>
 SIMD_MLP_INLINE void GemmAccumulate(GemmTile<T, MR, NV>& tile, std::size_t kc, const T* a,
-                                    std::size_t a_rs, std::size_t a_ks, const T* b,
-                                    std::size_t ldb, std::size_t last_lanes) {
+                                    std::size_t a_rs, std::size_t a_ks, const T* b, std::size_t ldb,
+                                    std::size_t last_lanes) {
   for (std::size_t p = 0; p < kc; ++p) {
     const T* b_row = b + p * ldb;
     Vec<T> bv[NV];
@@ -90,28 +91,33 @@ template <int kMax, typename F>
 SIMD_MLP_INLINE void GemmWithConstant(int n, F&& body) {
   static_assert(kMax >= 1 && kMax <= 8, "extend GemmWithConstant's cases");
   switch (n) {
-    case 1: body(std::integral_constant<int, 1>{}); break;
-    case 2: if constexpr (kMax >= 2) body(std::integral_constant<int, 2>{}); break;
-    case 3: if constexpr (kMax >= 3) body(std::integral_constant<int, 3>{}); break;
-    case 4: if constexpr (kMax >= 4) body(std::integral_constant<int, 4>{}); break;
-    case 5: if constexpr (kMax >= 5) body(std::integral_constant<int, 5>{}); break;
-    case 6: if constexpr (kMax >= 6) body(std::integral_constant<int, 6>{}); break;
-    case 7: if constexpr (kMax >= 7) body(std::integral_constant<int, 7>{}); break;
-    case 8: if constexpr (kMax >= 8) body(std::integral_constant<int, 8>{}); break;
-    default: break;  // unreachable: callers pass n ≤ kMax
+    case 1:
+      body(std::integral_constant<int, 1>{});
+      break;
+    case 2:
+      if constexpr (kMax >= 2) body(std::integral_constant<int, 2>{});
+      break;
+    case 3:
+      if constexpr (kMax >= 3) body(std::integral_constant<int, 3>{});
+      break;
+    case 4:
+      if constexpr (kMax >= 4) body(std::integral_constant<int, 4>{});
+      break;
+    case 5:
+      if constexpr (kMax >= 5) body(std::integral_constant<int, 5>{});
+      break;
+    case 6:
+      if constexpr (kMax >= 6) body(std::integral_constant<int, 6>{});
+      break;
+    case 7:
+      if constexpr (kMax >= 7) body(std::integral_constant<int, 7>{});
+      break;
+    case 8:
+      if constexpr (kMax >= 8) body(std::integral_constant<int, 8>{});
+      break;
+    default:
+      break;  // unreachable: callers pass n ≤ kMax
   }
-}
-
-// body(nv, partial) for a column block of nv ∈ [1, kGemmNV] vectors, both compile-time.
-template <typename F>
-SIMD_MLP_INLINE void GemmDispatchBlock(int nv, bool partial, F&& body) {
-  GemmWithConstant<kGemmNV>(nv, [&](auto nv_c) {
-    if (partial) {
-      body(nv_c, std::true_type{});
-    } else {
-      body(nv_c, std::false_type{});
-    }
-  });
 }
 
 // body(i, rows) over the m rows in blocks of kGemmMR rows, then one block of the m % kGemmMR
@@ -123,16 +129,24 @@ SIMD_MLP_INLINE void GemmForEachRowBlock(std::size_t m, F&& body) {
   if (i < m) GemmWithConstant<kGemmMR>(static_cast<int>(m - i), [&](auto rows) { body(i, rows); });
 }
 
-// Walks the columns of an n-wide output in blocks of up to kGemmNV vectors:
-// block(j0, nv, partial, last_lanes).
+// Walks the columns of an n-wide output in blocks of up to kGemmNV vectors, calling
+// body(j0, last_lanes, nv, partial) with the block's width nv (std::integral_constant<int, …>) and
+// whether its last vector is partial (std::bool_constant) as compile-time constants, so each block
+// runs a tile of exactly its size.
 template <typename T, typename F>
-SIMD_MLP_INLINE void GemmForEachColumnBlock(std::size_t n, F&& block) {
+SIMD_MLP_INLINE void GemmForEachColumnBlock(std::size_t n, F&& body) {
   const std::size_t nvec = (n + kLanes<T> - 1) / kLanes<T>;
   for (std::size_t v0 = 0; v0 < nvec; v0 += kGemmNV) {
     const int nv = static_cast<int>(nvec - v0 < std::size_t(kGemmNV) ? nvec - v0 : kGemmNV);
     const std::size_t last_start = (v0 + nv - 1) * kLanes<T>;
     const std::size_t last_lanes = n - last_start < kLanes<T> ? n - last_start : kLanes<T>;
-    block(v0 * kLanes<T>, nv, last_lanes < kLanes<T>, last_lanes);
+    GemmWithConstant<kGemmNV>(nv, [&](auto nv_c) {
+      if (last_lanes < kLanes<T>) {
+        body(v0 * kLanes<T>, last_lanes, nv_c, std::true_type{});
+      } else {
+        body(v0 * kLanes<T>, last_lanes, nv_c, std::false_type{});
+      }
+    });
   }
 }
 
@@ -162,14 +176,12 @@ void GemmBiasAct(Activation act, std::size_t m, std::size_t n, std::size_t k, co
                  std::size_t ldc) {
   DispatchActivation(act, [&](auto act_c) {
     constexpr Activation kAct = decltype(act_c)::value;
-    GemmForEachColumnBlock<T>(n, [&](std::size_t j0, int nv, bool partial, std::size_t last) {
-      GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
-        constexpr int kNV = decltype(nv_c)::value;
-        constexpr bool kPartial = decltype(partial_c)::value;
-        GemmForEachRowBlock(m, [&](std::size_t i, auto rows) {
-          GemmBiasActTile<kAct, T, decltype(rows)::value, kNV, kPartial>(
-              k, a + i * lda, lda, w + j0, ldw, bias + j0, c + i * ldc + j0, ldc, last);
-        });
+    GemmForEachColumnBlock<T>(n, [&](std::size_t j0, std::size_t last, auto nv_c, auto partial_c) {
+      constexpr int kNV = decltype(nv_c)::value;
+      constexpr bool kPartial = decltype(partial_c)::value;
+      GemmForEachRowBlock(m, [&](std::size_t i, auto rows) {
+        GemmBiasActTile<kAct, T, decltype(rows)::value, kNV, kPartial>(
+            k, a + i * lda, lda, w + j0, ldw, bias + j0, c + i * ldc + j0, ldc, last);
       });
     });
   });
@@ -207,38 +219,35 @@ SIMD_MLP_INLINE void GemmColumnSums(std::size_t m, const T* g, std::size_t ldg, 
   for (int v = 0; v < NV; ++v) sum[v] = Vec<T>(T(0));
   for (std::size_t i = 0; i < m; ++i) {
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; ++v) sum[v] += GemmLoadRowVec<T, NV, kPartial>(g + i * ldg, v, last_lanes);
+    for (int v = 0; v < NV; ++v)
+      sum[v] += GemmLoadRowVec<T, NV, kPartial>(g + i * ldg, v, last_lanes);
   }
 #pragma GCC unroll 8
   for (int v = 0; v < NV; ++v) GemmStoreRowVec<T, NV, kPartial>(db, v, last_lanes, sum[v]);
 }
 
 template <typename T>
-void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda,
-               const T* g, std::size_t ldg, T* dw, std::size_t lddw, T* db) {
+void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda, const T* g,
+               std::size_t ldg, T* dw, std::size_t lddw, T* db) {
   // The batch chunk is the outer loop: its rows of A and G stay in L2 while every tile of dW
   // sweeps them (column blocks outside it re-read all of A from L3 once per block: 1.2× slower
   // than Eigen at B = 8000 on AVX2).
   for (std::size_t i0 = 0; i0 < m; i0 += kGemmKC) {
     const std::size_t kc = m - i0 < kGemmKC ? m - i0 : kGemmKC;
-    GemmForEachColumnBlock<T>(n, [&](std::size_t j0, int nv, bool partial, std::size_t last) {
-      GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
-        constexpr int kNV = decltype(nv_c)::value;
-        constexpr bool kPartial = decltype(partial_c)::value;
-        const T* a_block = a + i0 * lda;
-        const T* g_block = g + i0 * ldg + j0;
-        GemmForEachRowBlock(k, [&](std::size_t p, auto rows) {
-          GemmGradWTile<T, decltype(rows)::value, kNV, kPartial>(
-              kc, a_block + p, lda, g_block, ldg, dw + p * lddw + j0, lddw, i0 == 0, last);
-        });
+    GemmForEachColumnBlock<T>(n, [&](std::size_t j0, std::size_t last, auto nv_c, auto partial_c) {
+      constexpr int kNV = decltype(nv_c)::value;
+      constexpr bool kPartial = decltype(partial_c)::value;
+      const T* a_block = a + i0 * lda;
+      const T* g_block = g + i0 * ldg + j0;
+      GemmForEachRowBlock(k, [&](std::size_t p, auto rows) {
+        GemmGradWTile<T, decltype(rows)::value, kNV, kPartial>(
+            kc, a_block + p, lda, g_block, ldg, dw + p * lddw + j0, lddw, i0 == 0, last);
       });
     });
   }
-  GemmForEachColumnBlock<T>(n, [&](std::size_t j0, int nv, bool partial, std::size_t last) {
-    GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
-      GemmColumnSums<T, decltype(nv_c)::value, decltype(partial_c)::value>(m, g + j0, ldg,
-                                                                          db + j0, last);
-    });
+  GemmForEachColumnBlock<T>(n, [&](std::size_t j0, std::size_t last, auto nv_c, auto partial_c) {
+    GemmColumnSums<T, decltype(nv_c)::value, decltype(partial_c)::value>(m, g + j0, ldg, db + j0,
+                                                                         last);
   });
 }
 
@@ -264,10 +273,23 @@ SIMD_MLP_INLINE void GemvDotsOf(std::size_t len, const T* rows, std::size_t ld, 
   if (p < len) {
     const Vec<T> vv = LoadPartial(v + p, len - p);
 #pragma GCC unroll 8
-    for (int r = 0; r < kRows; ++r) acc[r] = xsimd::fma(LoadPartial(rows + r * ld + p, len - p), vv, acc[r]);
+    for (int r = 0; r < kRows; ++r)
+      acc[r] = xsimd::fma(LoadPartial(rows + r * ld + p, len - p), vv, acc[r]);
   }
 #pragma GCC unroll 8
   for (int r = 0; r < kRows; ++r) out[r] = xsimd::hadd(acc[r]);
+}
+
+// Lane q of the result is rows[q, 0..len) · v for q < count ≤ kLanes; lanes past count are 0.
+template <typename T>
+SIMD_MLP_INLINE Vec<T> GemvDotsVector(std::size_t count, std::size_t len, const T* rows,
+                                      std::size_t ld, const T* v) {
+  constexpr int kRows = 4;  // rows in flight: hides each row's FMA latency
+  alignas(64) T dots[kLanes<T>] = {};
+  std::size_t q = 0;
+  for (; q + kRows <= count; q += kRows) GemvDotsOf<T, kRows>(len, rows + q * ld, ld, v, dots + q);
+  for (; q < count; ++q) GemvDotsOf<T, 1>(len, rows + q * ld, ld, v, dots + q);
+  return Vec<T>::load_aligned(dots);
 }
 
 // Copies Wᵀ[j0 .. j0+kc) × [p0 .. p0+cols) into panel (kc rows of NV·L, zero beyond cols), so the
@@ -335,19 +357,12 @@ template <Activation kAct, typename T>
 void GemmGradXActByDots(std::size_t m, std::size_t n, std::size_t k, const T* g, std::size_t ldg,
                         const T* w, std::size_t ldw, const T* a, std::size_t lda, T* dx,
                         std::size_t lddx) {
-  constexpr std::size_t kRows = 4;
-  alignas(64) T dots[kLanes<T>] = {};
   for (std::size_t i = 0; i < m; ++i) {
-    const T* g_row = g + i * ldg;
     for (std::size_t p0 = 0; p0 < k; p0 += kLanes<T>) {
       const std::size_t cols = k - p0 < kLanes<T> ? k - p0 : kLanes<T>;
-      std::size_t q = 0;
-      for (; q + kRows <= cols; q += kRows) {
-        GemvDotsOf<T, kRows>(n, w + (p0 + q) * ldw, ldw, g_row, dots + q);
-      }
-      for (; q < cols; ++q) GemvDotsOf<T, 1>(n, w + (p0 + q) * ldw, ldw, g_row, dots + q);
+      const Vec<T> dots = GemvDotsVector(cols, n, w + p0 * ldw, ldw, g + i * ldg);
       const Vec<T> deriv = ActivationDerivativeVec<kAct, T>(LoadPartial(a + i * lda + p0, cols));
-      StorePartial(dx + i * lddx + p0, cols, Vec<T>::load_aligned(dots) * deriv);
+      StorePartial(dx + i * lddx + p0, cols, dots * deriv);
     }
   }
 }
@@ -357,8 +372,8 @@ inline constexpr std::size_t kGemmGradXDotRows = 4;
 
 template <typename T>
 void GemmGradXAct(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* g,
-                  std::size_t ldg, const T* w, std::size_t ldw, const T* a, std::size_t lda,
-                  T* dx, std::size_t lddx) {
+                  std::size_t ldg, const T* w, std::size_t ldw, const T* a, std::size_t lda, T* dx,
+                  std::size_t lddx) {
   alignas(64) T panel[kGemmPackK * kGemmNV * kLanes<T>];
   DispatchActivation(act, [&](auto act_c) {
     constexpr Activation kAct = decltype(act_c)::value;
@@ -367,22 +382,20 @@ void GemmGradXAct(Activation act, std::size_t m, std::size_t n, std::size_t k, c
       return;
     }
     // Output columns are the k inputs of the layer; the reduction runs over its n outputs.
-    GemmForEachColumnBlock<T>(k, [&](std::size_t p0, int nv, bool partial, std::size_t last) {
-      GemmDispatchBlock(nv, partial, [&](auto nv_c, auto partial_c) {
-        constexpr int kNV = decltype(nv_c)::value;
-        constexpr bool kPartial = decltype(partial_c)::value;
-        const std::size_t cols = (nv - 1) * kLanes<T> + last;
-        for (std::size_t j0 = 0; j0 < n; j0 += kGemmPackK) {
-          const std::size_t kc = n - j0 < kGemmPackK ? n - j0 : kGemmPackK;
-          const bool first = j0 == 0, final = j0 + kc == n;
-          GemmPackWt<T, kNV>(kc, cols, w + p0 * ldw + j0, ldw, panel);
-          GemmForEachRowBlock(m, [&](std::size_t i, auto rows) {
-            GemmGradXActTile<kAct, T, decltype(rows)::value, kNV, kPartial>(
-                kc, g + i * ldg + j0, ldg, panel, a + i * lda + p0, lda, dx + i * lddx + p0, lddx,
-                first, final, last);
-          });
-        }
-      });
+    GemmForEachColumnBlock<T>(k, [&](std::size_t p0, std::size_t last, auto nv_c, auto partial_c) {
+      constexpr int kNV = decltype(nv_c)::value;
+      constexpr bool kPartial = decltype(partial_c)::value;
+      const std::size_t cols = (kNV - 1) * kLanes<T> + last;
+      for (std::size_t j0 = 0; j0 < n; j0 += kGemmPackK) {
+        const std::size_t kc = n - j0 < kGemmPackK ? n - j0 : kGemmPackK;
+        const bool first = j0 == 0, final = j0 + kc == n;
+        GemmPackWt<T, kNV>(kc, cols, w + p0 * ldw + j0, ldw, panel);
+        GemmForEachRowBlock(m, [&](std::size_t i, auto rows) {
+          GemmGradXActTile<kAct, T, decltype(rows)::value, kNV, kPartial>(
+              kc, g + i * ldg + j0, ldg, panel, a + i * lda + p0, lda, dx + i * lddx + p0, lddx,
+              first, final, last);
+        });
+      }
     });
   });
 }

@@ -34,13 +34,13 @@ void GemmBiasAct(Activation act, std::size_t m, std::size_t n, std::size_t k, co
                  std::size_t ldc);
 
 template <typename T>
-void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda,
-               const T* g, std::size_t ldg, T* dw, std::size_t lddw, T* db);
+void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda, const T* g,
+               std::size_t ldg, T* dw, std::size_t lddw, T* db);
 
 template <typename T>
 void GemmGradXAct(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* g,
-                  std::size_t ldg, const T* w, std::size_t ldw, const T* a, std::size_t lda,
-                  T* dx, std::size_t lddx);
+                  std::size_t ldg, const T* w, std::size_t ldw, const T* a, std::size_t lda, T* dx,
+                  std::size_t lddx);
 
 }  // namespace simd_mlp::kernels::ref
 

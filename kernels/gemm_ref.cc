@@ -1,6 +1,5 @@
-#include "kernels/gemm.h"
-
 #include "kernels/activation_ref.h"
+#include "kernels/gemm.h"
 
 namespace simd_mlp::kernels::ref {
 
@@ -18,8 +17,8 @@ void GemmBiasAct(Activation act, std::size_t m, std::size_t n, std::size_t k, co
 }
 
 template <typename T>
-void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda,
-               const T* g, std::size_t ldg, T* dw, std::size_t lddw, T* db) {
+void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda, const T* g,
+               std::size_t ldg, T* dw, std::size_t lddw, T* db) {
   for (std::size_t p = 0; p < k; ++p) {
     for (std::size_t j = 0; j < n; ++j) {
       T sum = 0;
@@ -36,8 +35,8 @@ void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::siz
 
 template <typename T>
 void GemmGradXAct(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* g,
-                  std::size_t ldg, const T* w, std::size_t ldw, const T* a, std::size_t lda,
-                  T* dx, std::size_t lddx) {
+                  std::size_t ldg, const T* w, std::size_t ldw, const T* a, std::size_t lda, T* dx,
+                  std::size_t lddx) {
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t p = 0; p < k; ++p) {
       T sum = 0;
@@ -47,12 +46,12 @@ void GemmGradXAct(Activation act, std::size_t m, std::size_t n, std::size_t k, c
   }
 }
 
-#define SIMD_MLP_INSTANTIATE(T)                                                                 \
-  template void GemmBiasAct<T>(Activation, std::size_t, std::size_t, std::size_t, const T*,   \
+#define SIMD_MLP_INSTANTIATE(T)                                                                \
+  template void GemmBiasAct<T>(Activation, std::size_t, std::size_t, std::size_t, const T*,    \
                                std::size_t, const T*, std::size_t, const T*, T*, std::size_t); \
-  template void GemmGradW<T>(std::size_t, std::size_t, std::size_t, const T*, std::size_t,    \
+  template void GemmGradW<T>(std::size_t, std::size_t, std::size_t, const T*, std::size_t,     \
                              const T*, std::size_t, T*, std::size_t, T*);                      \
-  template void GemmGradXAct<T>(Activation, std::size_t, std::size_t, std::size_t, const T*,  \
+  template void GemmGradXAct<T>(Activation, std::size_t, std::size_t, std::size_t, const T*,   \
                                 std::size_t, const T*, std::size_t, const T*, std::size_t, T*, \
                                 std::size_t);
 SIMD_MLP_INSTANTIATE(float)

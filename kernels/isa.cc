@@ -8,10 +8,14 @@ namespace simd_mlp::kernels {
 
 const char* IsaName(Isa isa) {
   switch (isa) {
-    case Isa::kRef: return "ref";
-    case Isa::kSse2: return "sse2";
-    case Isa::kAvx2Fma: return "avx2";
-    case Isa::kAvx512: return "avx512";
+    case Isa::kRef:
+      return "ref";
+    case Isa::kSse2:
+      return "sse2";
+    case Isa::kAvx2Fma:
+      return "avx2";
+    case Isa::kAvx512:
+      return "avx512";
   }
   return "unknown";
 }

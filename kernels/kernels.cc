@@ -28,10 +28,14 @@ const KernelTable<T>& KernelsFor(Isa isa) {
     std::abort();
   }
   switch (isa) {
-    case Isa::kRef: return RefTable<T>();
-    case Isa::kSse2: return sse2::Table<T>();
-    case Isa::kAvx2Fma: return avx2fma::Table<T>();
-    case Isa::kAvx512: return avx512::Table<T>();
+    case Isa::kRef:
+      return RefTable<T>();
+    case Isa::kSse2:
+      return sse2::Table<T>();
+    case Isa::kAvx2Fma:
+      return avx2fma::Table<T>();
+    case Isa::kAvx512:
+      return avx512::Table<T>();
   }
   std::abort();
 }

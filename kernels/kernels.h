@@ -46,10 +46,10 @@ const KernelTable<T>& Kernels() {
 
 // Per-ISA tables, each defined in its own translation unit compiled with that ISA's flags
 // (kernels/target_*.cc). Call through KernelsFor, which knows which ones this CPU can run.
-#define SIMD_MLP_DECLARE_TARGET_TABLE(target)   \
-  namespace target {                            \
-  template <typename T>                         \
-  const KernelTable<T>& Table();                \
+#define SIMD_MLP_DECLARE_TARGET_TABLE(target) \
+  namespace target {                          \
+  template <typename T>                       \
+  const KernelTable<T>& Table();              \
   }
 SIMD_MLP_DECLARE_TARGET_TABLE(sse2)
 SIMD_MLP_DECLARE_TARGET_TABLE(avx2fma)

@@ -11,8 +11,8 @@ T MseLossGrad(std::size_t m, const T* yhat, const T* y, T* grad) {
   std::size_t i = 0;
   for (; i + 2 * kLanes<T> <= m; i += 2 * kLanes<T>) {
     const Vec<T> err0 = Vec<T>::load_unaligned(yhat + i) - Vec<T>::load_unaligned(y + i);
-    const Vec<T> err1 = Vec<T>::load_unaligned(yhat + i + kLanes<T>) -
-                        Vec<T>::load_unaligned(y + i + kLanes<T>);
+    const Vec<T> err1 =
+        Vec<T>::load_unaligned(yhat + i + kLanes<T>) - Vec<T>::load_unaligned(y + i + kLanes<T>);
     sum_sq0 = xsimd::fma(err0, err0, sum_sq0);
     sum_sq1 = xsimd::fma(err1, err1, sum_sq1);
     (grad_scale * err0).store_unaligned(grad + i);

@@ -39,7 +39,7 @@ template <typename T>
 void Momentum(std::size_t n, MomentumParams<T> params, const T* g, T* v, T* p) {
   const Vec<T> mu(params.mu), neg_lr(-params.lr);
   ForEachVector<T>(n, [&](std::size_t i, std::size_t c) {
-    const Vec<T> step = neg_lr * LoadN(g + i, c);              // −lr·g
+    const Vec<T> step = neg_lr * LoadN(g + i, c);                   // −lr·g
     const Vec<T> velocity = xsimd::fma(mu, LoadN(v + i, c), step);  // μ·v − lr·g
     StoreN(v + i, c, velocity);
     const Vec<T> update = params.nesterov ? xsimd::fma(mu, velocity, step) : velocity;

@@ -1,6 +1,6 @@
-#include "kernels/optimizer.h"
-
 #include <cmath>
+
+#include "kernels/optimizer.h"
 
 namespace simd_mlp::kernels::ref {
 
@@ -42,11 +42,11 @@ void Adam(std::size_t n, AdamParams<T> params, std::int64_t step, const T* g, T*
   }
 }
 
-#define SIMD_MLP_INSTANTIATE(T)                                                               \
-  template void Sgd<T>(std::size_t, T, const T*, T*);                                        \
-  template void Momentum<T>(std::size_t, MomentumParams<T>, const T*, T*, T*);               \
-  template void Rmsprop<T>(std::size_t, RmspropParams<T>, const T*, T*, T*);                 \
-  template void Adam<T>(std::size_t, AdamParams<T>, std::int64_t, const T*, T*, T*, T*);     \
+#define SIMD_MLP_INSTANTIATE(T)                                                          \
+  template void Sgd<T>(std::size_t, T, const T*, T*);                                    \
+  template void Momentum<T>(std::size_t, MomentumParams<T>, const T*, T*, T*);           \
+  template void Rmsprop<T>(std::size_t, RmspropParams<T>, const T*, T*, T*);             \
+  template void Adam<T>(std::size_t, AdamParams<T>, std::int64_t, const T*, T*, T*, T*); \
   template T AdamStepSize<T>(AdamParams<T>, std::int64_t);
 SIMD_MLP_INSTANTIATE(float)
 SIMD_MLP_INSTANTIATE(double)

@@ -21,8 +21,10 @@ template <typename T>
 SIMD_MLP_INLINE Vec<T> LoadPartial(const T* p, std::size_t count) {
 #if SIMD_MLP_TARGET_LEVEL >= 3
   const __mmask16 mask = static_cast<__mmask16>((1u << count) - 1u);
-  if constexpr (std::is_same_v<T, float>) return _mm512_maskz_loadu_ps(mask, p);
-  else return _mm512_maskz_loadu_pd(static_cast<__mmask8>(mask), p);
+  if constexpr (std::is_same_v<T, float>)
+    return _mm512_maskz_loadu_ps(mask, p);
+  else
+    return _mm512_maskz_loadu_pd(static_cast<__mmask8>(mask), p);
 #elif SIMD_MLP_TARGET_LEVEL == 2
   // Lane i is loaded when the sign bit of index i is set, i.e. when i < count.
   if constexpr (std::is_same_v<T, float>) {
@@ -46,8 +48,10 @@ template <typename T>
 SIMD_MLP_INLINE void StorePartial(T* p, std::size_t count, Vec<T> v) {
 #if SIMD_MLP_TARGET_LEVEL >= 3
   const __mmask16 mask = static_cast<__mmask16>((1u << count) - 1u);
-  if constexpr (std::is_same_v<T, float>) _mm512_mask_storeu_ps(p, mask, v);
-  else _mm512_mask_storeu_pd(p, static_cast<__mmask8>(mask), v);
+  if constexpr (std::is_same_v<T, float>)
+    _mm512_mask_storeu_ps(p, mask, v);
+  else
+    _mm512_mask_storeu_pd(p, static_cast<__mmask8>(mask), v);
 #elif SIMD_MLP_TARGET_LEVEL == 2
   if constexpr (std::is_same_v<T, float>) {
     const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count)),

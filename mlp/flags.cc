@@ -53,9 +53,12 @@ bool ParseOptimizer(const std::string& s, Optimizer* out) {
 }
 
 bool ParseBool(const std::string& s, bool* out) {
-  if (s == "true" || s == "1" || s == "on" || s == "yes") *out = true;
-  else if (s == "false" || s == "0" || s == "off" || s == "no") *out = false;
-  else return false;
+  if (s == "true" || s == "1" || s == "on" || s == "yes")
+    *out = true;
+  else if (s == "false" || s == "0" || s == "off" || s == "no")
+    *out = false;
+  else
+    return false;
   return true;
 }
 
@@ -70,7 +73,8 @@ struct Flag {
 };
 
 Setter Real(double TrainConfig::*field) {
-  return [field](const std::string& v, CliOptions* o) { return ParseDouble(v, &(o->config.*field)); };
+  return
+      [field](const std::string& v, CliOptions* o) { return ParseDouble(v, &(o->config.*field)); };
 }
 
 const std::map<std::string, Flag>& Flags() {
@@ -83,9 +87,12 @@ const std::map<std::string, Flag>& Flags() {
         "identity|tanh|relu", "output activation"}},
       {"init",
        {[](const std::string& v, CliOptions* o) {
-          if (v == "normal") o->config.init = Init::kNormal;
-          else if (v == "glorot") o->config.init = Init::kGlorotUniform;
-          else return false;
+          if (v == "normal")
+            o->config.init = Init::kNormal;
+          else if (v == "glorot")
+            o->config.init = Init::kGlorotUniform;
+          else
+            return false;
           return true;
         },
         "normal|glorot", "weights N(0,1) or Glorot-uniform (biases are zero)"}},

@@ -37,10 +37,10 @@ struct TensorSpec {
 enum Tensor : std::size_t { kW1, kB1, kW2, kB2, kW3, kB3, kW4, kB4, kNumTensors };
 
 inline constexpr TensorSpec kTensors[kNumTensors] = {
-    {"W1", 1, kHidden},        {"b1", 1, kHidden},  // 1 → 100: an outer product
-    {"W2", kHidden, kHidden},  {"b2", 1, kHidden},  // 100 → 100: a GEMM
-    {"W3", kHidden, kHidden},  {"b3", 1, kHidden},  // 100 → 100: a GEMM
-    {"W4", kHidden, 1},        {"b4", 1, 1},        // 100 → 1: a matrix-vector product
+    {"W1", 1, kHidden},       {"b1", 1, kHidden},  // 1 → 100: an outer product
+    {"W2", kHidden, kHidden}, {"b2", 1, kHidden},  // 100 → 100: a GEMM
+    {"W3", kHidden, kHidden}, {"b3", 1, kHidden},  // 100 → 100: a GEMM
+    {"W4", kHidden, 1},       {"b4", 1, 1},        // 100 → 1: a matrix-vector product
 };
 
 // Elements between the starts of consecutive rows.

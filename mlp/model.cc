@@ -14,8 +14,7 @@ constexpr std::size_t kN = kHidden;   // logical width passed to the kernels
 
 template <typename T>
 Workspace<T>::Workspace(std::size_t capacity)
-    : capacity_(capacity),
-      buffer_(4 * RoundUp(capacity, kVectorLanes) + 6 * capacity * kLd) {
+    : capacity_(capacity), buffer_(4 * RoundUp(capacity, kVectorLanes) + 6 * capacity * kLd) {
   // Every piece is a multiple of 16 elements long, so every piece starts 64-byte aligned.
   T* p = buffer_.data();
   auto take = [&p](std::size_t n) {
@@ -36,9 +35,7 @@ Workspace<T>::Workspace(std::size_t capacity)
   g4 = take(column);
 }
 
-const char* InitName(Init init) {
-  return init == Init::kNormal ? "normal" : "glorot";
-}
+const char* InitName(Init init) { return init == Init::kNormal ? "normal" : "glorot"; }
 
 template <typename T>
 void InitParams(Init init, std::uint64_t seed, Arena<T>* params) {

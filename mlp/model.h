@@ -3,10 +3,11 @@
 //
 //   forward                                    backward (the same layers, reversed)
 //   A1 = act(x ⊗ W1 + b1)    outer_bias_act    dW1, db1 = xᵀ·G1, Σ G1              outer_grad_w
-//   A2 = act(A1·W2 + b2)     gemm_bias_act     dW2, db2 = A1ᵀ·G2, Σ G2; G1 = …      gemm_grad_w, gemm_grad_x_act
-//   A3 = act(A2·W3 + b3)     gemm_bias_act     dW3, db3 = A2ᵀ·G3, Σ G3; G2 = …      gemm_grad_w, gemm_grad_x_act
-//   ŷ  = out(A3·W4 + b4)     gemv_bias_act     dW4, db4 = A3ᵀ·G4, Σ G4; G3 = …      gemv_grad_w, gemv_grad_x_act
-//   L  = mean((ŷ − y)²)      mse_loss_grad     G4 = 2(ŷ − y)/B ⊙ out'(ŷ)            mse_loss_grad, activation_grad
+//   A2 = act(A1·W2 + b2)     gemm_bias_act     dW2, db2 = A1ᵀ·G2, Σ G2; G1 = …      gemm_grad_w,
+//   gemm_grad_x_act A3 = act(A2·W3 + b3)     gemm_bias_act     dW3, db3 = A2ᵀ·G3, Σ G3; G2 = …
+//   gemm_grad_w, gemm_grad_x_act ŷ  = out(A3·W4 + b4)     gemv_bias_act     dW4, db4 = A3ᵀ·G4, Σ
+//   G4; G3 = …      gemv_grad_w, gemv_grad_x_act L  = mean((ŷ − y)²)      mse_loss_grad     G4 =
+//   2(ŷ − y)/B ⊙ out'(ŷ)            mse_loss_grad, activation_grad
 //
 // Hidden activations and deltas are B×100 matrices with row stride kPadded = 112; the kernels get
 // the logical n = k = 100 and never touch lanes 100…111, which stay zero from allocation.
@@ -32,16 +33,16 @@ class Workspace {
   explicit Workspace(std::size_t capacity);
   std::size_t capacity() const { return capacity_; }
 
-  T* x;     // capacity          inputs of the batch (normalized x)
-  T* y;     // capacity          targets
-  T* a1;    // capacity × 112    hidden activations, one row per sample
+  T* x;   // capacity          inputs of the batch (normalized x)
+  T* y;   // capacity          targets
+  T* a1;  // capacity × 112    hidden activations, one row per sample
   T* a2;
   T* a3;
   T* yhat;  // capacity          outputs
   T* g1;    // capacity × 112    ∂L/∂Z of each hidden layer (deltas)
   T* g2;
   T* g3;
-  T* g4;    // capacity          ∂L/∂Z4, the output delta
+  T* g4;  // capacity          ∂L/∂Z4, the output delta
 
  private:
   std::size_t capacity_;

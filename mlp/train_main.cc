@@ -58,7 +58,8 @@ int Main(int argc, char** argv) {
     std::printf("%6d %12.4e %12.4e %9.2f\n", last.epoch, last.train_mse, last.test_mse, last.ms);
     std::fflush(stdout);
     if (metrics != nullptr) {
-      std::fprintf(metrics, "{\"epoch\": %d, \"train_mse\": %.9g, \"test_mse\": %.9g, \"ms\": %.4f}\n",
+      std::fprintf(metrics,
+                   "{\"epoch\": %d, \"train_mse\": %.9g, \"test_mse\": %.9g, \"ms\": %.4f}\n",
                    last.epoch, last.train_mse, last.test_mse, last.ms);
     }
   }
@@ -74,8 +75,8 @@ int Main(int argc, char** argv) {
   } else {
     std::printf("test MSE never <= 1e-3; ");
   }
-  std::printf("%.2f ms/epoch (isa %s, batch %zu)\n", total_ms / last.epoch,
-              kernels::IsaName(k.isa), config.batch);
+  std::printf("%.2f ms/epoch (isa %s, batch %zu)\n", total_ms / last.epoch, kernels::IsaName(k.isa),
+              config.batch);
   return 0;
 }
 

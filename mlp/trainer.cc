@@ -19,11 +19,16 @@ constexpr std::size_t kEvalChunk = 512;
 
 const char* OptimizerName(Optimizer optimizer) {
   switch (optimizer) {
-    case Optimizer::kSgd: return "sgd";
-    case Optimizer::kMomentum: return "momentum";
-    case Optimizer::kNesterov: return "nesterov";
-    case Optimizer::kRmsprop: return "rmsprop";
-    case Optimizer::kAdam: return "adam";
+    case Optimizer::kSgd:
+      return "sgd";
+    case Optimizer::kMomentum:
+      return "momentum";
+    case Optimizer::kNesterov:
+      return "nesterov";
+    case Optimizer::kRmsprop:
+      return "rmsprop";
+    case Optimizer::kAdam:
+      return "adam";
   }
   return "unknown";
 }
@@ -86,10 +91,15 @@ std::string DescribeConfig(const TrainConfig& c) {
       << kernels::ActivationName(c.output) << ", init " << InitName(c.init) << ", "
       << OptimizerName(c.optimizer) << " lr " << c.lr;
   switch (c.optimizer) {
-    case Optimizer::kSgd: break;
+    case Optimizer::kSgd:
+      break;
     case Optimizer::kMomentum:
-    case Optimizer::kNesterov: out << " momentum " << c.momentum; break;
-    case Optimizer::kRmsprop: out << " rho " << c.rho << " eps " << c.eps; break;
+    case Optimizer::kNesterov:
+      out << " momentum " << c.momentum;
+      break;
+    case Optimizer::kRmsprop:
+      out << " rho " << c.rho << " eps " << c.eps;
+      break;
     case Optimizer::kAdam:
       out << " beta1 " << c.beta1 << " beta2 " << c.beta2 << " eps " << c.eps;
       break;
@@ -129,8 +139,8 @@ void Trainer::Update() {
       k.rmsprop(n, {lr, float(config_.rho), float(config_.eps)}, g, state1_.data(), p);
       break;
     case Optimizer::kAdam:
-      k.adam(n, {lr, float(config_.beta1), float(config_.beta2), float(config_.eps)},
-             ++adam_step_, g, state1_.data(), state2_.data(), p);
+      k.adam(n, {lr, float(config_.beta1), float(config_.beta2), float(config_.eps)}, ++adam_step_,
+             g, state1_.data(), state2_.data(), p);
       break;
   }
 }

@@ -47,11 +47,12 @@ void CheckActivate(Isa isa, Activation act, bool in_place) {
   } else {
     kernels::KernelsFor<T>(isa).activate(act, n, x.ptr(), got.ptr());
   }
-  RcExpectNear(want, got,
-               [&](std::size_t, std::size_t j) { return ActivateTolerance<T>(act, want.at(0, j)); },
-               Describe("activate", isa,
-                        std::string(kernels::ActivationName(act)) + " n=" + std::to_string(n) +
-                            (in_place ? " in place" : "")));
+  RcExpectNear(
+      want, got,
+      [&](std::size_t, std::size_t j) { return ActivateTolerance<T>(act, want.at(0, j)); },
+      Describe("activate", isa,
+               std::string(kernels::ActivationName(act)) + " n=" + std::to_string(n) +
+                   (in_place ? " in place" : "")));
 }
 
 template <typename T>
@@ -85,7 +86,8 @@ void CheckActivationGrad(Isa isa, Activation act, bool in_place) {
 TEST_P(ActivationTest, ActivateMatchesReference) {
   for (Activation act : kernels::kAllActivations) {
     for (bool in_place : {false, true}) {
-      const std::string name = std::string(kernels::ActivationName(act)) + (in_place ? " in place" : "");
+      const std::string name =
+          std::string(kernels::ActivationName(act)) + (in_place ? " in place" : "");
       SIMD_MLP_CHECK_PROPERTY("activate<float> " + name,
                               [&] { CheckActivate<float>(isa(), act, in_place); });
       SIMD_MLP_CHECK_PROPERTY("activate<double> " + name,
@@ -97,7 +99,8 @@ TEST_P(ActivationTest, ActivateMatchesReference) {
 TEST_P(ActivationTest, ActivationGradMatchesReference) {
   for (Activation act : kernels::kAllActivations) {
     for (bool in_place : {false, true}) {
-      const std::string name = std::string(kernels::ActivationName(act)) + (in_place ? " in place" : "");
+      const std::string name =
+          std::string(kernels::ActivationName(act)) + (in_place ? " in place" : "");
       SIMD_MLP_CHECK_PROPERTY("activation_grad<float> " + name,
                               [&] { CheckActivationGrad<float>(isa(), act, in_place); });
       SIMD_MLP_CHECK_PROPERTY("activation_grad<double> " + name,
@@ -145,10 +148,11 @@ TEST_P(ActivationTest, TanhFloatAccuracySweep) {
     }
     count += n;
   }
-  std::printf("tanh<float> on %s: %llu inputs (stride %u), max error %lld ULP at x = %.9g "
-              "(got %.9g, want %.9g)\n",
-              kernels::IsaName(isa()), static_cast<unsigned long long>(count), stride,
-              static_cast<long long>(worst), worst_x, worst_got, worst_want);
+  std::printf(
+      "tanh<float> on %s: %llu inputs (stride %u), max error %lld ULP at x = %.9g "
+      "(got %.9g, want %.9g)\n",
+      kernels::IsaName(isa()), static_cast<unsigned long long>(count), stride,
+      static_cast<long long>(worst), worst_x, worst_got, worst_want);
   EXPECT_LE(worst, kernels::kTanhMaxUlp)
       << "at x = " << worst_x << ": got " << worst_got << ", want " << worst_want << " on "
       << kernels::IsaName(isa());
@@ -175,8 +179,9 @@ TEST_P(ActivationTest, TanhFloatIsOdd) {
 TEST_P(ActivationTest, TanhSpecialValues) {
   const float inf = std::numeric_limits<float>::infinity();
   const float denorm = std::numeric_limits<float>::denorm_min();
-  const float in[] = {0.0f, -0.0f, inf, -inf, std::numeric_limits<float>::quiet_NaN(), 9.1f,
-                      -9.1f, 1e30f, -1e30f, denorm, -denorm, 1e-30f, -1e-30f};
+  const float in[] = {0.0f,    -0.0f,  inf,    -inf,   std::numeric_limits<float>::quiet_NaN(),
+                      9.1f,    -9.1f,  1e30f,  -1e30f, denorm,
+                      -denorm, 1e-30f, -1e-30f};
   const std::size_t n = sizeof in / sizeof in[0];
   float out[n];
   Optimized<float>().activate(Activation::kTanh, n, in, out);

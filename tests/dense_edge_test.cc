@@ -27,7 +27,8 @@ double TanhUlps(Activation act, double value) {
 
 template <typename T>
 double SumBound(std::size_t terms, double abs_sum) {
-  return 2.0 * double(terms + 1) * kUnitRoundoff<T> * abs_sum + std::numeric_limits<T>::denorm_min();
+  return 2.0 * double(terms + 1) * kUnitRoundoff<T> * abs_sum +
+         std::numeric_limits<T>::denorm_min();
 }
 
 template <typename T>
@@ -40,16 +41,18 @@ void CheckOuterBiasAct(Isa isa, Activation act) {
   FillRandom(bias, seed + 2);
   FillRandom(c, seed + 3);
   Matrix<T> c_ref = c;
-  kernels::KernelsFor<T>(Isa::kRef).outer_bias_act(act, m, n, x.ptr(), w.ptr(), bias.ptr(), c_ref.ptr(), ldc);
+  kernels::KernelsFor<T>(Isa::kRef).outer_bias_act(act, m, n, x.ptr(), w.ptr(), bias.ptr(),
+                                                   c_ref.ptr(), ldc);
   kernels::KernelsFor<T>(isa).outer_bias_act(act, m, n, x.ptr(), w.ptr(), bias.ptr(), c.ptr(), ldc);
-  const std::string what = Describe("outer_bias_act", isa,
-                                    std::string(kernels::ActivationName(act)) + " m=" +
-                                        std::to_string(m) + " n=" + std::to_string(n) +
-                                        " ldc=" + std::to_string(ldc));
+  const std::string what =
+      Describe("outer_bias_act", isa,
+               std::string(kernels::ActivationName(act)) + " m=" + std::to_string(m) +
+                   " n=" + std::to_string(n) + " ldc=" + std::to_string(ldc));
   RcExpectNear(
       c_ref, c,
       [&](std::size_t i, std::size_t j) {
-        const double scale = std::fabs(double(x.at(0, i)) * double(w.at(0, j))) + std::fabs(double(bias.at(0, j)));
+        const double scale =
+            std::fabs(double(x.at(0, i)) * double(w.at(0, j))) + std::fabs(double(bias.at(0, j)));
         return 3 * kUnitRoundoff<T> * scale + TanhUlps<T>(act, c_ref.at(i, j)) +
                std::numeric_limits<T>::denorm_min();
       },
@@ -65,16 +68,18 @@ void CheckOuterGradW(Isa isa) {
   FillRandom(x, seed);
   FillRandom(g, seed + 1);
   Matrix<T> dw_ref = dw, db_ref = db;
-  kernels::KernelsFor<T>(Isa::kRef).outer_grad_w(m, n, x.ptr(), g.ptr(), ldg, dw_ref.ptr(), db_ref.ptr());
+  kernels::KernelsFor<T>(Isa::kRef).outer_grad_w(m, n, x.ptr(), g.ptr(), ldg, dw_ref.ptr(),
+                                                 db_ref.ptr());
   kernels::KernelsFor<T>(isa).outer_grad_w(m, n, x.ptr(), g.ptr(), ldg, dw.ptr(), db.ptr());
-  const std::string what = Describe("outer_grad_w", isa,
-                                    "m=" + std::to_string(m) + " n=" + std::to_string(n) +
-                                        " ldg=" + std::to_string(ldg));
+  const std::string what = Describe(
+      "outer_grad_w", isa,
+      "m=" + std::to_string(m) + " n=" + std::to_string(n) + " ldg=" + std::to_string(ldg));
   RcExpectNear(
       dw_ref, dw,
       [&](std::size_t, std::size_t j) {
         double abs_sum = 0;
-        for (std::size_t i = 0; i < m; ++i) abs_sum += std::fabs(double(x.at(0, i)) * double(g.at(i, j)));
+        for (std::size_t i = 0; i < m; ++i)
+          abs_sum += std::fabs(double(x.at(0, i)) * double(g.at(i, j)));
         return SumBound<T>(m, abs_sum);
       },
       what + " dw");
@@ -97,13 +102,15 @@ void CheckGemvBiasAct(Isa isa, Activation act) {
   FillRandom(w, seed + 1);
   const T bias = *rc::gen::inRange(-100, 100) / T(50);
   Matrix<T> y_ref = y;
-  kernels::KernelsFor<T>(Isa::kRef).gemv_bias_act(act, m, k, a.ptr(), lda, w.ptr(), bias, y_ref.ptr());
+  kernels::KernelsFor<T>(Isa::kRef).gemv_bias_act(act, m, k, a.ptr(), lda, w.ptr(), bias,
+                                                  y_ref.ptr());
   kernels::KernelsFor<T>(isa).gemv_bias_act(act, m, k, a.ptr(), lda, w.ptr(), bias, y.ptr());
   RcExpectNear(
       y_ref, y,
       [&](std::size_t, std::size_t i) {
         double abs_sum = std::fabs(double(bias));
-        for (std::size_t p = 0; p < k; ++p) abs_sum += std::fabs(double(a.at(i, p)) * double(w.at(0, p)));
+        for (std::size_t p = 0; p < k; ++p)
+          abs_sum += std::fabs(double(a.at(i, p)) * double(w.at(0, p)));
         return SumBound<T>(k, abs_sum) + TanhUlps<T>(act, y_ref.at(0, i));
       },
       Describe("gemv_bias_act", isa,
@@ -119,23 +126,25 @@ void CheckGemvGradW(Isa isa) {
   FillRandom(a, seed);
   FillRandom(g, seed + 1);
   Matrix<T> dw_ref = dw, db_ref = db;
-  kernels::KernelsFor<T>(Isa::kRef).gemv_grad_w(m, k, a.ptr(), lda, g.ptr(), dw_ref.ptr(), db_ref.ptr());
+  kernels::KernelsFor<T>(Isa::kRef).gemv_grad_w(m, k, a.ptr(), lda, g.ptr(), dw_ref.ptr(),
+                                                db_ref.ptr());
   kernels::KernelsFor<T>(isa).gemv_grad_w(m, k, a.ptr(), lda, g.ptr(), dw.ptr(), db.ptr());
-  const std::string what = Describe("gemv_grad_w", isa,
-                                    "m=" + std::to_string(m) + " k=" + std::to_string(k) +
-                                        " lda=" + std::to_string(lda));
+  const std::string what = Describe(
+      "gemv_grad_w", isa,
+      "m=" + std::to_string(m) + " k=" + std::to_string(k) + " lda=" + std::to_string(lda));
   RcExpectNear(
       dw_ref, dw,
       [&](std::size_t, std::size_t p) {
         double abs_sum = 0;
-        for (std::size_t i = 0; i < m; ++i) abs_sum += std::fabs(double(a.at(i, p)) * double(g.at(0, i)));
+        for (std::size_t i = 0; i < m; ++i)
+          abs_sum += std::fabs(double(a.at(i, p)) * double(g.at(0, i)));
         return SumBound<T>(m, abs_sum);
       },
       what + " dw");
   double abs_g = 0;
   for (std::size_t i = 0; i < m; ++i) abs_g += std::fabs(double(g.at(0, i)));
-  RcExpectNear(db_ref, db, [&](std::size_t, std::size_t) { return SumBound<T>(m, abs_g); },
-               what + " db");
+  RcExpectNear(
+      db_ref, db, [&](std::size_t, std::size_t) { return SumBound<T>(m, abs_g); }, what + " db");
 }
 
 template <typename T>
@@ -148,12 +157,14 @@ void CheckGemvGradXAct(Isa isa, Activation act) {
   FillRandom(a, seed + 2);
   FillRandom(dx, seed + 3);
   Matrix<T> dx_ref = dx;
-  kernels::KernelsFor<T>(Isa::kRef).gemv_grad_x_act(act, m, k, g.ptr(), w.ptr(), a.ptr(), lda, dx_ref.ptr(), lddx);
-  kernels::KernelsFor<T>(isa).gemv_grad_x_act(act, m, k, g.ptr(), w.ptr(), a.ptr(), lda, dx.ptr(), lddx);
-  const std::string what = Describe("gemv_grad_x_act", isa,
-                                    std::string(kernels::ActivationName(act)) + " m=" +
-                                        std::to_string(m) + " k=" + std::to_string(k) +
-                                        " lddx=" + std::to_string(lddx));
+  kernels::KernelsFor<T>(Isa::kRef).gemv_grad_x_act(act, m, k, g.ptr(), w.ptr(), a.ptr(), lda,
+                                                    dx_ref.ptr(), lddx);
+  kernels::KernelsFor<T>(isa).gemv_grad_x_act(act, m, k, g.ptr(), w.ptr(), a.ptr(), lda, dx.ptr(),
+                                              lddx);
+  const std::string what =
+      Describe("gemv_grad_x_act", isa,
+               std::string(kernels::ActivationName(act)) + " m=" + std::to_string(m) +
+                   " k=" + std::to_string(k) + " lddx=" + std::to_string(lddx));
   // g·w·act'(a): three products (and 1 − a·a fused or not): within 5 roundings of |g·w|.
   RcExpectNear(
       dx_ref, dx,
@@ -168,8 +179,10 @@ void CheckGemvGradXAct(Isa isa, Activation act) {
 TEST_P(DenseEdgeTest, OuterBiasActMatchesReference) {
   for (Activation act : kernels::kAllActivations) {
     const std::string name = kernels::ActivationName(act);
-    SIMD_MLP_CHECK_PROPERTY("outer_bias_act<float> " + name, [&] { CheckOuterBiasAct<float>(isa(), act); });
-    SIMD_MLP_CHECK_PROPERTY("outer_bias_act<double> " + name, [&] { CheckOuterBiasAct<double>(isa(), act); });
+    SIMD_MLP_CHECK_PROPERTY("outer_bias_act<float> " + name,
+                            [&] { CheckOuterBiasAct<float>(isa(), act); });
+    SIMD_MLP_CHECK_PROPERTY("outer_bias_act<double> " + name,
+                            [&] { CheckOuterBiasAct<double>(isa(), act); });
   }
 }
 
@@ -181,8 +194,10 @@ TEST_P(DenseEdgeTest, OuterGradWMatchesReference) {
 TEST_P(DenseEdgeTest, GemvBiasActMatchesReference) {
   for (Activation act : kernels::kAllActivations) {
     const std::string name = kernels::ActivationName(act);
-    SIMD_MLP_CHECK_PROPERTY("gemv_bias_act<float> " + name, [&] { CheckGemvBiasAct<float>(isa(), act); });
-    SIMD_MLP_CHECK_PROPERTY("gemv_bias_act<double> " + name, [&] { CheckGemvBiasAct<double>(isa(), act); });
+    SIMD_MLP_CHECK_PROPERTY("gemv_bias_act<float> " + name,
+                            [&] { CheckGemvBiasAct<float>(isa(), act); });
+    SIMD_MLP_CHECK_PROPERTY("gemv_bias_act<double> " + name,
+                            [&] { CheckGemvBiasAct<double>(isa(), act); });
   }
 }
 
@@ -194,8 +209,10 @@ TEST_P(DenseEdgeTest, GemvGradWMatchesReference) {
 TEST_P(DenseEdgeTest, GemvGradXActMatchesReference) {
   for (Activation act : kernels::kAllActivations) {
     const std::string name = kernels::ActivationName(act);
-    SIMD_MLP_CHECK_PROPERTY("gemv_grad_x_act<float> " + name, [&] { CheckGemvGradXAct<float>(isa(), act); });
-    SIMD_MLP_CHECK_PROPERTY("gemv_grad_x_act<double> " + name, [&] { CheckGemvGradXAct<double>(isa(), act); });
+    SIMD_MLP_CHECK_PROPERTY("gemv_grad_x_act<float> " + name,
+                            [&] { CheckGemvGradXAct<float>(isa(), act); });
+    SIMD_MLP_CHECK_PROPERTY("gemv_grad_x_act<double> " + name,
+                            [&] { CheckGemvGradXAct<double>(isa(), act); });
   }
 }
 

@@ -57,14 +57,15 @@ void CheckGemmBiasAct(Isa isa, Activation act) {
                                                   bias.ptr(), c_ref.ptr(), ldc);
   kernels::KernelsFor<T>(isa).gemm_bias_act(act, m, n, k, a.ptr(), lda, w.ptr(), ldw, bias.ptr(),
                                             c.ptr(), ldc);
-  const std::string what = Describe("gemm_bias_act", isa,
-                                    std::string(kernels::ActivationName(act)) + " " +
-                                        Shape(m, n, k, lda, ldw, ldc));
+  const std::string what =
+      Describe("gemm_bias_act", isa,
+               std::string(kernels::ActivationName(act)) + " " + Shape(m, n, k, lda, ldw, ldc));
   RcExpectNear(
       c_ref, c,
       [&](std::size_t i, std::size_t j) {
-        const double scale = AbsDot<T>(k, [&](std::size_t p) { return a.at(i, p); },
-                                       [&](std::size_t p) { return w.at(p, j); }) +
+        const double scale = AbsDot<T>(
+                                 k, [&](std::size_t p) { return a.at(i, p); },
+                                 [&](std::size_t p) { return w.at(p, j); }) +
                              std::fabs(double(bias.at(0, j)));
         return 2.0 * double(k + 1) * kUnitRoundoff<T> * scale +
                ActivationUlps<T>(act, c_ref.at(i, j)) + std::numeric_limits<T>::denorm_min();
@@ -83,18 +84,18 @@ void CheckGemmGradW(Isa isa) {
   FillRandom(g, seed + 1);
   FillRandom(dw, seed + 2);
   Matrix<T> dw_ref = dw, db_ref = db;
-  kernels::KernelsFor<T>(Isa::kRef).gemm_grad_w(m, n, k, a.ptr(), lda, g.ptr(), ldg,
-                                                dw_ref.ptr(), lddw, db_ref.ptr());
+  kernels::KernelsFor<T>(Isa::kRef).gemm_grad_w(m, n, k, a.ptr(), lda, g.ptr(), ldg, dw_ref.ptr(),
+                                                lddw, db_ref.ptr());
   kernels::KernelsFor<T>(isa).gemm_grad_w(m, n, k, a.ptr(), lda, g.ptr(), ldg, dw.ptr(), lddw,
                                           db.ptr());
-  const std::string what =
-      Describe("gemm_grad_w", isa, Shape(m, n, k, lda, ldg, lddw));
+  const std::string what = Describe("gemm_grad_w", isa, Shape(m, n, k, lda, ldg, lddw));
   RcExpectNear(
       dw_ref, dw,
       [&](std::size_t p, std::size_t j) {
         return 2.0 * double(m) * kUnitRoundoff<T> *
-                   AbsDot<T>(m, [&](std::size_t i) { return a.at(i, p); },
-                             [&](std::size_t i) { return g.at(i, j); }) +
+                   AbsDot<T>(
+                       m, [&](std::size_t i) { return a.at(i, p); },
+                       [&](std::size_t i) { return g.at(i, j); }) +
                std::numeric_limits<T>::denorm_min();
       },
       what + " dW");
@@ -102,8 +103,9 @@ void CheckGemmGradW(Isa isa) {
       db_ref, db,
       [&](std::size_t, std::size_t j) {
         return 2.0 * double(m) * kUnitRoundoff<T> *
-                   AbsDot<T>(m, [](std::size_t) { return T(1); },
-                             [&](std::size_t i) { return g.at(i, j); }) +
+                   AbsDot<T>(
+                       m, [](std::size_t) { return T(1); },
+                       [&](std::size_t i) { return g.at(i, j); }) +
                std::numeric_limits<T>::denorm_min();
       },
       what + " db");
@@ -127,15 +129,16 @@ void CheckGemmGradXAct(Isa isa, Activation act) {
                                                     a.ptr(), lda, dx_ref.ptr(), lddx);
   kernels::KernelsFor<T>(isa).gemm_grad_x_act(act, m, n, k, g.ptr(), ldg, w.ptr(), ldw, a.ptr(),
                                               lda, dx.ptr(), lddx);
-  const std::string what = Describe("gemm_grad_x_act", isa,
-                                    std::string(kernels::ActivationName(act)) + " " +
-                                        Shape(m, n, k, ldg, ldw, lddx));
+  const std::string what =
+      Describe("gemm_grad_x_act", isa,
+               std::string(kernels::ActivationName(act)) + " " + Shape(m, n, k, ldg, ldw, lddx));
   RcExpectNear(
       dx_ref, dx,
       [&](std::size_t i, std::size_t p) {
         return 2.0 * double(n + 2) * kUnitRoundoff<T> *
-                   AbsDot<T>(n, [&](std::size_t j) { return g.at(i, j); },
-                             [&](std::size_t j) { return w.at(p, j); }) +
+                   AbsDot<T>(
+                       n, [&](std::size_t j) { return g.at(i, j); },
+                       [&](std::size_t j) { return w.at(p, j); }) +
                std::numeric_limits<T>::denorm_min();
       },
       what);
@@ -179,7 +182,8 @@ TEST_P(GemmTest, GradWSumsEveryRowOfALongBatch) {
   Optimized<float>().gemm_grad_w(m, n, k, a.ptr(), ld, g.ptr(), ld, dw.ptr(), ld, db.ptr());
   const float want = float((m / 3) * (0 + 1 + 2) + (m % 3 >= 2 ? 1 : 0));
   for (std::size_t p = 0; p < k; ++p) {
-    for (std::size_t j = 0; j < n; ++j) ASSERT_EQ(dw.at(p, j), want) << "dW(" << p << ", " << j << ")";
+    for (std::size_t j = 0; j < n; ++j)
+      ASSERT_EQ(dw.at(p, j), want) << "dW(" << p << ", " << j << ")";
   }
   for (std::size_t j = 0; j < n; ++j) ASSERT_EQ(db.at(0, j), want) << "db(" << j << ")";
 }

@@ -6,6 +6,7 @@
 #define SIMD_MLP_TESTS_KERNEL_TEST_UTIL_H_
 
 #include <gtest/gtest.h>
+#include <rapidcheck.h>
 
 #include <cmath>
 #include <cstddef>
@@ -13,7 +14,6 @@
 #include <cstring>
 #include <limits>
 #include <random>
-#include <rapidcheck.h>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -51,9 +51,8 @@ inline std::string IsaParamName(const ::testing::TestParamInfo<Isa>& info) {
 }
 
 // Names the instances Fixture/Isa.Test/avx512, so --gtest_filter='*avx512*' selects one ISA.
-#define SIMD_MLP_INSTANTIATE_ISA_TESTS(Fixture)                                 \
-  INSTANTIATE_TEST_SUITE_P(Isa, Fixture,                                        \
-                           ::testing::ValuesIn(::simd_mlp::testing::kOptimizedIsas), \
+#define SIMD_MLP_INSTANTIATE_ISA_TESTS(Fixture)                                                    \
+  INSTANTIATE_TEST_SUITE_P(Isa, Fixture, ::testing::ValuesIn(::simd_mlp::testing::kOptimizedIsas), \
                            ::simd_mlp::testing::IsaParamName)
 
 // Runs a rapidcheck property inside a (parameterized) gtest; a failure prints the shrunk
@@ -65,8 +64,8 @@ inline std::string IsaParamName(const ::testing::TestParamInfo<Isa>& info) {
 // width and register tile of every ISA (2 … 16 lanes, tiles up to 7 vectors), the MLP's 100 and
 // its padded 112, and sometimes anything in [1, max].
 inline rc::Gen<std::size_t> GenDim(std::size_t max = 130) {
-  static const std::vector<std::size_t> kEdges = {1,  2,  3,  4,  5,  7,  8,  9,  15, 16, 17,
-                                                  23, 24, 25, 31, 32, 33, 47, 48, 49, 63, 64,
+  static const std::vector<std::size_t> kEdges = {1,  2,  3,  4,  5,  7,   8,   9,   15,  16, 17,
+                                                  23, 24, 25, 31, 32, 33,  47,  48,  49,  63, 64,
                                                   65, 95, 96, 97, 99, 100, 101, 111, 112, 113};
   std::vector<std::size_t> edges;
   for (std::size_t e : kEdges) {

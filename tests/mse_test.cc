@@ -23,27 +23,25 @@ void CheckAgainstReference(Isa isa) {
   const std::string what = Describe("mse_loss_grad", isa, "m=" + std::to_string(m));
   // Gradient: one subtract and one multiply each, both correctly rounded; the optimized kernel may
   // fuse them, so allow 2 roundings of the result's magnitude.
-  RcExpectNear(grad_ref, grad,
-               [&](std::size_t, std::size_t j) {
-                 return 2 * kUnitRoundoff<T> * std::fabs(double(grad_ref.at(0, j))) +
-                        std::numeric_limits<T>::denorm_min();
-               },
-               what + " grad");
+  RcExpectNear(
+      grad_ref, grad,
+      [&](std::size_t, std::size_t j) {
+        return 2 * kUnitRoundoff<T> * std::fabs(double(grad_ref.at(0, j))) +
+               std::numeric_limits<T>::denorm_min();
+      },
+      what + " grad");
   // Loss: a sum of m non-negative squares in a different order: |ΔL| ≤ 2·m·u·L (gemm.h).
   const double loss_tol = 2.0 * double(m) * kUnitRoundoff<T> * double(loss_ref);
   RC_ASSERT(std::fabs(double(loss) - double(loss_ref)) <= loss_tol);
 }
 
 TEST_P(MseTest, MatchesReferenceFloat) {
-  SIMD_MLP_CHECK_PROPERTY("mse_loss_grad<float>", [this] {
-    CheckAgainstReference<float>(isa());
-  });
+  SIMD_MLP_CHECK_PROPERTY("mse_loss_grad<float>", [this] { CheckAgainstReference<float>(isa()); });
 }
 
 TEST_P(MseTest, MatchesReferenceDouble) {
-  SIMD_MLP_CHECK_PROPERTY("mse_loss_grad<double>", [this] {
-    CheckAgainstReference<double>(isa());
-  });
+  SIMD_MLP_CHECK_PROPERTY("mse_loss_grad<double>",
+                          [this] { CheckAgainstReference<double>(isa()); });
 }
 
 // The gradient is the derivative of the loss: central differences in double on every sample.

@@ -23,11 +23,16 @@ enum class Kind { kSgd, kMomentum, kNesterov, kRmsprop, kAdam };
 const Kind kKinds[] = {Kind::kSgd, Kind::kMomentum, Kind::kNesterov, Kind::kRmsprop, Kind::kAdam};
 const char* KindName(Kind kind) {
   switch (kind) {
-    case Kind::kSgd: return "sgd";
-    case Kind::kMomentum: return "momentum";
-    case Kind::kNesterov: return "nesterov";
-    case Kind::kRmsprop: return "rmsprop";
-    case Kind::kAdam: return "adam";
+    case Kind::kSgd:
+      return "sgd";
+    case Kind::kMomentum:
+      return "momentum";
+    case Kind::kNesterov:
+      return "nesterov";
+    case Kind::kRmsprop:
+      return "rmsprop";
+    case Kind::kAdam:
+      return "adam";
   }
   return "?";
 }
@@ -43,16 +48,20 @@ template <typename T>
 void Step(const kernels::KernelTable<T>& k, Kind kind, std::int64_t t, const T* g, State<T>& s) {
   const std::size_t n = s.p.cols;
   switch (kind) {
-    case Kind::kSgd: k.sgd(n, T(0.01), g, s.p.ptr()); break;
+    case Kind::kSgd:
+      k.sgd(n, T(0.01), g, s.p.ptr());
+      break;
     case Kind::kMomentum:
     case Kind::kNesterov:
-      k.momentum(n, MomentumParams<T>{T(0.01), T(0.9), kind == Kind::kNesterov}, g, s.s1.ptr(), s.p.ptr());
+      k.momentum(n, MomentumParams<T>{T(0.01), T(0.9), kind == Kind::kNesterov}, g, s.s1.ptr(),
+                 s.p.ptr());
       break;
     case Kind::kRmsprop:
       k.rmsprop(n, RmspropParams<T>{T(1e-3), T(0.9), T(1e-7)}, g, s.s1.ptr(), s.p.ptr());
       break;
     case Kind::kAdam:
-      k.adam(n, AdamParams<T>{T(1e-3), T(0.9), T(0.999), T(1e-7)}, t, g, s.s1.ptr(), s.s2.ptr(), s.p.ptr());
+      k.adam(n, AdamParams<T>{T(1e-3), T(0.9), T(0.999), T(1e-7)}, t, g, s.s1.ptr(), s.s2.ptr(),
+             s.p.ptr());
       break;
   }
 }
@@ -75,18 +84,31 @@ void CheckAgainstReference(Isa isa, Kind kind) {
     Step(kernels::KernelsFor<T>(Isa::kRef), kind, t, g.data(), want);
     Step(kernels::KernelsFor<T>(isa), kind, t, g.data(), got);
     for (std::size_t i = 0; i < n; ++i) {
-      bound[i] += 8 * kUnitRoundoff<T> *
-                  (std::fabs(double(want.p.at(0, i))) + std::fabs(double(want.p.at(0, i)) - double(before.at(0, i))) +
-                   std::fabs(double(g[i])));
+      bound[i] +=
+          8 * kUnitRoundoff<T> *
+          (std::fabs(double(want.p.at(0, i))) +
+           std::fabs(double(want.p.at(0, i)) - double(before.at(0, i))) + std::fabs(double(g[i])));
     }
   }
-  const std::string what = Describe(KindName(kind), isa,
-                                    "n=" + std::to_string(n) + " steps=" + std::to_string(steps));
-  auto tolerance = [&](std::size_t, std::size_t i) { return bound[i] + std::numeric_limits<T>::denorm_min(); };
+  const std::string what =
+      Describe(KindName(kind), isa, "n=" + std::to_string(n) + " steps=" + std::to_string(steps));
+  auto tolerance = [&](std::size_t, std::size_t i) {
+    return bound[i] + std::numeric_limits<T>::denorm_min();
+  };
   RcExpectNear(want.p, got.p, tolerance, what + " parameters");
   // State (velocity, mean square, moments) is of the gradient's magnitude: same form of bound.
-  RcExpectNear(want.s1, got.s1, [&](std::size_t, std::size_t i) { return bound[i] + 1e-6 * std::fabs(double(want.s1.at(0, i))); }, what + " state 1");
-  RcExpectNear(want.s2, got.s2, [&](std::size_t, std::size_t i) { return bound[i] + 1e-6 * std::fabs(double(want.s2.at(0, i))); }, what + " state 2");
+  RcExpectNear(
+      want.s1, got.s1,
+      [&](std::size_t, std::size_t i) {
+        return bound[i] + 1e-6 * std::fabs(double(want.s1.at(0, i)));
+      },
+      what + " state 1");
+  RcExpectNear(
+      want.s2, got.s2,
+      [&](std::size_t, std::size_t i) {
+        return bound[i] + 1e-6 * std::fabs(double(want.s2.at(0, i)));
+      },
+      what + " state 2");
 }
 
 TEST_P(OptimizerTest, MatchesReferenceOverSeveralSteps) {
@@ -104,10 +126,12 @@ TEST_P(OptimizerTest, AdamFirstStepIsLrTimesSignOfGradient) {
   const auto& k = Optimized<double>();
   const std::size_t n = 37;
   std::vector<double> p(n, 0.5), m(n, 0.0), v(n, 0.0), g(n);
-  for (std::size_t i = 0; i < n; ++i) g[i] = (i % 2 ? -1.0 : 1.0) * std::pow(10.0, double(i % 7) - 3);
+  for (std::size_t i = 0; i < n; ++i)
+    g[i] = (i % 2 ? -1.0 : 1.0) * std::pow(10.0, double(i % 7) - 3);
   k.adam(n, AdamParams<double>{1e-3, 0.9, 0.999, 1e-12}, 1, g.data(), m.data(), v.data(), p.data());
   for (std::size_t i = 0; i < n; ++i) {
-    EXPECT_NEAR(p[i], 0.5 - 1e-3 * (g[i] > 0 ? 1 : -1), 1e-9) << "element " << i << ", g = " << g[i];
+    EXPECT_NEAR(p[i], 0.5 - 1e-3 * (g[i] > 0 ? 1 : -1), 1e-9)
+        << "element " << i << ", g = " << g[i];
   }
 }
 
@@ -133,7 +157,8 @@ TEST_P(OptimizerTest, MomentumAndNesterovFollowKeras) {
   for (bool nesterov : {false, true}) {
     double p = 0, v = 0;
     for (int t = 0; t < 2; ++t) k.momentum(1, MomentumParams<double>{lr, mu, nesterov}, &g, &v, &p);
-    const double want = nesterov ? -lr * g * ((1 + mu) + (1 + mu + mu * mu)) : -lr * g * (1 + (1 + mu));
+    const double want =
+        nesterov ? -lr * g * ((1 + mu) + (1 + mu + mu * mu)) : -lr * g * (1 + (1 + mu));
     EXPECT_NEAR(p, want, 1e-14) << (nesterov ? "nesterov" : "momentum");
   }
 }

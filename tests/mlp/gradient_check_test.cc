@@ -26,9 +26,11 @@ void Prepare(Model<double>& model, Init init, std::uint64_t seed) {
   InitParams(init, seed, &model.params());
   Rng rng(seed, RngStream::kTest);
   for (Tensor b : {kB1, kB2, kB3, kB4}) {
-    for (std::size_t c = 0; c < kTensors[b].cols; ++c) model.params().at(b, 0, c) = rng.Uniform(-0.1, 0.1);
+    for (std::size_t c = 0; c < kTensors[b].cols; ++c)
+      model.params().at(b, 0, c) = rng.Uniform(-0.1, 0.1);
   }
-  model.params().at(kB4, 0, 0) = 0.5;  // keeps a ReLU output alive at the Glorot start (y ∈ [−1, 1])
+  model.params().at(kB4, 0, 0) =
+      0.5;  // keeps a ReLU output alive at the Glorot start (y ∈ [−1, 1])
   const Dataset<double> data = MakeCosDataset<double>(0);
   for (std::size_t i = 0; i < kBatch; ++i) {
     model.workspace().x[i] = data.train_x[i];
@@ -55,8 +57,8 @@ TEST_P(GradientCheck, AnalyticMatchesCentralDifferences) {
   model.LossAndGradient(kBatch);
   const std::vector<Entry> entries = Entries();
   const GradCheckResult r = CheckGradients(model, kBatch, entries);
-  std::cout << "worst: " << r.worst_entry << " (" << r.checked << " checked, "
-            << r.skipped_at_kink << " skipped at a ReLU kink)\n";
+  std::cout << "worst: " << r.worst_entry << " (" << r.checked << " checked, " << r.skipped_at_kink
+            << " skipped at a ReLU kink)\n";
   EXPECT_LE(r.worst, kGradCheckTolerance) << r.worst_entry;
   // From Glorot weights no unit is saturated: the check must not be vacuous. (From N(0, 1) an
   // identity-hidden, tanh-output network is saturated: its gradient is 0 to double precision.)

@@ -51,8 +51,8 @@ void CheckIsa(Isa isa, const Case& c) {
     for (std::size_t r = 0; r < spec.rows; ++r) {
       for (std::size_t col = 0; col < spec.cols; ++col) {
         scale = std::max(scale, std::fabs(d.grads().at(Tensor(t), r, col)));
-        const double err = std::fabs(double(f.grads().at(Tensor(t), r, col)) -
-                                     d.grads().at(Tensor(t), r, col));
+        const double err =
+            std::fabs(double(f.grads().at(Tensor(t), r, col)) - d.grads().at(Tensor(t), r, col));
         if (err >= worst) {
           worst = err;
           wr = r;
