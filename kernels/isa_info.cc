@@ -1,12 +1,14 @@
-// Prints the ISA the kernels would use here, and every ISA this CPU supports:
+// Prints the ISA whose kernels this process dispatches to, and every ISA this CPU supports:
 //   bazel run //kernels:isa_info            →  active: avx512  supported: ref sse2 avx2 avx512
 //   SIMD_MLP_ISA=sse2 bazel-bin/kernels/isa_info
-// An invalid SIMD_MLP_ISA prints a one-line error and exits with status 2.
+// "active" is read back from the dispatch table itself (Kernels<float>().isa), so it shows what
+// the kernels really run, not only what SIMD_MLP_ISA asked for. An invalid SIMD_MLP_ISA prints a
+// one-line error and exits with status 2.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
-#include "kernels/isa.h"
+#include "kernels/kernels.h"
 
 int main() {
   using namespace simd_mlp::kernels;
@@ -16,7 +18,13 @@ int main() {
     std::fprintf(stderr, "isa_info: error: %s\n", error.c_str());
     return 2;
   }
-  std::printf("active: %s  supported:", IsaName(isa));
+  const Isa active = Kernels<float>().isa;
+  if (Kernels<double>().isa != active) {
+    std::fprintf(stderr, "isa_info: error: float kernels run %s but double kernels run %s\n",
+                 IsaName(active), IsaName(Kernels<double>().isa));
+    return 1;
+  }
+  std::printf("active: %s  supported:", IsaName(active));
   for (Isa supported : SupportedIsas()) std::printf(" %s", IsaName(supported));
   std::printf("\n");
   return 0;
