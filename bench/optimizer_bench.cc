@@ -3,6 +3,8 @@
 // Memory-bound: bytes_per_second counts every array read and written.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+
 #include "bench/bench_util.h"
 #include "kernels/kernels.h"
 
@@ -18,8 +20,12 @@ void Register(const std::string& name, kernels::Isa isa, int arrays_touched, Upd
                                [update, arrays_touched](benchmark::State& state) {
                                  FloatBuffer p(kParams, 1), g(kParams, 2), s1(kParams, 3),
                                      s2(kParams, 4);
-                                 for (std::size_t i = 0; i < kParams; ++i)
-                                   s2.data()[i] = std::abs(s2.data()[i]);  // v ≥ 0
+                                 // Mean squares are ≥ 0: a negative one would turn RMSprop's
+                                 // parameters into NaN after one step.
+                                 for (std::size_t i = 0; i < kParams; ++i) {
+                                   s1.data()[i] = std::abs(s1.data()[i]);
+                                   s2.data()[i] = std::abs(s2.data()[i]);
+                                 }
                                  std::int64_t step = 0;
                                  for (auto _ : state) {
                                    update(++step, p.data(), g.data(), s1.data(), s2.data());

@@ -65,6 +65,22 @@ void Rmsprop(std::size_t n, RmspropParams<T> params, const T* g, T* s, T* p) {
   });
 }
 
+// 1/x for float on AVX-512 to within 2 ULP, x positive, normal and finite (here √v + ε): the
+// 14-bit estimate refined by one Newton step (error 2^-28 before the final rounding) instead of a
+// divide: 6.7 → 6.0 µs per update of the MLP's 22,976 parameters. (Replacing the square root by
+// x·rsqrt14(x) as well was slower, 6.9 µs: Adam is then bound by its count of 512-bit operations.)
+// The 12-bit estimates of SSE and AVX would need two steps: there, divide.
+template <typename T>
+SIMD_MLP_INLINE Vec<T> AdamReciprocal(Vec<T> x) {
+#if SIMD_MLP_TARGET_LEVEL >= 3
+  if constexpr (std::is_same_v<T, float>) {
+    const Vec<T> r = _mm512_rcp14_ps(x);
+    return xsimd::fma(r, xsimd::fnma(x, r, Vec<T>(T(1))), r);  // r + r·(1 − x·r)
+  }
+#endif
+  return Vec<T>(T(1)) / x;
+}
+
 template <typename T>
 void Adam(std::size_t n, AdamParams<T> params, std::int64_t step, const T* g, T* m, T* v, T* p) {
   const Vec<T> alpha(ref::AdamStepSize(params, step));  // bias corrections, once per update
@@ -76,6 +92,7 @@ void Adam(std::size_t n, AdamParams<T> params, std::int64_t step, const T* g, T*
     const Vec<T> mean_sq = xsimd::fma(beta2, LoadN(v + i, c), one_minus_beta2 * grad * grad);
     StoreN(m + i, c, mean);
     StoreN(v + i, c, mean_sq);
-    StoreN(p + i, c, LoadN(p + i, c) - alpha * mean / (xsimd::sqrt(mean_sq) + eps));
+    const Vec<T> inv_denom = AdamReciprocal<T>(xsimd::sqrt(mean_sq) + eps);
+    StoreN(p + i, c, xsimd::fnma(alpha * mean, inv_denom, LoadN(p + i, c)));
   });
 }
