@@ -17,6 +17,7 @@
 #include <Eigen/Core>
 
 #include "bench/bench_targets.h"
+#include "bench/eigen_mlp-inl.h"
 
 namespace simd_mlp::bench::SIMD_MLP_TARGET {
 
@@ -132,7 +133,7 @@ void EigenGemvBiasAct(kernels::Activation act, std::size_t m, std::size_t k, con
 const BenchTargetTable& Table() {
   static const BenchTargetTable table = {
       &FmaPeakLoop,       &XsimdTanh,         &EigenGemmBiasAct, &EigenGemmGradW,
-      &EigenGemmGradXAct, &EigenOuterBiasAct, &EigenGemvBiasAct,
+      &EigenGemmGradXAct, &EigenOuterBiasAct, &EigenGemvBiasAct, &EigenMlpTrain,
   };
   return table;
 }

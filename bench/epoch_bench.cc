@@ -1,0 +1,170 @@
+// One training epoch (the 8,000 training samples: forward + backward + update) of the
+// `keras-tanh` recipe — tanh hidden layers, identity output, Glorot-uniform start, RMSprop lr 1e-3
+// ρ 0.9 ε 1e-7, reshuffled every epoch — at each batch size, for our trainer and for the Eigen
+// baseline doing the same step (bench/eigen_mlp-inl.h) compiled for the same ISA:
+//   epoch/ours/B:<b>    mlp::Trainer::RunEpoch on the active ISA's kernels
+//   epoch/eigen/B:<b>   the Eigen trainer of the active ISA (SIMD_MLP_ISA picks another)
+// Both start from the same weights and see the same sample order (the Trainer's own seeded
+// reshuffle, reproduced here with mlp::Rng), and both keep training across iterations.
+//
+// Counters (a stable interface, README): ms_per_epoch, gflops, peak_frac, all on the thread's CPU
+// time, the clock the FMA peak is measured with (bench_util.cc).
+#include <benchmark/benchmark.h>
+#include <time.h>
+
+#include <cstdint>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "bench/bench_targets.h"
+#include "bench/bench_util.h"
+#include "kernels/isa.h"
+#include "kernels/kernels.h"
+#include "mlp/arena.h"
+#include "mlp/data.h"
+#include "mlp/layout.h"
+#include "mlp/model.h"
+#include "mlp/rng.h"
+#include "mlp/trainer.h"
+
+namespace simd_mlp::bench {
+namespace {
+
+// FLOPs of one epoch, counting a multiply-add as 2 and only the products (the arithmetic that the
+// weights' size sets, and that DESIGN.md's ≈ 0.97 GFLOP/epoch counts). Per sample, with fan-in ×
+// fan-out = 1·100, 100·100, 100·100, 100·1:
+//   forward          Z = A·W            2·(100 + 10,000 + 10,000 + 100)  = 40,400
+//   weight gradients dW = Aᵀ·G          the same shapes                   = 40,400
+//   input gradients  G·Wᵀ, layers 4…2   2·(100 + 10,000 + 10,000)        = 40,200
+//                                       (layer 1's input is the data: no gradient)
+//   total 121,000 per sample × 8,000 samples = 0.968 GFLOP per epoch.
+// Not counted: bias adds and sums, tanh and its derivative, the loss, and the optimizer's pass
+// over the 20,501 parameters once per batch — negligible at B ≥ 32, but at B = 1 the update runs
+// 8,000 times per epoch, so gflops there understates the work done.
+constexpr double kFlopsPerSample = 2.0 * (100 + 100 * 100 + 100 * 100 + 100)    // forward
+                                   + 2.0 * (100 + 100 * 100 + 100 * 100 + 100)  // dW
+                                   + 2.0 * (100 + 100 * 100 + 100 * 100);       // dX
+static_assert(kFlopsPerSample == 121000.0);
+constexpr double kFlopsPerEpoch = kFlopsPerSample * double(mlp::kCosTrainPoints);
+
+// The training set of the original task. Its test set is left out: Trainer::RunEpoch evaluates
+// the test set after every epoch (2,000 forward passes, ≈ 8 % of an epoch's FLOPs), which is not
+// part of the training step being compared; with no test points that evaluation does nothing.
+const mlp::Dataset<float>& TrainingSet() {
+  static const mlp::Dataset<float>* data = [] {
+    auto* d = new mlp::Dataset<float>(mlp::MakeCosDataset<float>(0));
+    d->test_x.clear();
+    d->test_y.clear();
+    return d;
+  }();
+  return *data;
+}
+
+mlp::TrainConfig Config(std::size_t batch) {
+  mlp::TrainConfig c;
+  mlp::RecipeConfig("keras-tanh", &c);
+  c.batch = batch;
+  return c;
+}
+
+// The calling thread's CPU time in milliseconds: the clock Google Benchmark's rates (gflops,
+// peak_frac) and the FMA peak use, so ms_per_epoch agrees with them on a busy machine.
+double ThreadCpuMs() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return 1e3 * double(ts.tv_sec) + 1e-6 * double(ts.tv_nsec);
+}
+
+// cpu_ms: the thread CPU time of the whole timed loop. A plain per-iteration average rather than
+// an inverted rate counter, which the console would print with a seconds unit ("13.0s").
+void SetEpochCounters(benchmark::State& state, double cpu_ms) {
+  SetFlopCounters(state, kFlopsPerEpoch);
+  state.counters["ms_per_epoch"] = benchmark::Counter(cpu_ms, benchmark::Counter::kAvgIterations);
+}
+
+void EpochOurs(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
+  mlp::Trainer trainer(Config(batch), kernels::KernelsFor<float>(isa), TrainingSet());
+  mlp::EpochStats stats;
+  std::string error;
+  const double start = ThreadCpuMs();
+  for (auto _ : state) {
+    // Includes the reshuffle of the sample order (8,000 swaps), as the Eigen run does.
+    if (!trainer.RunEpoch(&stats, &error)) {
+      state.SkipWithError(error.c_str());
+      break;
+    }
+  }
+  SetEpochCounters(state, ThreadCpuMs() - start);
+}
+
+// Drives the Eigen trainer's epochs from Google Benchmark's loop, reshuffling as Trainer does:
+// its order starts as 0…n−1 and is shuffled in place before every epoch by its own stream.
+// The CPU clock brackets the benchmark's own timer: from the first KeepRunning (timer starts) to
+// the one that returns false (timer stops); the Eigen trainer's setup and export stay outside.
+struct EigenDriver {
+  benchmark::State* state;
+  bool shuffle;
+  mlp::Rng rng;
+  std::vector<std::uint32_t> order;
+  double start_ms = -1, stop_ms = -1;
+
+  static const std::uint32_t* NextEpoch(void* context) {
+    auto* self = static_cast<EigenDriver*>(context);
+    if (self->start_ms < 0) self->start_ms = ThreadCpuMs();
+    if (!self->state->KeepRunning()) {
+      self->stop_ms = ThreadCpuMs();
+      return nullptr;
+    }
+    if (self->shuffle) self->rng.Shuffle(self->order);
+    return self->order.data();
+  }
+};
+
+void EpochEigen(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
+  const mlp::TrainConfig c = Config(batch);
+  const mlp::Dataset<float>& data = TrainingSet();
+  // The Trainer's initial weights, packed as the interface wants (tensor by tensor, unpadded).
+  mlp::Arena<float> arena;
+  mlp::InitParams(c.init, c.seed, &arena);
+  std::vector<float> params;
+  for (std::size_t t = 0; t < mlp::kNumTensors; ++t) {
+    for (std::size_t r = 0; r < mlp::kTensors[t].rows; ++r) {
+      for (std::size_t col = 0; col < mlp::kTensors[t].cols; ++col)
+        params.push_back(arena.at(mlp::Tensor(t), r, col));
+    }
+  }
+  EigenDriver driver{&state, c.shuffle, mlp::Rng(c.seed, mlp::RngStream::kShuffle),
+                     std::vector<std::uint32_t>(data.train_x.size())};
+  std::iota(driver.order.begin(), driver.order.end(), 0u);
+  const bool finite = BenchTargetFor(isa).eigen_mlp_train(
+      c.hidden, c.output, c.optimizer == mlp::Optimizer::kRmsprop, float(c.lr), float(c.rho),
+      float(c.eps), batch, data.train_x.size(), data.train_x.data(), data.train_y.data(),
+      &EigenDriver::NextEpoch, &driver, params.data());
+  if (!finite) {
+    state.SkipWithError("Eigen baseline: a batch loss is not finite");
+    return;
+  }
+  SetEpochCounters(state, driver.stop_ms - driver.start_ms);
+}
+
+const bool registered = [] {
+  // The default compares like with like: our kernels on the ISA the trainer would run, Eigen
+  // compiled for that same ISA. Other ISAs: SIMD_MLP_ISA=sse2|avx2 (per-ISA variants of every
+  // batch would triple the default run's longest part). The scalar reference has no Eigen build.
+  const kernels::Isa isa = kernels::ActiveIsa();
+  for (long b : kBatchSizes) {
+    const std::size_t batch = std::size_t(b);
+    benchmark::RegisterBenchmark(
+        BenchName("epoch", "ours", b).c_str(),
+        [isa, batch](benchmark::State& state) { EpochOurs(state, isa, batch); });
+    if (isa == kernels::Isa::kRef) continue;
+    benchmark::RegisterBenchmark(
+        BenchName("epoch", "eigen", b).c_str(),
+        [isa, batch](benchmark::State& state) { EpochEigen(state, isa, batch); });
+  }
+  return true;
+}();
+
+}  // namespace
+}  // namespace simd_mlp::bench
