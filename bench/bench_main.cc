@@ -1,7 +1,7 @@
 // The //bench entry point: Google Benchmark's own flags, plus a header (CPU, the kernels' ISA, the
 // measured FMA peak, the build mode) and, after the run, a summary table of the per-epoch
 // benchmarks (batch → ms/epoch ours and Eigen, speed-up, fraction of peak). The summary goes to
-// stdout after the console table, or to stderr when --benchmark_format=json|csv keeps stdout
+// stdout after the console table, or to stderr when --benchmark_format=json keeps stdout
 // machine-readable.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
@@ -132,7 +132,6 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
 // console; passing our own display reporter means choosing it ourselves).
 std::unique_ptr<benchmark::BenchmarkReporter> MakeDisplayReporter(const std::string& format) {
   if (format == "json") return std::make_unique<benchmark::JSONReporter>();
-  if (format == "csv") return std::make_unique<benchmark::CSVReporter>();
   return std::make_unique<benchmark::ConsoleReporter>(
       isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
                             : benchmark::ConsoleReporter::OO_Tabular);
@@ -147,8 +146,9 @@ int main(int argc, char** argv) {
     constexpr const char kFlag[] = "--benchmark_format=";
     if (std::strncmp(argv[i], kFlag, sizeof kFlag - 1) == 0) format = argv[i] + sizeof kFlag - 1;
   }
-  if (format != "console" && format != "json" && format != "csv") {
-    std::fprintf(stderr, "bench: error: --benchmark_format=%s: expected console, json or csv\n",
+  // Google Benchmark 1.7 deprecates its CSV reporter; JSON is the machine-readable format.
+  if (format != "console" && format != "json") {
+    std::fprintf(stderr, "bench: error: --benchmark_format=%s: expected console or json\n",
                  format.c_str());
     return 2;
   }
@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
   const auto display = simd_mlp::bench::MakeDisplayReporter(format);
   simd_mlp::bench::EpochSummaryReporter reporter(display.get());
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.PrintSummary(format == "console" ? stdout : stderr);
+  reporter.PrintSummary(format == "json" ? stderr : stdout);
   benchmark::Shutdown();
   return 0;
 }
