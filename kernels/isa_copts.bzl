@@ -1,7 +1,7 @@
 """Compiler flags of each ISA's translation units (kernels/target_*.cc, bench/target_*.cc).
 
 Only these units get ISA flags; everything else is compiled for baseline x86-64 (never
--march=native), so a binary runs on any x86-64 CPU and dispatches at run time.
+native -march for the build host), so a binary runs on any x86-64 CPU and dispatches at run time.
 """
 
 TARGET_COPTS = {
