@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -160,6 +161,13 @@ bool CheckWritable(const std::string& path, std::string* error) {
   close(fd);
   unlink(temp.c_str());
   return true;
+}
+
+bool EnterBazelWorkingDirectory(std::string* error) {
+  const char* dir = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (dir == nullptr || *dir == '\0' || chdir(dir) == 0) return true;
+  *error = "cannot enter BUILD_WORKING_DIRECTORY " + Quoted(dir) + ": " + Reason();
+  return false;
 }
 
 }  // namespace simd_mlp::mlp

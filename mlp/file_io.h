@@ -26,6 +26,11 @@ bool WriteFileAtomically(const std::string& path, std::string_view contents, std
 // so that a typo in a directory name is found before the training, not after it.
 bool CheckWritable(const std::string& path, std::string* error);
 
+// `bazel run` starts a binary in its runfiles tree and says where the user was in
+// BUILD_WORKING_DIRECTORY; going back there makes relative file names mean what the user meant.
+// Returns false with *error set if that directory cannot be entered.
+bool EnterBazelWorkingDirectory(std::string* error);
+
 }  // namespace simd_mlp::mlp
 
 #endif  // SIMD_MLP_MLP_FILE_IO_H_

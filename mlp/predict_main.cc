@@ -93,6 +93,10 @@ std::string Shortest(double v) {
 int Main(int argc, char** argv) {
   Options options;
   std::string error;
+  if (!EnterBazelWorkingDirectory(&error)) {
+    std::fprintf(stderr, "predict: error: %s\n", error.c_str());
+    return 2;
+  }
   if (!ParseArgs(argc, argv, &options, &error)) {
     std::fprintf(stderr, "predict: error: %s\n", error.c_str());
     return 2;

@@ -60,6 +60,10 @@ bool StartFrom(const CliOptions& options, const Checkpoint& resume, const Checkp
 int Main(int argc, char** argv) {
   CliOptions options;
   std::string error;
+  if (!EnterBazelWorkingDirectory(&error)) {
+    std::fprintf(stderr, "train: error: %s\n", error.c_str());
+    return 2;
+  }
   if (!ParseFlags(std::vector<std::string>(argv + 1, argv + argc), &options, &error)) {
     std::fprintf(stderr, "train: error: %s\n", error.c_str());
     return 2;
