@@ -14,6 +14,7 @@
 
 #include "mlp/file_io.h"
 #include "mlp/npy.h"
+#include "mlp/printable.h"
 
 namespace simd_mlp::mlp {
 
@@ -190,6 +191,12 @@ bool ParseConfigText(std::string_view text, Checkpoint* c, std::string* error) {
     const std::string_view line = text.substr(0, end);
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     const std::string where = "config line " + std::to_string(line_number);
+    for (char ch : line) {
+      if (static_cast<unsigned char>(ch) < 0x20) {
+        *error = where + " holds a control character";
+        return false;
+      }
+    }
     const std::size_t eq = line.find('=');
     if (eq == std::string_view::npos) {
       *error = where + " is not key=value";
@@ -198,16 +205,16 @@ bool ParseConfigText(std::string_view text, Checkpoint* c, std::string* error) {
     const std::string_view key = line.substr(0, eq), value = line.substr(eq + 1);
     const auto parser = parsers.find(key);
     if (parser == parsers.end()) {
-      *error = where + ": unknown key '" + OneLine(std::string(key.substr(0, 40))) + "'";
+      *error = where + ": unknown key '" + Printable(key) + "'";
       return false;
     }
     if (!seen.insert(std::string(key)).second) {
-      *error = where + ": '" + std::string(key) + "' given twice";
+      *error = where + ": '" + Printable(key) + "' given twice";
       return false;
     }
     if (!parser->second(value, c)) {
       *error = where + ": bad value for '" + std::string(key) + "': '" +
-               OneLine(std::string(value.substr(0, 40))) + "'";
+               Printable(value) + "'";
       return false;
     }
   }
@@ -269,24 +276,24 @@ bool ReadEntries(std::string_view bytes, const std::string& name,
     }
     std::string entry_name = stat.name;
     if (entry_name.size() <= 4 || entry_name.compare(entry_name.size() - 4, 4, ".npy") != 0) {
-      *error = where + " ('" + OneLine(entry_name.substr(0, 60)) + "') is not a .npy array";
+      *error = where + " ('" + Printable(entry_name, 60) + "') is not a .npy array";
       return false;
     }
     std::string key = entry_name.substr(0, entry_name.size() - 4);
     if (index_of.count(key) != 0) {
-      *error = where + ": array '" + OneLine(key) + "' repeats entry " +
+      *error = where + ": array '" + Printable(key) + "' repeats entry " +
                std::to_string(index_of[key]);
       return false;
     }
     index_of[key] = i;
     if (stat.size > stat.comp_size * kMaxDeflateRatio + kMaxEntryOverhead) {
-      *error = where + " ('" + OneLine(entry_name) + "') claims " + std::to_string(stat.size) +
+      *error = where + " ('" + Printable(entry_name) + "') claims " + std::to_string(stat.size) +
                " bytes from " + std::to_string(stat.comp_size) + " compressed: corrupt";
       return false;
     }
     zip_file_t* file = zip_fopen_index(archive.get(), i, 0);
     if (file == nullptr) {
-      *error = where + " ('" + OneLine(entry_name) + "'): " + zip_strerror(archive.get());
+      *error = where + " ('" + Printable(entry_name) + "'): " + zip_strerror(archive.get());
       return false;
     }
     std::string data(stat.size, '\0');
@@ -297,7 +304,7 @@ bool ReadEntries(std::string_view bytes, const std::string& name,
     std::string reason = got < 0 || more < 0 ? zip_file_strerror(file) : "";
     zip_fclose(file);
     if (got != zip_int64_t(data.size()) || more != 0) {
-      *error = where + " ('" + OneLine(entry_name) + "') is truncated or corrupt" +
+      *error = where + " ('" + Printable(entry_name) + "') is truncated or corrupt" +
                (reason.empty() ? "" : ": " + reason);
       return false;
     }
@@ -547,12 +554,12 @@ bool DecodeCheckpoint(std::string_view bytes, const std::string& name, Checkpoin
   for (const std::string& key : expected) {
     if (entries.count(key) == 0) {
       *error = name + ": missing array '" + key + "'" +
-               (unexpected.empty() ? "" : " (it has an unexpected '" + OneLine(unexpected[0]) + "')");
+               (unexpected.empty() ? "" : " (it has an unexpected '" + Printable(unexpected[0]) + "')");
       return false;
     }
   }
   if (!unexpected.empty()) {
-    *error = name + ": unexpected array '" + OneLine(unexpected[0]) + "' for optimizer " +
+    *error = name + ": unexpected array '" + Printable(unexpected[0]) + "' for optimizer " +
              OptimizerName(c.config.optimizer);
     return false;
   }

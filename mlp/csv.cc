@@ -2,10 +2,10 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <system_error>
 
 #include "mlp/file_io.h"
+#include "mlp/printable.h"
 
 namespace simd_mlp::mlp {
 
@@ -41,23 +41,6 @@ std::vector<Field> SplitFields(std::string_view line) {
   return fields;
 }
 
-// The field as it may be printed on one line: control and non-ASCII bytes escaped, long text cut.
-std::string Shown(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size() && i < kMaxShownField; ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c >= 0x7f || c == '\'' || c == '\\') {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
-      out += hex;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (text.size() > kMaxShownField) out += "...";
-  return out;
-}
-
 // A whole field as a finite double; otherwise false with *problem set.
 bool ParseNumber(std::string_view text, double* value, std::string* problem) {
   if (text.empty()) {
@@ -68,15 +51,15 @@ bool ParseNumber(std::string_view text, double* value, std::string* problem) {
   if (digits.size() > 1 && digits[0] == '+' && digits[1] != '-') digits.remove_prefix(1);
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), *value);
   if (ec == std::errc::result_out_of_range) {
-    *problem = "'" + Shown(text) + "' is beyond the range of double";
+    *problem = "'" + Printable(text, kMaxShownField) + "' is beyond the range of double";
     return false;
   }
   if (ec != std::errc() || end != digits.data() + digits.size()) {
-    *problem = "'" + Shown(text) + "' is not a number";
+    *problem = "'" + Printable(text, kMaxShownField) + "' is not a number";
     return false;
   }
   if (!std::isfinite(*value)) {
-    *problem = "'" + Shown(text) + "' is not finite";
+    *problem = "'" + Printable(text, kMaxShownField) + "' is not finite";
     return false;
   }
   return true;

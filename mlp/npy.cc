@@ -3,6 +3,8 @@
 #include <cstring>
 #include <limits>
 
+#include "mlp/printable.h"
+
 namespace simd_mlp::mlp {
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
@@ -32,7 +34,7 @@ class HeaderParser {
       std::string key;
       if (!String(&key)) return Fail("header key is not a quoted string", error);
       SkipSpace();
-      if (!Consume(':')) return Fail("header lacks ':' after '" + key + "'", error);
+      if (!Consume(':')) return Fail("header lacks ':' after '" + Printable(key) + "'", error);
       SkipSpace();
       if (key == "descr") {
         if (have_descr) return Fail("header repeats 'descr'", error);
@@ -57,13 +59,13 @@ class HeaderParser {
         if (!Shape(&out->shape, error)) return false;
         have_shape = true;
       } else {
-        return Fail("header has an unknown key '" + key + "'", error);
+        return Fail("header has an unknown key '" + Printable(key) + "'", error);
       }
       SkipSpace();
       if (Consume(',')) continue;
       SkipSpace();
       if (Consume('}')) break;
-      return Fail("header lacks ',' or '}' after '" + key + "'", error);
+      return Fail("header lacks ',' or '}' after '" + Printable(key) + "'", error);
     }
     SkipSpace();
     if (pos_ != text_.size()) return Fail("header has text after its closing '}'", error);
@@ -268,9 +270,10 @@ bool DecodeNpy(std::string_view bytes, NpyView* out, std::string* error) {
   }
   view.item_size = ItemSize(view.descr);
   if (view.item_size == 0) {
-    *error = "dtype '" + view.descr + "' is not a plain numeric or byte-string type";
+    *error = "dtype '" + Printable(view.descr) + "' is not a plain numeric or byte-string type";
     return false;
   }
+  // ItemSize accepted it, so descr is short and printable: messages may quote it as it is.
   const std::size_t data_size = bytes.size() - header_start - header_size;
   // Count the elements without overflow: each dimension is ≤ 2^40, and the count is compared
   // with what the bytes present can hold before every multiplication.
