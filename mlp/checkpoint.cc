@@ -213,8 +213,7 @@ bool ParseConfigText(std::string_view text, Checkpoint* c, std::string* error) {
       return false;
     }
     if (!parser->second(value, c)) {
-      *error = where + ": bad value for '" + std::string(key) + "': '" +
-               Printable(value) + "'";
+      *error = where + ": bad value for '" + std::string(key) + "': '" + Printable(value) + "'";
       return false;
     }
   }
@@ -281,8 +280,8 @@ bool ReadEntries(std::string_view bytes, const std::string& name,
     }
     std::string key = entry_name.substr(0, entry_name.size() - 4);
     if (index_of.count(key) != 0) {
-      *error = where + ": array '" + Printable(key) + "' repeats entry " +
-               std::to_string(index_of[key]);
+      *error =
+          where + ": array '" + Printable(key) + "' repeats entry " + std::to_string(index_of[key]);
       return false;
     }
     index_of[key] = i;
@@ -388,7 +387,9 @@ class ArrayReader {
       }
       position += shape.size() == 1 ? ",)" : ")";
       *error = name_ + ": array '" + key + "' element " + position + " is " +
-               (std::isnan(v) ? "NaN" : std::isinf(v) ? "Inf" : "negative") +
+               (std::isnan(v)   ? "NaN"
+                : std::isinf(v) ? "Inf"
+                                : "negative") +
                (std::isfinite(v) ? " (" + FormatDouble(v) + "), but it is a mean square" : "");
       return false;
     }
@@ -434,7 +435,8 @@ std::vector<std::string> OptimizerSlots(Optimizer optimizer) {
 std::string EncodeCheckpoint(const Checkpoint& c) {
   // Every entry's bytes, in the order they are added: they must stay alive until zip_close.
   std::vector<std::pair<std::string, std::string>> entries;
-  entries.emplace_back("format_version", EncodeNpyArray<std::int64_t>({}, &kCheckpointFormatVersion));
+  entries.emplace_back("format_version",
+                       EncodeNpyArray<std::int64_t>({}, &kCheckpointFormatVersion));
   entries.emplace_back("config", EncodeNpyBytes(ConfigText(c)));
   const double x_norm[2] = {c.normalization.x_center, c.normalization.x_scale};
   const double y_norm[2] = {c.normalization.y_center, c.normalization.y_scale};
@@ -452,11 +454,11 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
   for (std::size_t s = 0; s < slots.size(); ++s) add_arena(slots[s] + ".", *states[s]);
   entries.emplace_back("epoch", EncodeNpyArray<std::int64_t>({}, &c.state.epoch));
   entries.emplace_back("adam_step", EncodeNpyArray<std::int64_t>({}, &c.state.adam_step));
-  entries.emplace_back("shuffle_rng", EncodeNpyArray<std::uint64_t>(
-                                          {c.state.shuffle_rng.size()}, c.state.shuffle_rng.data()));
-  entries.emplace_back("shuffle_order",
-                       EncodeNpyArray<std::uint32_t>({c.state.shuffle_order.size()},
-                                                     c.state.shuffle_order.data()));
+  entries.emplace_back("shuffle_rng", EncodeNpyArray<std::uint64_t>({c.state.shuffle_rng.size()},
+                                                                    c.state.shuffle_rng.data()));
+  entries.emplace_back(
+      "shuffle_order",
+      EncodeNpyArray<std::uint32_t>({c.state.shuffle_order.size()}, c.state.shuffle_order.data()));
 
   // The archive is built in memory and written by the caller, so a failure can never leave a
   // partial file behind; libzip fails here only when memory runs out.
@@ -535,8 +537,9 @@ bool DecodeCheckpoint(std::string_view bytes, const std::string& name, Checkpoin
     return false;
   }
 
-  std::vector<std::string> expected = {"format_version", "config", "x_norm", "y_norm",
-                                       "epoch", "adam_step", "shuffle_rng", "shuffle_order"};
+  std::vector<std::string> expected = {"format_version", "config",       "x_norm",
+                                       "y_norm",         "epoch",        "adam_step",
+                                       "shuffle_rng",    "shuffle_order"};
   const std::vector<std::string> slots = OptimizerSlots(c.config.optimizer);
   for (const std::string& prefix : [&] {
          std::vector<std::string> p = {""};
@@ -553,8 +556,9 @@ bool DecodeCheckpoint(std::string_view bytes, const std::string& name, Checkpoin
   }
   for (const std::string& key : expected) {
     if (entries.count(key) == 0) {
-      *error = name + ": missing array '" + key + "'" +
-               (unexpected.empty() ? "" : " (it has an unexpected '" + Printable(unexpected[0]) + "')");
+      *error =
+          name + ": missing array '" + key + "'" +
+          (unexpected.empty() ? "" : " (it has an unexpected '" + Printable(unexpected[0]) + "')");
       return false;
     }
   }

@@ -95,8 +95,8 @@ bool ParseNumericCsv(std::string_view text, const std::string& name, std::size_t
     if (fields.size() < wanted_min || fields.size() > wanted_max) {
       *error = where + ": " + std::to_string(fields.size()) + " field" +
                (fields.size() == 1 ? "" : "s") + ", expected " +
-               ColumnsWanted(wanted_min, wanted_max) + (out.columns ? " as on line " +
-               std::to_string(out.lines.front()) : std::string());
+               ColumnsWanted(wanted_min, wanted_max) +
+               (out.columns ? " as on line " + std::to_string(out.lines.front()) : std::string());
       return false;
     }
     double value;
@@ -120,9 +120,10 @@ bool ParseNumericCsv(std::string_view text, const std::string& name, std::size_t
     out.lines.push_back(line_number);
   }
   if (out.rows() == 0) {
-    *error = name + ": no data rows (" +
-             (line_number == 0 ? std::string("the file is empty") : "only a header or blank lines") +
-             ")";
+    *error =
+        name + ": no data rows (" +
+        (line_number == 0 ? std::string("the file is empty") : "only a header or blank lines") +
+        ")";
     return false;
   }
   *table = std::move(out);

@@ -54,8 +54,8 @@ bool MakeXyDataset(const std::vector<double>& x, const std::vector<double>& y,
                    std::string* error, const std::vector<std::size_t>* lines) {
   const std::size_t n = x.size();
   if (n > std::size_t{UINT32_MAX}) {  // the trainer's shuffle order holds 32-bit indices
-    *error = std::to_string(n) + " points, more than the " + std::to_string(UINT32_MAX) +
-             " supported";
+    *error =
+        std::to_string(n) + " points, more than the " + std::to_string(UINT32_MAX) + " supported";
     return false;
   }
   if (n < 2 || y.size() != n) {

@@ -43,7 +43,8 @@ int CreateTemporary(const std::string& path, std::string* temp, std::string* err
   buffer.push_back('\0');
   const int fd = mkstemp(buffer.data());
   if (fd < 0) {
-    *error = "cannot create a file in " + Quoted(dir) + " to save " + Quoted(path) + ": " + Reason();
+    *error =
+        "cannot create a file in " + Quoted(dir) + " to save " + Quoted(path) + ": " + Reason();
     return -1;
   }
   *temp = buffer.data();

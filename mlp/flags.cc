@@ -137,7 +137,7 @@ const std::map<std::string, Flag>& Flags() {
           o->config.batch = static_cast<std::size_t>(b);
           return true;
         },
-        "INTEGER", "minibatch size, 1…8000 (a last partial batch is kept)"}},
+        "INTEGER", "minibatch size, 1 to the training set's size (a last partial batch is kept)"}},
       {"epochs",
        {[](const std::string& v, CliOptions* o) {
           unsigned long long e;
@@ -171,10 +171,12 @@ const std::map<std::string, Flag>& Flags() {
           return !v.empty();
         },
         "FILE", "write one JSON object per epoch: epoch, train_mse, test_mse, ms"}},
-      {"data", {Path(&CliOptions::data_path), "FILE.csv",
-                "train on these (x, y) rows instead of cos (header optional)"}},
-      {"save", {Path(&CliOptions::save_path), "FILE.npz",
-                "save a checkpoint at the end (atomically; see --save-every)"}},
+      {"data",
+       {Path(&CliOptions::data_path), "FILE.csv",
+        "train on these (x, y) rows instead of cos (header optional)"}},
+      {"save",
+       {Path(&CliOptions::save_path), "FILE.npz",
+        "save a checkpoint at the end (atomically; see --save-every)"}},
       {"save-every",
        {[](const std::string& v, CliOptions* o) {
           unsigned long long e;
@@ -183,10 +185,12 @@ const std::map<std::string, Flag>& Flags() {
           return true;
         },
         "INTEGER", "also save every this many epochs (needs --save)"}},
-      {"resume", {Path(&CliOptions::resume_path), "FILE.npz",
-                  "continue the run saved in FILE, bit for bit; --epochs is the new total"}},
-      {"init-from", {Path(&CliOptions::init_from_path), "FILE.npz",
-                     "start from FILE's weights, with a fresh optimizer and these flags"}},
+      {"resume",
+       {Path(&CliOptions::resume_path), "FILE.npz",
+        "continue the run saved in FILE, bit for bit; --epochs is the new total"}},
+      {"init-from",
+       {Path(&CliOptions::init_from_path), "FILE.npz",
+        "start from FILE's weights, with a fresh optimizer and these flags"}},
   };
   return *flags;
 }
@@ -194,9 +198,9 @@ const std::map<std::string, Flag>& Flags() {
 }  // namespace
 
 bool SetsTrainingMath(const std::string& flag) {
-  static const char* const kMath[] = {"recipe", "activation", "output",   "init",      "optimizer",
-                                      "lr",     "momentum",   "rho",      "beta1",     "beta2",
-                                      "eps",    "batch",      "seed",     "data-seed", "shuffle"};
+  static const char* const kMath[] = {"recipe", "activation", "output", "init",      "optimizer",
+                                      "lr",     "momentum",   "rho",    "beta1",     "beta2",
+                                      "eps",    "batch",      "seed",   "data-seed", "shuffle"};
   for (const char* name : kMath) {
     if (flag == name) return true;
   }
@@ -207,8 +211,9 @@ std::string Usage() {
   std::string s =
       "usage: bazel run //mlp:train -- [--recipe=NAME] [--flag=value ...]\n"
       "Trains the 1-100-100-100-1 perceptron on y = cos(x), x in [-10, 10] (8,000 training and\n"
-      "2,000 test points) and prints one line per epoch. The recipe is applied first; every\n"
-      "other flag overrides one part of it.\n\n"
+      "2,000 test points), or on the (x, y) rows of --data, and prints one line per epoch. The\n"
+      "recipe is applied first; every other flag overrides one part of it. --resume continues a\n"
+      "saved run with its own settings (only --epochs, the new total, may change).\n\n"
       "  --recipe=seed|keras|keras-tanh   (default keras)\n"
       "      seed:       tanh everywhere incl. output, N(0,1) weights, SGD lr 0.01, batch 32,\n"
       "                  no reshuffle (the original question, gradient fixed)\n"

@@ -16,11 +16,11 @@ struct CliOptions {
   bool help = false;
 
   // Data and checkpoints (see README, "Your own data and saved models").
-  std::string data_path;       // --data: CSV of (x, y); empty: the cos task
-  std::string save_path;       // --save: checkpoint written at the end (and every save_every)
-  int save_every = 0;          // --save-every: epochs between saves; 0: at the end only
-  std::string resume_path;     // --resume: continue this checkpoint's run
-  std::string init_from_path;  // --init-from: start from this checkpoint's weights
+  std::string data_path;           // --data: CSV of (x, y); empty: the cos task
+  std::string save_path;           // --save: checkpoint written at the end (and every save_every)
+  int save_every = 0;              // --save-every: epochs between saves; 0: at the end only
+  std::string resume_path;         // --resume: continue this checkpoint's run
+  std::string init_from_path;      // --init-from: start from this checkpoint's weights
   std::vector<std::string> given;  // the flags named on the command line, without "--"
 };
 

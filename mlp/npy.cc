@@ -243,7 +243,8 @@ bool DecodeNpy(std::string_view bytes, NpyView* out, std::string* error) {
     *error = "not a .npy array (no \\x93NUMPY magic string)";
     return false;
   }
-  const int major = static_cast<unsigned char>(bytes[6]), minor = static_cast<unsigned char>(bytes[7]);
+  const int major = static_cast<unsigned char>(bytes[6]),
+            minor = static_cast<unsigned char>(bytes[7]);
   if ((major < 1 || major > 3) || minor != 0) {
     *error = ".npy version " + std::to_string(major) + "." + std::to_string(minor) +
              " (1.0, 2.0 and 3.0 are supported)";
@@ -321,8 +322,8 @@ bool NpyValues(const NpyView& array, const std::vector<std::size_t>& shape, std:
   return true;
 }
 
-template bool NpyValues<float>(const NpyView&, const std::vector<std::size_t>&,
-                               std::vector<float>*, std::string*);
+template bool NpyValues<float>(const NpyView&, const std::vector<std::size_t>&, std::vector<float>*,
+                               std::string*);
 template bool NpyValues<double>(const NpyView&, const std::vector<std::size_t>&,
                                 std::vector<double>*, std::string*);
 template bool NpyValues<std::uint32_t>(const NpyView&, const std::vector<std::size_t>&,

@@ -64,9 +64,9 @@ std::string CheckSameData(const std::string& resume_path, const Checkpoint& resu
     hint = "; it was trained on the cos task: drop --data";
   }
   return resume_path + ": trained on '" + saved.source + "' (" +
-         std::to_string(saved.train_points) + " training and " +
-         std::to_string(saved.test_points) + " test points), not on '" + now.source + "' (" +
-         std::to_string(now.train_points) + " and " + std::to_string(now.test_points) +
+         std::to_string(saved.train_points) + " training and " + std::to_string(saved.test_points) +
+         " test points), not on '" + now.source + "' (" + std::to_string(now.train_points) +
+         " and " + std::to_string(now.test_points) +
          (saved.train_points == now.train_points && saved.test_points == now.test_points
               ? ", other values"
               : "") +

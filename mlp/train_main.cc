@@ -102,7 +102,8 @@ int Main(int argc, char** argv) {
     return 2;
   }
   auto save = [&] {
-    if (SaveCheckpoint(options.save_path, MakeCheckpoint(config, run, trainer), &error)) return true;
+    if (SaveCheckpoint(options.save_path, MakeCheckpoint(config, run, trainer), &error))
+      return true;
     std::fprintf(stderr, "train: error: --save: %s\n", error.c_str());
     return false;
   };
@@ -152,8 +153,7 @@ int Main(int argc, char** argv) {
     std::printf("test MSE never <= 1e-3; ");
   }
   std::printf("%.2f ms/epoch (isa %s, batch %zu)\n", total_ms / (last.epoch - first_epoch + 1),
-              kernels::IsaName(k.isa),
-              config.batch);
+              kernels::IsaName(k.isa), config.batch);
   return 0;
 }
 

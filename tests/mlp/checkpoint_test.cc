@@ -1,5 +1,7 @@
 // Checkpoints: the .npy encoding, the archive's round trip, exact resume for every optimizer, and
 // saves that survive being killed half-way.
+#include "mlp/checkpoint.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -13,7 +15,6 @@
 #include <vector>
 
 #include "kernels/kernels.h"
-#include "mlp/checkpoint.h"
 #include "mlp/file_io.h"
 #include "mlp/npy.h"
 #include "mlp/run_setup.h"
@@ -115,9 +116,8 @@ Checkpoint TrainedCheckpoint(Optimizer optimizer, int epochs) {
   return MakeCheckpoint(c, CosData(), trainer);
 }
 
-constexpr Optimizer kAllOptimizers[] = {Optimizer::kSgd, Optimizer::kMomentum,
-                                        Optimizer::kNesterov, Optimizer::kRmsprop,
-                                        Optimizer::kAdam};
+constexpr Optimizer kAllOptimizers[] = {Optimizer::kSgd, Optimizer::kMomentum, Optimizer::kNesterov,
+                                        Optimizer::kRmsprop, Optimizer::kAdam};
 
 TEST(Checkpoint, EncodeDecodeRoundTripsEveryField) {
   for (Optimizer o : kAllOptimizers) {

@@ -43,8 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (table.columns < 2) return 0;
   Dataset<float> dataset;
   Normalization norm;
-  if (!MakeXyDataset(table.values[0], table.values[1], 1, &dataset, &norm, &error,
-                     &table.lines)) {
+  if (!MakeXyDataset(table.values[0], table.values[1], 1, &dataset, &norm, &error, &table.lines)) {
     CheckError(error);
     return 0;
   }
