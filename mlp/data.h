@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace simd_mlp::mlp {
@@ -22,6 +23,37 @@ struct Dataset {
 // The split depends on split_seed only.
 template <typename T>
 Dataset<T> MakeCosDataset(std::uint64_t split_seed);
+
+// The affine maps between the user's units and the network's: x_net = (x − x_center) / x_scale,
+// y = y_net · y_scale + y_center. A checkpoint stores them, so a model predicts in the units it
+// was trained in.
+struct Normalization {
+  double x_center = 0, x_scale = 1;
+  double y_center = 0, y_scale = 1;
+
+  float NormalizeX(double x) const { return static_cast<float>((x - x_center) / x_scale); }
+  float NormalizeY(double y) const { return static_cast<float>((y - y_center) / y_scale); }
+  double DenormalizeY(float y) const { return double(y) * y_scale + y_center; }
+};
+
+// The cos task's maps: x ∈ [−10, 10] → [−0.5, 0.5], y as it is.
+Normalization CosNormalization();
+
+// The user's (x, y) pairs (--data), treated as the cos task is: a seeded permutation puts the
+// first 80 % (rounded down) in the training set and the rest in the test set; the normalization is
+// fitted on the training part alone, min–max, so its x spans [−0.5, 0.5] as the cos task's does
+// and its y spans [−1, 1] as cos does (a constant column is only centred). Returns false with
+// *error set when a range is too wide for double (max − min overflows), when a test point lies so
+// far outside the training range that it normalizes beyond float, or when there are fewer than 2
+// points (the test set would be empty). `lines`, if given, names each point's source line in
+// messages.
+bool MakeXyDataset(const std::vector<double>& x, const std::vector<double>& y,
+                   std::uint64_t split_seed, Dataset<float>* data, Normalization* normalization,
+                   std::string* error, const std::vector<std::size_t>* lines = nullptr);
+
+// A 64-bit FNV-1a hash of the four arrays' values and lengths: what a checkpoint keeps to refuse
+// resuming on other data, another split or another normalization.
+std::uint64_t Fingerprint(const Dataset<float>& data);
 
 }  // namespace simd_mlp::mlp
 

@@ -14,7 +14,19 @@ struct CliOptions {
   TrainConfig config;
   std::string metrics_path;  // empty: no JSON-lines file
   bool help = false;
+
+  // Data and checkpoints (see README, "Your own data and saved models").
+  std::string data_path;           // --data: CSV of (x, y); empty: the cos task
+  std::string save_path;           // --save: checkpoint written at the end (and every save_every)
+  int save_every = 0;              // --save-every: epochs between saves; 0: at the end only
+  std::string resume_path;         // --resume: continue this checkpoint's run
+  std::string init_from_path;      // --init-from: start from this checkpoint's weights
+  std::vector<std::string> given;  // the flags named on the command line, without "--"
 };
+
+// Flags that set the training math (recipe, optimizer, batch, seeds …): a resumed run takes them
+// from its checkpoint, so naming one together with --resume is an error.
+bool SetsTrainingMath(const std::string& flag);
 
 // Parses args (without the program name). Returns false with a one-line *error naming the flag
 // on an unknown flag, a malformed or out-of-range value, or an unknown recipe.
