@@ -52,7 +52,7 @@ step "1/3 Bazel: @simd_mlp//kernels through local_repository"
   # --batch: no server outlives the build; --output_base: nothing shared with the parent
   # workspace's server; .bazelrc there disables downloads.
   bazel --batch --output_base="$tmp/bazel" test //:dense_layer --jobs="$jobs" \
-    --test_output=all --experimental_convenience_symlinks=ignore
+    --test_output=all --nocache_test_results --experimental_convenience_symlinks=ignore
 )
 
 step "2/3 CMake: kernels/ installed to a prefix, then find_package(simd_mlp_kernels)"
