@@ -16,7 +16,8 @@ readonly repo
 readonly example="$repo/examples/kernels_consumer"
 readonly jobs=2
 
-step() { printf '\n== consumers.sh: %s\n' "$*"; }
+start=$SECONDS
+step() { printf '\n== consumers.sh [%d s]: %s\n' "$((SECONDS - start))" "$*"; }
 die() {
   echo "consumers.sh: error: $*" >&2
   exit 1
@@ -30,7 +31,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/simd_mlp_consumers.XXXXXX")
 readonly tmp
 # Bazel leaves parts of its output base read-only; make them writable so they can be removed.
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-start=$SECONDS
 
 step "README.md quotes examples/kernels_consumer/dense_layer.cc verbatim"
 readonly marker="<!-- examples/kernels_consumer/dense_layer.cc, verbatim: \
@@ -82,4 +82,4 @@ cmake -S "$example" -B "$tmp/add_subdirectory" -DSIMD_MLP_SOURCE_DIR="$repo"
 cmake --build "$tmp/add_subdirectory" -j "$jobs"
 "$tmp/add_subdirectory/dense_layer"
 
-step "all three consumers built and passed in $((SECONDS - start)) s"
+step "all three consumers built and passed"
