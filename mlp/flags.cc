@@ -62,6 +62,9 @@ bool ParseBool(const std::string& s, bool* out) {
   return true;
 }
 
+// A flag that may be given without a value, meaning true.
+bool IsSwitch(const std::string& name) { return name == "quiet"; }
+
 // Each setter parses one value into the config; false means "not a valid value" and the caller
 // names the flag. Range checks that need the whole config live in ValidateConfig.
 using Setter = std::function<bool(const std::string&, CliOptions*)>;
@@ -140,6 +143,34 @@ const std::map<std::string, Flag>& Flags() {
       {"shuffle",
        {[](const std::string& v, CliOptions* o) { return ParseBool(v, &o->config.shuffle); },
         "true|false", "reshuffle the training set every epoch"}},
+      {"plot",
+       {[](const std::string& v, CliOptions* o) {
+          o->plot_path = v;
+          return !v.empty();
+        },
+        "FILE.svg", "after training, write an SVG of the fit and the learning curve"}},
+      {"quiet",
+       {[](const std::string& v, CliOptions* o) { return ParseBool(v, &o->quiet); }, "true|false",
+        "print the summary only (--quiet alone means true)"}},
+      {"validation-split",
+       {[](const std::string& v, CliOptions* o) {
+          return ParseDouble(v, &o->validation_split) && o->validation_split >= 0 &&
+                 o->validation_split < 1;
+        },
+        "FRACTION", "hold out this fraction of the training points (fixed by --data-seed)"}},
+      {"target-mse",
+       {[](const std::string& v, CliOptions* o) {
+          return ParseDouble(v, &o->target_mse) && o->target_mse > 0;
+        },
+        "NUMBER", "stop when validation (else test) MSE first is <= NUMBER (> 0)"}},
+      {"patience",
+       {[](const std::string& v, CliOptions* o) {
+          unsigned long long p;
+          if (!ParseUnsigned(v, &p) || p > 1000000) return false;
+          o->patience = static_cast<int>(p);
+          return true;
+        },
+        "INTEGER", "stop after INTEGER epochs with no better validation MSE, keep the best"}},
       {"metrics",
        {[](const std::string& v, CliOptions* o) {
           o->metrics_path = v;
@@ -185,6 +216,10 @@ bool ParseFlags(const std::vector<std::string>& args, CliOptions* options, std::
       return true;
     }
     const std::size_t eq = arg.find('=');
+    if (arg.rfind("--", 0) == 0 && eq == std::string::npos && IsSwitch(arg.substr(2))) {
+      parsed.emplace_back(arg.substr(2), "true");  // --quiet means --quiet=true
+      continue;
+    }
     if (arg.rfind("--", 0) != 0 || eq == std::string::npos) {
       *error = "bad argument '" + arg + "': expected --name=value (see --help)";
       return false;
@@ -210,12 +245,33 @@ bool ParseFlags(const std::vector<std::string>& args, CliOptions* options, std::
       return false;
     }
   }
-  const std::string invalid = ValidateConfig(options->config);
+  std::string invalid = ValidateConfig(options->config);
+  if (invalid.empty()) invalid = ValidateRunOptions(*options);
   if (!invalid.empty()) {
     *error = invalid;
     return false;
   }
   return true;
+}
+
+std::string ValidateRunOptions(const CliOptions& o) {
+  if (o.patience > 0 && o.validation_split == 0) {
+    // Choosing weights by their test score would make the test MSE a validation score.
+    return "--patience needs --validation-split: it would otherwise pick the weights by test MSE";
+  }
+  if (o.validation_split > 0) {
+    const std::size_t held_out = ValidationPoints(o.validation_split);
+    const std::size_t left = kCosTrainPoints - held_out;
+    if (held_out == 0) {
+      return "--validation-split holds out no point of the " + std::to_string(kCosTrainPoints) +
+             " (it must be at least 1/" + std::to_string(kCosTrainPoints) + ")";
+    }
+    if (o.config.batch > left) {
+      return "--batch=" + std::to_string(o.config.batch) + " exceeds the " + std::to_string(left) +
+             " training points --validation-split leaves";
+    }
+  }
+  return "";
 }
 
 }  // namespace simd_mlp::mlp

@@ -1,17 +1,73 @@
 // bazel run //mlp:train -- [flags]: trains the model on the cos task and prints one line per
 // epoch. See --help, and mlp/flags.cc for the flags.
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "kernels/kernels.h"
 #include "mlp/data.h"
+#include "mlp/early_stopping.h"
 #include "mlp/flags.h"
+#include "mlp/progress.h"
+#include "mlp/svg_plot.h"
+#include "mlp/text_format.h"
 #include "mlp/trainer.h"
+#include "mlp/training_plot.h"
 
 namespace simd_mlp::mlp {
 namespace {
+
+// The run's figures, kept for the summary, the stopping report and the plot.
+struct RunRecord {
+  TrainingPlotInputs plot;  // every epoch's stats (and validation MSE)
+  EpochStats best;          // by test MSE, as the summary has always reported
+  int first_below_1e3 = 0;
+  double total_ms = 0;        // training steps only, summed over the epochs
+  int target_epoch = 0;       // the epoch that reached --target-mse, 0 if none did
+  double target_seconds = 0;  // wall time from the first epoch's start to that epoch's end
+};
+
+void PrintEpochLine(const EpochStats& s, bool has_validation, double validation_mse) {
+  std::printf("%6d %12.4e %12.4e", s.epoch, s.train_mse, s.test_mse);
+  if (has_validation) std::printf(" %12.4e", validation_mse);
+  std::printf(" %9.2f\n", s.ms);
+}
+
+void WriteMetricsLine(std::FILE* metrics, const EpochStats& s, bool has_validation,
+                      double validation_mse) {
+  std::fprintf(metrics, "{\"epoch\": %d, \"train_mse\": %.9g, \"test_mse\": %.9g", s.epoch,
+               s.train_mse, s.test_mse);
+  if (has_validation) std::fprintf(metrics, ", \"validation_mse\": %.9g", validation_mse);
+  std::fprintf(metrics, ", \"ms\": %.4f}\n", s.ms);
+}
+
+void PrintStoppingReport(const CliOptions& o, const RunRecord& run, const EarlyStopping& stopping,
+                         StopReason reason, std::size_t train_points, const char* monitored) {
+  const int epochs = run.plot.epochs.empty() ? 0 : run.plot.epochs.back().epoch;
+  if (o.target_mse > 0) {
+    if (run.target_epoch > 0) {
+      std::printf(
+          "target: %s MSE <= %g reached at epoch %d, after %s samples and %.3f s of wall time "
+          "(%.3f s of it in training steps)\n",
+          monitored, o.target_mse, run.target_epoch,
+          GroupThousands(std::size_t(run.target_epoch) * train_points).c_str(), run.target_seconds,
+          run.total_ms / 1e3);
+    } else {
+      std::printf("target: %s MSE <= %g not reached in %d epochs (best %.4e at epoch %d)\n",
+                  monitored, o.target_mse, epochs, stopping.best_mse(), stopping.best_epoch());
+    }
+  }
+  if (o.patience > 0 && reason == StopReason::kPatience) {
+    std::printf("early stop: validation MSE has not improved for %d epochs (after epoch %d)\n",
+                o.patience, epochs);
+  }
+}
 
 int Main(int argc, char** argv) {
   CliOptions options;
@@ -25,7 +81,13 @@ int Main(int argc, char** argv) {
     return 0;
   }
   const TrainConfig& config = options.config;
+  const bool verbose = !options.quiet;
 
+  // A path that cannot be written is found now, not after the training it would have recorded.
+  if (!options.plot_path.empty() && !CheckWritable(options.plot_path, &error)) {
+    std::fprintf(stderr, "train: error: --plot: %s\n", error.c_str());
+    return 2;
+  }
   std::FILE* metrics = nullptr;
   if (!options.metrics_path.empty()) {
     metrics = std::fopen(options.metrics_path.c_str(), "w");
@@ -37,47 +99,143 @@ int Main(int argc, char** argv) {
   }
 
   const auto& k = kernels::Kernels<float>();  // exits with a one-line error on a bad SIMD_MLP_ISA
-  std::printf("isa: %s\n%s\n", kernels::IsaName(k.isa), DescribeConfig(config).c_str());
-  const Dataset<float> data = MakeCosDataset<float>(config.data_seed);
-  Trainer trainer(config, k, data);
-
-  std::printf("%6s %12s %12s %9s\n", "epoch", "train_mse", "test_mse", "ms");
-  EpochStats last, best;
-  best.test_mse = 1e300;
-  int first_below_1e3 = 0;
-  double total_ms = 0;
-  for (int epoch = 1; epoch <= config.epochs; ++epoch) {
-    if (!trainer.RunEpoch(&last, &error)) {
-      std::fprintf(stderr, "train: error: %s\n", error.c_str());
-      if (metrics != nullptr) std::fclose(metrics);
-      return 1;
+  Dataset<float> data = MakeCosDataset<float>(config.data_seed);
+  const bool has_validation = options.validation_split > 0;
+  Samples<float> validation;
+  if (has_validation) {
+    validation = SplitOffValidation(&data, ValidationPoints(options.validation_split));
+  }
+  const char* monitored = has_validation ? "validation" : "test";
+  if (verbose) {
+    std::printf("isa: %s\n%s\n", kernels::IsaName(k.isa), DescribeConfig(config).c_str());
+    if (has_validation) {
+      std::printf(
+          "validation: %s of the %s training points held out (fixed by the data seed); "
+          "training on %s\n",
+          GroupThousands(validation.x.size()).c_str(), GroupThousands(kCosTrainPoints).c_str(),
+          GroupThousands(data.train_x.size()).c_str());
     }
-    total_ms += last.ms;
-    if (last.test_mse < best.test_mse) best = last;
-    if (first_below_1e3 == 0 && last.test_mse <= 1e-3) first_below_1e3 = epoch;
-    std::printf("%6d %12.4e %12.4e %9.2f\n", last.epoch, last.train_mse, last.test_mse, last.ms);
-    std::fflush(stdout);
-    if (metrics != nullptr) {
-      std::fprintf(metrics,
-                   "{\"epoch\": %d, \"train_mse\": %.9g, \"test_mse\": %.9g, \"ms\": %.4f}\n",
-                   last.epoch, last.train_mse, last.test_mse, last.ms);
+    if (options.target_mse > 0) {
+      std::printf("stop: at the first epoch with %s MSE <= %g\n", monitored, options.target_mse);
+    }
+    if (options.patience > 0) {
+      std::printf(
+          "stop: after %d epochs without a better validation MSE; the best epoch's "
+          "weights are kept\n",
+          options.patience);
     }
   }
+  Trainer trainer(config, k, data);
+
+  std::unique_ptr<ProgressLine> progress;
+  if (verbose && isatty(STDOUT_FILENO)) {
+    progress =
+        std::make_unique<ProgressLine>(stdout, config.epochs, data.train_x.size(), config.batch);
+    trainer.set_batch_observer(progress.get());
+  }
+  if (verbose) {
+    std::printf("%6s %12s %12s", "epoch", "train_mse", "test_mse");
+    if (has_validation) std::printf(" %12s", "val_mse");
+    std::printf(" %9s\n", "ms");
+    std::fflush(stdout);
+  }
+
+  EarlyStopping stopping({options.target_mse, options.patience});
+  StopReason reason = StopReason::kNone;
+  RunRecord run;
+  run.best.test_mse = 1e300;
+  run.plot.description = DescribeConfig(config);
+  run.plot.target_mse = options.target_mse;
+  bool diverged = false;
+  const auto run_start = std::chrono::steady_clock::now();
+  for (int epoch = 1; epoch <= config.epochs && reason == StopReason::kNone; ++epoch) {
+    EpochStats last;
+    if (progress) progress->StartEpoch(epoch);
+    const bool ok = trainer.RunEpoch(&last, &error);
+    if (progress) progress->EndEpoch();
+    if (!ok) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "train: error: %s\n", error.c_str());
+      diverged = true;
+      break;
+    }
+    const double validation_mse =
+        has_validation
+            ? trainer.Evaluate(validation.x.data(), validation.y.data(), validation.x.size())
+            : NAN;
+    run.plot.epochs.push_back(last);
+    if (has_validation) run.plot.validation_mse.push_back(validation_mse);
+    run.total_ms += last.ms;
+    if (last.test_mse < run.best.test_mse) run.best = last;
+    if (run.first_below_1e3 == 0 && last.test_mse <= 1e-3) run.first_below_1e3 = epoch;
+    if (verbose) {
+      PrintEpochLine(last, has_validation, validation_mse);
+      std::fflush(stdout);
+    }
+    if (metrics != nullptr) WriteMetricsLine(metrics, last, has_validation, validation_mse);
+
+    reason = stopping.Observe(epoch, has_validation ? validation_mse : last.test_mse,
+                              trainer.model().params());
+    if (reason == StopReason::kTarget) {
+      run.target_epoch = epoch;
+      run.target_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+    }
+  }
+  int status = diverged ? 1 : 0;
   if (metrics != nullptr && std::fclose(metrics) != 0) {
     std::fprintf(stderr, "train: error: --metrics: writing '%s' failed\n",
                  options.metrics_path.c_str());
-    return 1;
+    status = 1;
   }
+  if (run.plot.epochs.empty()) return status;  // diverged in the first epoch: nothing to show
+  const EpochStats& last = run.plot.epochs.back();
+
+  // With patience the run ends on the best validation epoch's weights, whether it stopped early
+  // or ran out of epochs.
+  std::string restored;
+  char caption[128];
+  if (stopping.best_params() != nullptr && stopping.best_epoch() > 0 && !diverged) {
+    trainer.RestoreParams(*stopping.best_params());
+    const double test_mse =
+        trainer.Evaluate(data.test_x.data(), data.test_y.data(), data.test_x.size());
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "restored: the weights of epoch %d (best validation MSE %.4e): test MSE %.4e\n",
+                  stopping.best_epoch(), stopping.best_mse(), test_mse);
+    restored = buf;
+    std::snprintf(caption, sizeof caption,
+                  "with epoch %d's weights (best validation): test MSE %.2e", stopping.best_epoch(),
+                  test_mse);
+  } else {
+    std::snprintf(caption, sizeof caption, "after epoch %d: test MSE %.2e", last.epoch,
+                  last.test_mse);
+  }
+  run.plot.fit_caption = caption;
+
+  if (!options.plot_path.empty()) {
+    const std::string svg = RenderSvg(TrainingFigure(run.plot, data, &trainer));
+    if (!WriteFileAtomically(options.plot_path, svg, &error)) {
+      std::fprintf(stderr, "train: error: --plot: %s\n", error.c_str());
+      status = 1;
+    } else if (verbose) {
+      std::printf("plot: wrote %s\n", options.plot_path.c_str());
+    }
+  }
+  if (diverged) return status;
+
   std::printf("summary: final test MSE %.4e (train %.4e) after %d epochs; best %.4e at epoch %d; ",
-              last.test_mse, last.train_mse, last.epoch, best.test_mse, best.epoch);
-  if (first_below_1e3 > 0) {
-    std::printf("first test MSE <= 1e-3 at epoch %d; ", first_below_1e3);
+              last.test_mse, last.train_mse, last.epoch, run.best.test_mse, run.best.epoch);
+  if (run.first_below_1e3 > 0) {
+    std::printf("first test MSE <= 1e-3 at epoch %d; ", run.first_below_1e3);
   } else {
     std::printf("test MSE never <= 1e-3; ");
   }
-  std::printf("%.2f ms/epoch (isa %s, batch %zu)\n", total_ms / last.epoch, kernels::IsaName(k.isa),
-              config.batch);
-  return 0;
+  std::printf("%.2f ms/epoch (isa %s, batch %zu)\n", run.total_ms / last.epoch,
+              kernels::IsaName(k.isa), config.batch);
+  PrintStoppingReport(options, run, stopping, reason, data.train_x.size(), monitored);
+  std::fputs(restored.c_str(), stdout);
+  return status;
 }
 
 }  // namespace

@@ -53,6 +53,16 @@ std::string ValidateConfig(const TrainConfig& config);
 // One line describing the configuration (recipe, activations, init, optimizer and its settings).
 std::string DescribeConfig(const TrainConfig& config);
 
+// Watches an epoch from inside Trainer::RunEpoch: called after every batch with the samples
+// trained on so far in the epoch and the sum of their losses (loss × batch size, summed). It runs
+// in the training loop, so it must be cheap on most calls (ProgressLine counts batches down and
+// reads the clock only every few milliseconds).
+class BatchObserver {
+ public:
+  virtual ~BatchObserver() = default;
+  virtual void AfterBatch(std::size_t samples_done, double loss_sum) = 0;
+};
+
 struct EpochStats {
   int epoch = 0;
   double train_mse = 0;  // sample-weighted mean of the batch losses during the epoch (as Keras)
@@ -72,6 +82,17 @@ class Trainer {
   // MSE of the current model over n samples (no gradient, no parameter change).
   double Evaluate(const float* x, const float* y, std::size_t n);
 
+  // The model's outputs ŷ for n inputs (normalized x), in chunks of the workspace; no gradient,
+  // no parameter change.
+  void Predict(const float* x, std::size_t n, float* yhat);
+
+  // Replaces the weights, e.g. with the best epoch's kept by EarlyStopping. The optimizer state
+  // stays as it is: this is for ending a run with chosen weights, not for resuming one.
+  void RestoreParams(const Arena<float>& params);
+
+  // Called after every batch of RunEpoch while set; nullptr (the default) for none.
+  void set_batch_observer(BatchObserver* observer) { observer_ = observer; }
+
   const Model<float>& model() const { return model_; }
   int epoch() const { return epoch_; }
 
@@ -86,6 +107,7 @@ class Trainer {
   Rng shuffle_rng_;
   int epoch_ = 0;
   std::int64_t adam_step_ = 0;
+  BatchObserver* observer_ = nullptr;
 };
 
 }  // namespace simd_mlp::mlp

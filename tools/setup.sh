@@ -13,6 +13,7 @@ readonly PACKAGES=(
   librapidcheck-dev  # property tests
   libbenchmark-dev
   libeigen3-dev      # the benchmark baseline only
+  python3            # tests/mlp: --plot's SVG parsed with xml.etree, --metrics as JSON
 )
 
 log() { echo "setup.sh: $*"; }
