@@ -62,6 +62,14 @@ bool ParseBool(const std::string& s, bool* out) {
   return true;
 }
 
+// `bazel run` starts the program in its runfiles tree; a relative path is meant relative to the
+// directory the user ran bazel in, which Bazel passes as BUILD_WORKING_DIRECTORY.
+std::string UserPath(const std::string& path) {
+  const char* dir = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (path.empty() || path[0] == '/' || dir == nullptr || *dir == '\0') return path;
+  return std::string(dir) + "/" + path;
+}
+
 // A flag that may be given without a value, meaning true.
 bool IsSwitch(const std::string& name) { return name == "quiet"; }
 
@@ -145,7 +153,7 @@ const std::map<std::string, Flag>& Flags() {
         "true|false", "reshuffle the training set every epoch"}},
       {"plot",
        {[](const std::string& v, CliOptions* o) {
-          o->plot_path = v;
+          o->plot_path = UserPath(v);
           return !v.empty();
         },
         "FILE.svg", "after training, write an SVG of the fit and the learning curve"}},
@@ -173,7 +181,7 @@ const std::map<std::string, Flag>& Flags() {
         "INTEGER", "stop after INTEGER epochs with no better validation MSE, keep the best"}},
       {"metrics",
        {[](const std::string& v, CliOptions* o) {
-          o->metrics_path = v;
+          o->metrics_path = UserPath(v);
           return !v.empty();
         },
         "FILE", "write one JSON object per epoch: epoch, train_mse, test_mse, ms"}},

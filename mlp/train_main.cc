@@ -204,6 +204,7 @@ int Main(int argc, char** argv) {
                   "restored: the weights of epoch %d (best validation MSE %.4e): test MSE %.4e\n",
                   stopping.best_epoch(), stopping.best_mse(), test_mse);
     restored = buf;
+    run.plot.restored_epoch = stopping.best_epoch();
     std::snprintf(caption, sizeof caption,
                   "with epoch %d's weights (best validation): test MSE %.2e", stopping.best_epoch(),
                   test_mse);

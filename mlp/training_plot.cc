@@ -18,6 +18,7 @@ const char* const kGreen = "#2ca02c";
 const char* const kRed = "#d62728";
 const char* const kGray = "#7f7f7f";
 const char* const kDarkGray = "#333333";
+const char* const kPurple = "#9467bd";
 
 PlotPanel FitPanel(const TrainingPlotInputs& inputs, const Dataset<float>& data, Trainer* trainer) {
   PlotSeries target{"target cos(x)", kBlue, SeriesMark::kLine, {}, {}};
@@ -85,6 +86,24 @@ PlotPanel LearningCurvePanel(const TrainingPlotInputs& inputs) {
                             SeriesMark::kDashedLine,
                             {epochs.front(), epochs.back()},
                             {inputs.target_mse, inputs.target_mse}});
+  }
+  if (inputs.restored_epoch > 0) {
+    // From the lowest to the highest MSE drawn: a vertical across the curves.
+    double lo = INFINITY, hi = 0;
+    for (const PlotSeries& series : panel.series) {
+      for (double v : series.y) {
+        if (v > 0 && std::isfinite(v)) {
+          lo = std::min(lo, v);
+          hi = std::max(hi, v);
+        }
+      }
+    }
+    const double x = inputs.restored_epoch;
+    panel.series.push_back({"restored: epoch " + std::to_string(inputs.restored_epoch),
+                            kPurple,
+                            SeriesMark::kDashedLine,
+                            {x, x},
+                            {lo, hi}});
   }
   return panel;
 }

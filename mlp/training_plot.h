@@ -3,7 +3,8 @@
 //                   (kFitPlotPoints evenly spaced points), with test points marked (every k-th
 //                   in x order, at most kFitPlotTestMarks, so that each stays visible);
 //   learning-curve: train and test MSE per epoch (and validation MSE when a validation set was
-//                   carved out), log scale, with the target MSE as a dashed line when one is set.
+//                   carved out), log scale, with the target MSE as a dashed line when one is set
+//                   and the epoch whose weights were restored (--patience) as a dashed vertical.
 // The recipe's description is the figure's subtitle.
 #ifndef SIMD_MLP_MLP_TRAINING_PLOT_H_
 #define SIMD_MLP_MLP_TRAINING_PLOT_H_
@@ -27,6 +28,7 @@ struct TrainingPlotInputs {
   std::vector<EpochStats> epochs;
   std::vector<double> validation_mse;  // one per epoch, or empty without a validation set
   double target_mse = 0;               // > 0: drawn as a dashed line
+  int restored_epoch = 0;              // > 0: the epoch whose weights the run ended with, marked
 };
 
 // Evaluates the trainer's current model on the fit grid (no training, no parameter change).

@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Checks a figure written by `//mlp:train --plot=FILE.svg` against the run that wrote it.
 
-Usage: check_plot_svg.py FILE.svg --metrics=FILE.jsonl --recipe=NAME [--target=X]
+Usage: check_plot_svg.py FILE.svg --metrics=FILE.jsonl --recipe=NAME [--target=X] [--restored]
 
 The SVG is parsed as XML (xml.etree); then: two panels (fit, learning-curve) with titles, axis
 labels and ticks; a legend entry for every series and a series for every legend entry; the fit's
 curves over the whole input range (FIT_POINTS points) and its test-point markers; one learning
 curve point per epoch of the run (the metrics file's lines), a validation curve exactly when the
-run had a validation set, the target line exactly when one was set; every point inside its
+run had a validation set, the target line exactly when one was set, the restored epoch's mark
+exactly when the run restored one (--patience); every point inside its
 panel's frame; and the learning curve's y positions on a log scale of the run's MSE values.
 Prints one line per failure and exits 1, or prints PASS.
 """
@@ -84,6 +85,7 @@ def main():
     parser.add_argument("--metrics", required=True)
     parser.add_argument("--recipe", required=True)
     parser.add_argument("--target", type=float)
+    parser.add_argument("--restored", action="store_true", help="the run restored its best epoch")
     args = parser.parse_args()
 
     with open(args.metrics) as f:
@@ -153,6 +155,14 @@ def main():
             check(len(pts) == 2 and pts[0][1] == pts[1][1], "learning-curve: target not a level line")
     else:
         check(not targets, f"learning-curve: target series {targets} without --target-mse")
+    restored = [n for n in series if n.startswith("restored: epoch ")]
+    if args.restored:
+        check(len(restored) == 1, f"learning-curve: restored-epoch marks {restored}, want 1")
+        if restored:
+            pts = points_of(series[restored[0]])
+            check(len(pts) == 2 and pts[0][0] == pts[1][0], "learning-curve: restored mark not vertical")
+    else:
+        check(not restored, f"learning-curve: {restored} without --patience")
 
 
 if __name__ == "__main__":

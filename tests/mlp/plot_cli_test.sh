@@ -28,7 +28,7 @@ plot_and_check seed --recipe=seed -- --recipe=seed --epochs=2 --batch=500
 plot_and_check target --recipe=keras --target=1e-09 -- \
   --recipe=keras --epochs=3 --batch=1000 --validation-split=0.1 --target-mse=1e-9
 # Patience 1 at B = 4000 stops within a few epochs; the curves must end where the run did.
-plot_and_check patience --recipe=keras-tanh -- \
+plot_and_check patience --recipe=keras-tanh --restored -- \
   --recipe=keras-tanh --epochs=200 --batch=4000 --validation-split=0.25 --patience=1
 [[ $(wc -l <"$dir/patience.jsonl") -lt 200 ]] || fail "patience 1 did not stop the run early"
 
