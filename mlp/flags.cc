@@ -178,7 +178,8 @@ const std::map<std::string, Flag>& Flags() {
           o->patience = static_cast<int>(p);
           return true;
         },
-        "INTEGER", "stop after INTEGER epochs with no better validation MSE, keep the best"}},
+        "INTEGER",
+        "stop after INTEGER epochs without a better validation MSE (needs --validation-split)"}},
       {"metrics",
        {[](const std::string& v, CliOptions* o) {
           o->metrics_path = UserPath(v);

@@ -47,6 +47,72 @@ void WriteMetricsLine(std::FILE* metrics, const EpochStats& s, bool has_validati
   std::fprintf(metrics, ", \"ms\": %.4f}\n", s.ms);
 }
 
+// The lines before the epoch table: the ISA, the recipe, the validation set, the stopping rules,
+// then the table's header.
+void PrintPreamble(const CliOptions& o, const kernels::KernelTable<float>& k,
+                   const Dataset<float>& data, const Samples<float>& validation,
+                   const char* monitored) {
+  std::printf("isa: %s\n%s\n", kernels::IsaName(k.isa), DescribeConfig(o.config).c_str());
+  const bool has_validation = !validation.x.empty();
+  if (has_validation) {
+    std::printf(
+        "validation: %s of the %s training points held out (fixed by the data seed); "
+        "training on %s\n",
+        GroupThousands(validation.x.size()).c_str(), GroupThousands(kCosTrainPoints).c_str(),
+        GroupThousands(data.train_x.size()).c_str());
+  }
+  if (o.target_mse > 0) {
+    std::printf("stop: at the first epoch with %s MSE <= %g\n", monitored, o.target_mse);
+  }
+  if (o.patience > 0) {
+    std::printf(
+        "stop: after %d epochs without a better validation MSE; the best epoch's weights are "
+        "kept\n",
+        o.patience);
+  }
+  std::printf("%6s %12s %12s", "epoch", "train_mse", "test_mse");
+  if (has_validation) std::printf(" %12s", "val_mse");
+  std::printf(" %9s\n", "ms");
+  std::fflush(stdout);
+}
+
+std::string FitCaption(const std::string& weights, double test_mse) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%s: test MSE %.2e", weights.c_str(), test_mse);
+  return buf;
+}
+
+// Puts the best validation epoch's weights back, captions the plot's fit with them, and returns
+// the summary's line about it.
+std::string RestoreBestWeights(const EarlyStopping& stopping, const Dataset<float>& data,
+                               Trainer* trainer, TrainingPlotInputs* plot) {
+  trainer->RestoreParams(*stopping.best_params());
+  const double test_mse =
+      trainer->Evaluate(data.test_x.data(), data.test_y.data(), data.test_x.size());
+  plot->restored_epoch = stopping.best_epoch();
+  plot->fit_caption = FitCaption(
+      "with epoch " + std::to_string(stopping.best_epoch()) + "'s weights (best validation)",
+      test_mse);
+  char buf[160];
+  std::snprintf(buf, sizeof buf,
+                "restored: the weights of epoch %d (best validation MSE %.4e): test MSE %.4e\n",
+                stopping.best_epoch(), stopping.best_mse(), test_mse);
+  return buf;
+}
+
+void PrintSummary(const RunRecord& run, const kernels::KernelTable<float>& k, std::size_t batch) {
+  const EpochStats& last = run.plot.epochs.back();
+  std::printf("summary: final test MSE %.4e (train %.4e) after %d epochs; best %.4e at epoch %d; ",
+              last.test_mse, last.train_mse, last.epoch, run.best.test_mse, run.best.epoch);
+  if (run.first_below_1e3 > 0) {
+    std::printf("first test MSE <= 1e-3 at epoch %d; ", run.first_below_1e3);
+  } else {
+    std::printf("test MSE never <= 1e-3; ");
+  }
+  std::printf("%.2f ms/epoch (isa %s, batch %zu)\n", run.total_ms / last.epoch,
+              kernels::IsaName(k.isa), batch);
+}
+
 void PrintStoppingReport(const CliOptions& o, const RunRecord& run, const EarlyStopping& stopping,
                          StopReason reason, std::size_t train_points, const char* monitored) {
   const int epochs = run.plot.epochs.empty() ? 0 : run.plot.epochs.back().epoch;
@@ -106,25 +172,7 @@ int Main(int argc, char** argv) {
     validation = SplitOffValidation(&data, ValidationPoints(options.validation_split));
   }
   const char* monitored = has_validation ? "validation" : "test";
-  if (verbose) {
-    std::printf("isa: %s\n%s\n", kernels::IsaName(k.isa), DescribeConfig(config).c_str());
-    if (has_validation) {
-      std::printf(
-          "validation: %s of the %s training points held out (fixed by the data seed); "
-          "training on %s\n",
-          GroupThousands(validation.x.size()).c_str(), GroupThousands(kCosTrainPoints).c_str(),
-          GroupThousands(data.train_x.size()).c_str());
-    }
-    if (options.target_mse > 0) {
-      std::printf("stop: at the first epoch with %s MSE <= %g\n", monitored, options.target_mse);
-    }
-    if (options.patience > 0) {
-      std::printf(
-          "stop: after %d epochs without a better validation MSE; the best epoch's "
-          "weights are kept\n",
-          options.patience);
-    }
-  }
+  if (verbose) PrintPreamble(options, k, data, validation, monitored);
   Trainer trainer(config, k, data);
 
   std::unique_ptr<ProgressLine> progress;
@@ -132,12 +180,6 @@ int Main(int argc, char** argv) {
     progress =
         std::make_unique<ProgressLine>(stdout, config.epochs, data.train_x.size(), config.batch);
     trainer.set_batch_observer(progress.get());
-  }
-  if (verbose) {
-    std::printf("%6s %12s %12s", "epoch", "train_mse", "test_mse");
-    if (has_validation) std::printf(" %12s", "val_mse");
-    std::printf(" %9s\n", "ms");
-    std::fflush(stdout);
   }
 
   EarlyStopping stopping({options.target_mse, options.patience});
@@ -194,25 +236,11 @@ int Main(int argc, char** argv) {
   // With patience the run ends on the best validation epoch's weights, whether it stopped early
   // or ran out of epochs.
   std::string restored;
-  char caption[128];
   if (stopping.best_params() != nullptr && stopping.best_epoch() > 0 && !diverged) {
-    trainer.RestoreParams(*stopping.best_params());
-    const double test_mse =
-        trainer.Evaluate(data.test_x.data(), data.test_y.data(), data.test_x.size());
-    char buf[256];
-    std::snprintf(buf, sizeof buf,
-                  "restored: the weights of epoch %d (best validation MSE %.4e): test MSE %.4e\n",
-                  stopping.best_epoch(), stopping.best_mse(), test_mse);
-    restored = buf;
-    run.plot.restored_epoch = stopping.best_epoch();
-    std::snprintf(caption, sizeof caption,
-                  "with epoch %d's weights (best validation): test MSE %.2e", stopping.best_epoch(),
-                  test_mse);
+    restored = RestoreBestWeights(stopping, data, &trainer, &run.plot);
   } else {
-    std::snprintf(caption, sizeof caption, "after epoch %d: test MSE %.2e", last.epoch,
-                  last.test_mse);
+    run.plot.fit_caption = FitCaption("after epoch " + std::to_string(last.epoch), last.test_mse);
   }
-  run.plot.fit_caption = caption;
 
   if (!options.plot_path.empty()) {
     const std::string svg = RenderSvg(TrainingFigure(run.plot, data, &trainer));
@@ -225,15 +253,7 @@ int Main(int argc, char** argv) {
   }
   if (diverged) return status;
 
-  std::printf("summary: final test MSE %.4e (train %.4e) after %d epochs; best %.4e at epoch %d; ",
-              last.test_mse, last.train_mse, last.epoch, run.best.test_mse, run.best.epoch);
-  if (run.first_below_1e3 > 0) {
-    std::printf("first test MSE <= 1e-3 at epoch %d; ", run.first_below_1e3);
-  } else {
-    std::printf("test MSE never <= 1e-3; ");
-  }
-  std::printf("%.2f ms/epoch (isa %s, batch %zu)\n", run.total_ms / last.epoch,
-              kernels::IsaName(k.isa), config.batch);
+  PrintSummary(run, k, config.batch);
   PrintStoppingReport(options, run, stopping, reason, data.train_x.size(), monitored);
   std::fputs(restored.c_str(), stdout);
   return status;
