@@ -26,7 +26,7 @@ python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$metri
 # On a terminal (script(1) gives the run a pseudo-terminal): the same lines, each epoch's last,
 # whatever progress lines were drawn and erased before it (\r … \e[K).
 if command -v script >/dev/null; then
-  tty_out=$(script -qec "$train --recipe=keras --epochs=2 --batch=1" /dev/null | tr -d '\r')
+  tty_out=$(script -qec "$train --recipe=keras --epochs=2 --batch=1" /dev/null </dev/null | tr -d '\r')
   clean=$(sed -e 's/^.*\x1b\[K//' <<<"$tty_out")
   grep -Eq '^ +2 +[0-9.e+-]+ +[0-9.e+-]+ +[0-9.]+$' <<<"$clean" ||
     fail "no final line for epoch 2 on a terminal: $tty_out"
