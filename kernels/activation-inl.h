@@ -3,22 +3,61 @@
 #error "included by kernels/target-inl.h only"
 #endif
 
-// Fast float tanh. For a = |x| (the sign is restored at the end, tanh being odd):
+// Fast float tanh, for a = |x| (tanh is odd: the sign bit is put back at the end). Two forms,
+// chosen per ISA by measurement (tests/activation_test.cc, SIMD_MLP_EXHAUSTIVE=1):
+//
+// With FMA (avx2, avx512):
+//   tanh(a) = E / (E + 2),  E = expm1(2a) = 2^k·expm1(r) + (2^k − 1),
+//   k = round(2a / ln2),  r = 2a − k·ln2 (|r| ≤ ln2/2),  expm1(r) = r + r²·Q(r).
+// One formula over the whole range: E is accurate RELATIVE to itself down to the denormals (for
+// k = 0 it is r + r²·Q with r = 2a exact), so small a needs no separate series and no blend:
+// 10 multiply-class operations against 18 for the two-piece form below, 1.5–1.6× its throughput
+// on avx2 and avx512, at 2 ULP instead of 1 (the roundings of E, E + 2 and the quotient can line
+// up: 0.06 % of inputs reach 2). Correcting the quotient for small a (h − h·tanh,
+// h = E/2) cost 20 % of the speed and still left 2-ULP cases.
+//
+// Without FMA (sse2), that form reaches 3 ULP (7 inputs, around 0.03: the extra roundings of
+// the unfused multiply-adds tip the worst cases over), so SSE2 keeps the two-piece form, 1 ULP:
 //   a < 0.625:  tanh(a) = a + a³·P(a²)            P: degree 5
-//   otherwise:  tanh(a) = 1 − 2 / (exp(2a) + 1)   exp(y) = 2^k·E(r), y = k·ln2 + r, |r| ≤ ln2/2
-// a is clamped to 9.1 first (tanh(9.1) rounds to 1 in float), which keeps exp finite and maps
-// ±inf to ±1. Both pieces are evaluated for every lane and blended: cheaper than branching on
-// lanes of mixed size. Above 0.625, 1 − 2/(e+1) ≥ 0.55, so the subtraction loses under a bit.
-// P and E are near-minimax fits derived by tools/fit_tanh.py. Accuracy: kTanhMaxUlp
-// (activation.h), measured over float bit patterns by tests/activation_test.cc.
+//   otherwise:  tanh(a) = 1 − 2 / (exp(2a) + 1)   exp(y) = 2^k·X(r), y = k·ln2 + r, |r| ≤ ln2/2
+// Both pieces are evaluated for every lane and blended (lanes of mixed size are the rule in a
+// layer's pre-activations). Above 0.625, 1 − 2/(e + 1) ≥ 0.55, so the subtraction loses under a
+// bit.
+//
+// Both clamp a to 9.1 first (tanh(x) rounds to 1 in float from 9.01), which keeps 2^k finite
+// (k ≤ 26) and maps ±inf to ±1. Q (a minimax fit for the relative error of expm1: 1.5e-8, a
+// quarter of float's unit roundoff), P and X are derived by tools/fit_tanh.py. Accuracy:
+// kTanhMaxUlp (activation.h), asserted over float bit patterns by tests/activation_test.cc.
 SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
   using V = Vec<float>;
+  using VI = xsimd::batch<std::int32_t, Arch>;
   const V sign_bit = x & V(-0.0f);
   // min(9.1, |x|) in this order: x86's min returns its second operand when one is NaN, so NaN
-  // flows through both pieces to the result without a separate test.
+  // flows through to the result without a separate test.
   const V a = xsimd::min(V(9.1f), xsimd::abs(x));
-
-  // Small piece: a + a³·P(a²).
+  // Adding 1.5·2^23 rounds y/ln2 (y = 2a) to an integer k and leaves it in the low mantissa bits
+  // of t; with the exponent bias folded into the magic constant, those bits shifted into the
+  // exponent field are 2^k.
+  const V magic(12583039.0f);  // 1.5·2^23 + 127
+  const V two_over_ln2(2.88539008177792681f);
+  const V t = xsimd::fma(a, two_over_ln2, magic);
+  const V k = t - magic;
+  const V two_k = xsimd::bitwise_cast<V>(xsimd::bitwise_cast<VI>(t) << 23);
+  // r = 2a − k·ln2 in two steps (Cody–Waite): ln2's high part has trailing zero bits, so k·hi is
+  // exact and the low part restores the precision. For k = 0 (a < 0.17) r is 2a exactly.
+  V r = xsimd::fma(k, V(-0.693145751953125f), a + a);
+  r = xsimd::fma(k, V(-1.42860682030941723212e-6f), r);
+#if SIMD_MLP_TARGET_LEVEL >= 2
+  V q = V(0.0013898225734010339f);
+  q = xsimd::fma(q, r, V(0.008366040885448456f));
+  q = xsimd::fma(q, r, V(0.04166685417294502f));
+  q = xsimd::fma(q, r, V(0.16666549444198608f));
+  q = xsimd::fma(q, r, V(0.5f));
+  const V p = xsimd::fma(r * r, q, r);  // expm1(r)
+  // 2^k − 1 is exact up to k = 24; above, tanh(a) is within 2^-50 of 1 and the lost 1 is noise.
+  const V e = xsimd::fma(two_k, p, two_k - V(1.0f));
+  return e / (e + V(2.0f)) | sign_bit;
+#else
   const V u = a * a;
   V p = V(0.002292744815349579f);
   p = xsimd::fma(p, u, V(-0.008343945257365704f));
@@ -27,18 +66,6 @@ SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
   p = xsimd::fma(p, u, V(0.13333304226398468f));
   p = xsimd::fma(p, u, V(-0.3333333432674408f));
   const V small = xsimd::fma(a * u, p, a);
-
-  // Large piece: e = exp(2a) = 2^k·E(r). Adding 1.5·2^23 rounds y/ln2 to an integer k and leaves
-  // k in the low mantissa bits of t; with the exponent bias folded into the magic constant, k+127
-  // shifted into the exponent field is 2^k.
-  const V y = a + a;
-  const V magic(12583039.0f);  // 1.5·2^23 + 127
-  const V t = xsimd::fma(y, V(1.44269504088896341f), magic);
-  const V k = t - magic;  // round(y / ln2), as a float
-  // r = y − k·ln2 in two steps (Cody–Waite): ln2's high part has trailing zero bits, so k·hi is
-  // exact and the low part restores the precision.
-  V r = xsimd::fma(k, V(-0.693145751953125f), y);
-  r = xsimd::fma(k, V(-1.42860682030941723212e-6f), r);
   V e = V(0.0013941108481958508f);
   e = xsimd::fma(e, r, V(0.00837512593716383f));
   e = xsimd::fma(e, r, V(0.04166635125875473f));
@@ -46,11 +73,9 @@ SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
   e = xsimd::fma(e, r, V(0.5f));
   e = xsimd::fma(e, r, V(1.0f));
   e = xsimd::fma(e, r, V(1.0f));
-  using VI = xsimd::batch<std::int32_t, Arch>;
-  e *= xsimd::bitwise_cast<V>(xsimd::bitwise_cast<VI>(t) << 23);
-  const V large = V(1.0f) - V(2.0f) / (e + V(1.0f));
-
+  const V large = V(1.0f) - V(2.0f) / (e * two_k + V(1.0f));
   return xsimd::select(a < V(0.625f), small, large) | sign_bit;
+#endif
 }
 
 // act(z) on one vector; kAct is a template parameter so that fused epilogues (gemm-inl.h,
@@ -98,15 +123,34 @@ void DispatchActivation(Activation act, F&& f) {
   }
 }
 
+// Runs step(i) over whole vectors, kUnroll at a time, then tail(i, count) on the rest. The cheap
+// bodies (ReLU, identity, the gradients: two loads, a store and one or two operations per vector)
+// are bound by loads, stores and loop overhead: 4 vectors per iteration measured 1.06–1.3× one on
+// avx512 at n = 800 … 12800. The tanh body is bound by its multiplies, and unrolling it gained
+// nothing measurable, so it keeps one vector per iteration (and a quarter of the code).
+template <std::size_t kUnroll, typename T, typename Step, typename Tail>
+SIMD_MLP_INLINE void ForEachVector(std::size_t n, Step&& step, Tail&& tail) {
+  std::size_t i = 0;
+  for (; i + kUnroll * kLanes<T> <= n; i += kUnroll * kLanes<T>) {
+    for (std::size_t u = 0; u < kUnroll; ++u) step(i + u * kLanes<T>);
+  }
+  for (; i + kLanes<T> <= n; i += kLanes<T>) step(i);
+  if (i < n) tail(i, n - i);
+}
+
 template <typename T>
 void Activate(Activation act, std::size_t n, const T* x, T* y) {
   DispatchActivation(act, [&](auto kind) {
     constexpr Activation kAct = decltype(kind)::value;
-    std::size_t i = 0;
-    for (; i + kLanes<T> <= n; i += kLanes<T>) {
-      ActivateVec<kAct, T>(Vec<T>::load_unaligned(x + i)).store_unaligned(y + i);
-    }
-    if (i < n) StorePartial(y + i, n - i, ActivateVec<kAct, T>(LoadPartial(x + i, n - i)));
+    constexpr std::size_t kUnroll = kAct == Activation::kTanh ? 1 : 4;
+    ForEachVector<kUnroll, T>(
+        n,
+        [&](std::size_t i) __attribute__((always_inline)) {
+          ActivateVec<kAct, T>(Vec<T>::load_unaligned(x + i)).store_unaligned(y + i);
+        },
+        [&](std::size_t i, std::size_t count) {
+          StorePartial(y + i, count, ActivateVec<kAct, T>(LoadPartial(x + i, count)));
+        });
   });
 }
 
@@ -114,14 +158,15 @@ template <typename T>
 void ActivationGrad(Activation act, std::size_t n, const T* y, const T* g, T* dz) {
   DispatchActivation(act, [&](auto kind) {
     constexpr Activation kAct = decltype(kind)::value;
-    std::size_t i = 0;
-    for (; i + kLanes<T> <= n; i += kLanes<T>) {
-      const Vec<T> d = ActivationDerivativeVec<kAct, T>(Vec<T>::load_unaligned(y + i));
-      (Vec<T>::load_unaligned(g + i) * d).store_unaligned(dz + i);
-    }
-    if (i < n) {
-      const Vec<T> d = ActivationDerivativeVec<kAct, T>(LoadPartial(y + i, n - i));
-      StorePartial(dz + i, n - i, LoadPartial(g + i, n - i) * d);
-    }
+    ForEachVector<4, T>(
+        n,
+        [&](std::size_t i) __attribute__((always_inline)) {
+          const Vec<T> d = ActivationDerivativeVec<kAct, T>(Vec<T>::load_unaligned(y + i));
+          (Vec<T>::load_unaligned(g + i) * d).store_unaligned(dz + i);
+        },
+        [&](std::size_t i, std::size_t count) {
+          const Vec<T> d = ActivationDerivativeVec<kAct, T>(LoadPartial(y + i, count));
+          StorePartial(dz + i, count, LoadPartial(g + i, count) * d);
+        });
   });
 }

@@ -6,9 +6,9 @@
 // Taking the derivative from the output means the backward pass needs only the activations the
 // forward pass stored, never the pre-activations.
 //
-// Accuracy. float tanh (every ISA): at most kTanhMaxUlp ULP from tanh computed in double and
-// rounded to float; ±0 keep their sign, ±inf give ±1, NaN gives NaN, |x| ≥ 9.1 gives exactly ±1,
-// and tiny x (denormals included) give x. double tanh is xsimd::tanh (≈ 1 ULP of double): double
+// Accuracy. float tanh (every ISA): at most kTanhMaxUlp (2) ULP from the correctly rounded tanh;
+// ±0 keep their sign, ±inf give ±1, NaN gives NaN, |x| ≥ 9.1 gives exactly ±1, and tiny x
+// (denormals included) give x. double tanh is xsimd::tanh (≈ 1 ULP of double): double
 // serves gradient checks, where accuracy matters more than speed. ReLU and identity are exact.
 // ActivationGrad is one multiply (and a fused 1 − y·y): ≤ 2 roundings from the reference.
 // Aliasing: y may equal x; dz may equal g. Any other overlap is undefined.
@@ -37,11 +37,16 @@ inline const char* ActivationName(Activation act) {
 }
 
 // Worst error of the optimized float tanh, in units in the last place of the result, against
-// double tanh rounded to float, over all finite inputs. Measured exhaustively (all 1.09e9 positive
-// floats below 10, on sse2, avx2 and avx512; the function is odd and exactly ±1 beyond): 1 ULP.
+// tanh correctly rounded to float, over all finite inputs. Measured exhaustively (all 1.09e9
+// positive floats below 10; the function is odd and exactly ±1 beyond): 2 ULP on avx2 and avx512
+// (on 0.06 % of inputs), 1 ULP on sse2. Why 2: with FMA the kernel is E/(E + 2), E = expm1(2a)
+// (activation-inl.h), whose three roundings can add up; the two-piece form it replaced held 1 ULP
+// but cost 1.5× as much, and tanh runs in every hidden layer's forward epilogue. Without FMA the
+// expm1 form reaches 3 ULP, so sse2 keeps the two-piece form.
 // tests/activation_test.cc asserts this same constant over a strided sweep of float bit patterns
-// (every 31st, all binades) on every ISA, and SIMD_MLP_EXHAUSTIVE=1 makes it sweep them all.
-inline constexpr int kTanhMaxUlp = 1;
+// (every 31st, all binades) on every ISA, and SIMD_MLP_EXHAUSTIVE=1 makes it sweep them all
+// (about 40 s per ISA).
+inline constexpr int kTanhMaxUlp = 2;
 
 namespace ref {
 

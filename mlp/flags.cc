@@ -62,14 +62,6 @@ bool ParseBool(const std::string& s, bool* out) {
   return true;
 }
 
-// `bazel run` starts the program in its runfiles tree; a relative path is meant relative to the
-// directory the user ran bazel in, which Bazel passes as BUILD_WORKING_DIRECTORY.
-std::string UserPath(const std::string& path) {
-  const char* dir = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (path.empty() || path[0] == '/' || dir == nullptr || *dir == '\0') return path;
-  return std::string(dir) + "/" + path;
-}
-
 // A flag that may be given without a value, meaning true.
 bool IsSwitch(const std::string& name) { return name == "quiet"; }
 
@@ -86,6 +78,31 @@ struct Flag {
 Setter Real(double TrainConfig::*field) {
   return
       [field](const std::string& v, CliOptions* o) { return ParseDouble(v, &(o->config.*field)); };
+}
+
+Setter Path(std::string CliOptions::*field) {
+  return [field](const std::string& v, CliOptions* o) {
+    o->*field = v;
+    return !v.empty();
+  };
+}
+
+// Combinations of the data and checkpoint flags that cannot mean anything.
+std::string ValidateCheckpointFlags(const CliOptions& o) {
+  if (!o.resume_path.empty() && !o.init_from_path.empty()) {
+    return "--resume and --init-from exclude each other: resume a run, or start one from weights";
+  }
+  if (o.save_every > 0 && o.save_path.empty()) return "--save-every needs --save=FILE";
+  if (!o.resume_path.empty()) {
+    for (const std::string& flag : o.given) {
+      if (SetsTrainingMath(flag)) {
+        return "--" + flag +
+               " cannot be combined with --resume: a resumed run keeps its checkpoint's settings "
+               "(use --init-from to start a new run from its weights)";
+      }
+    }
+  }
+  return "";
 }
 
 const std::map<std::string, Flag>& Flags() {
@@ -123,7 +140,7 @@ const std::map<std::string, Flag>& Flags() {
           o->config.batch = static_cast<std::size_t>(b);
           return true;
         },
-        "INTEGER", "minibatch size, 1…8000 (a last partial batch is kept)"}},
+        "INTEGER", "minibatch size, 1 to the training set's size (a last partial batch is kept)"}},
       {"epochs",
        {[](const std::string& v, CliOptions* o) {
           unsigned long long e;
@@ -152,11 +169,8 @@ const std::map<std::string, Flag>& Flags() {
        {[](const std::string& v, CliOptions* o) { return ParseBool(v, &o->config.shuffle); },
         "true|false", "reshuffle the training set every epoch"}},
       {"plot",
-       {[](const std::string& v, CliOptions* o) {
-          o->plot_path = UserPath(v);
-          return !v.empty();
-        },
-        "FILE.svg", "after training, write an SVG of the fit and the learning curve"}},
+       {Path(&CliOptions::plot_path), "FILE.svg",
+        "after training, write an SVG of the fit and the learning curve"}},
       {"quiet",
        {[](const std::string& v, CliOptions* o) { return ParseBool(v, &o->quiet); }, "true|false",
         "print the summary only (--quiet alone means true)"}},
@@ -165,7 +179,7 @@ const std::map<std::string, Flag>& Flags() {
           return ParseDouble(v, &o->validation_split) && o->validation_split >= 0 &&
                  o->validation_split < 1;
         },
-        "FRACTION", "hold out this fraction of the training points (fixed by --data-seed)"}},
+        "FRACTION", "hold out this fraction of the training points (fixed by the data seed)"}},
       {"target-mse",
        {[](const std::string& v, CliOptions* o) {
           return ParseDouble(v, &o->target_mse) && o->target_mse > 0;
@@ -182,22 +196,53 @@ const std::map<std::string, Flag>& Flags() {
         "stop after INTEGER epochs without a better validation MSE (needs --validation-split)"}},
       {"metrics",
        {[](const std::string& v, CliOptions* o) {
-          o->metrics_path = UserPath(v);
+          o->metrics_path = v;
           return !v.empty();
         },
         "FILE", "write one JSON object per epoch: epoch, train_mse, test_mse, ms"}},
+      {"data",
+       {Path(&CliOptions::data_path), "FILE.csv",
+        "train on these (x, y) rows instead of cos (header optional)"}},
+      {"save",
+       {Path(&CliOptions::save_path), "FILE.npz",
+        "save a checkpoint at the end (atomically; see --save-every)"}},
+      {"save-every",
+       {[](const std::string& v, CliOptions* o) {
+          unsigned long long e;
+          if (!ParseUnsigned(v, &e) || e < 1 || e > 1000000) return false;
+          o->save_every = static_cast<int>(e);
+          return true;
+        },
+        "INTEGER", "also save every this many epochs (needs --save)"}},
+      {"resume",
+       {Path(&CliOptions::resume_path), "FILE.npz",
+        "continue the run saved in FILE, bit for bit; --epochs is the new total"}},
+      {"init-from",
+       {Path(&CliOptions::init_from_path), "FILE.npz",
+        "start from FILE's weights, with a fresh optimizer and these flags"}},
   };
   return *flags;
 }
 
 }  // namespace
 
+bool SetsTrainingMath(const std::string& flag) {
+  static const char* const kMath[] = {"recipe", "activation", "output", "init",      "optimizer",
+                                      "lr",     "momentum",   "rho",    "beta1",     "beta2",
+                                      "eps",    "batch",      "seed",   "data-seed", "shuffle"};
+  for (const char* name : kMath) {
+    if (flag == name) return true;
+  }
+  return false;
+}
+
 std::string Usage() {
   std::string s =
       "usage: bazel run //mlp:train -- [--recipe=NAME] [--flag=value ...]\n"
       "Trains the 1-100-100-100-1 perceptron on y = cos(x), x in [-10, 10] (8,000 training and\n"
-      "2,000 test points) and prints one line per epoch. The recipe is applied first; every\n"
-      "other flag overrides one part of it.\n\n"
+      "2,000 test points), or on the (x, y) rows of --data, and prints one line per epoch. The\n"
+      "recipe is applied first; every other flag overrides one part of it. --resume continues a\n"
+      "saved run with its own settings (only --epochs, the new total, may change).\n\n"
       "  --recipe=seed|keras|keras-tanh   (default keras)\n"
       "      seed:       tanh everywhere incl. output, N(0,1) weights, SGD lr 0.01, batch 32,\n"
       "                  no reshuffle (the original question, gradient fixed)\n"
@@ -234,6 +279,7 @@ bool ParseFlags(const std::vector<std::string>& args, CliOptions* options, std::
       return false;
     }
     std::string name = arg.substr(2, eq - 2), value = arg.substr(eq + 1);
+    options->given.push_back(name);
     if (name == "recipe") {
       recipe = value;
     } else if (Flags().count(name) == 0) {
@@ -255,6 +301,7 @@ bool ParseFlags(const std::vector<std::string>& args, CliOptions* options, std::
     }
   }
   std::string invalid = ValidateConfig(options->config);
+  if (invalid.empty()) invalid = ValidateCheckpointFlags(*options);
   if (invalid.empty()) invalid = ValidateRunOptions(*options);
   if (!invalid.empty()) {
     *error = invalid;
@@ -268,19 +315,7 @@ std::string ValidateRunOptions(const CliOptions& o) {
     // Choosing weights by their test score would make the test MSE a validation score.
     return "--patience needs --validation-split: it would otherwise pick the weights by test MSE";
   }
-  if (o.validation_split > 0) {
-    const std::size_t held_out = ValidationPoints(o.validation_split);
-    const std::size_t left = kCosTrainPoints - held_out;
-    if (held_out == 0) {
-      return "--validation-split holds out no point of the " + std::to_string(kCosTrainPoints) +
-             " (it must be at least 1/" + std::to_string(kCosTrainPoints) + ")";
-    }
-    if (o.config.batch > left) {
-      return "--batch=" + std::to_string(o.config.batch) + " exceeds the " + std::to_string(left) +
-             " training points --validation-split leaves";
-    }
-  }
-  return "";
+  return "";  // what the split leaves for training depends on the data: LoadRunData checks it
 }
 
 }  // namespace simd_mlp::mlp

@@ -44,7 +44,10 @@ ProgressLine::ProgressLine(std::FILE* out, int epochs, std::size_t samples_per_e
 void ProgressLine::StartEpoch(int epoch) {
   epoch_ = epoch;
   epoch_start_ = clock_();
-  if (run_start_ < 0) run_start_ = last_check_ = last_draw_ = epoch_start_;
+  if (run_start_ < 0) {
+    run_start_ = last_check_ = last_draw_ = epoch_start_;
+    first_epoch_ = epoch;  // after a resume, the run's clock starts here
+  }
 }
 
 void ProgressLine::AfterBatch(std::size_t samples_done, double loss_sum) {
@@ -81,8 +84,10 @@ std::string ProgressLine::Format(double now, std::size_t samples_done, double lo
   const double rate = epoch_seconds > 0 ? double(samples_done) / epoch_seconds : 0;
   // Time left to the last epoch, at the pace of the run so far (its evaluations included); an
   // early stop may end the run sooner.
-  const double done = double(epoch_ - 1) + double(samples_done) / double(samples_per_epoch_);
-  const double eta = done > 0 ? (now - run_start_) / done * (double(epochs_) - done) : NAN;
+  const double fraction = double(samples_done) / double(samples_per_epoch_);
+  const double done_here = double(epoch_ - first_epoch_) + fraction;
+  const double left = double(epochs_ - epoch_ + 1) - fraction;
+  const double eta = done_here > 0 ? (now - run_start_) / done_here * left : NAN;
   const double loss = samples_done > 0 ? loss_sum / double(samples_done) : NAN;
   char buf[160];
   std::snprintf(buf, sizeof buf, "epoch %d/%d  batch %zu/%zu  loss %.4e  %s samples/s  ETA %s",

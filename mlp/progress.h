@@ -44,7 +44,7 @@ class ProgressLine : public BatchObserver {
   std::size_t samples_per_epoch_, batch_, batches_per_epoch_;
   std::function<double()> clock_;
 
-  int epoch_ = 0;
+  int epoch_ = 0, first_epoch_ = 1;
   double run_start_ = -1, epoch_start_ = 0, last_check_ = 0, last_draw_ = 0;
   std::size_t stride_ = 1, countdown_ = 1;
   bool shown_ = false;

@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <random>
+#include <sstream>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -48,6 +50,31 @@ class Rng {
     do r = Next();
     while (r >= limit);
     return r % n;
+  }
+
+  // The engine's state as numbers, for a checkpoint: the C++ standard's textual representation
+  // of the engine (libstdc++ appends its position in the state), one number per word.
+  std::vector<std::uint64_t> State() const {
+    std::ostringstream text;
+    text << engine_;
+    std::istringstream words(text.str());
+    std::vector<std::uint64_t> state;
+    for (std::uint64_t word; words >> word;) state.push_back(word);
+    return state;
+  }
+
+  // Restores a state State() returned, so that the next draws continue that sequence. False
+  // (and the engine unchanged) if `state` is not one: wrong length or rejected by the library.
+  bool SetState(const std::vector<std::uint64_t>& state) {
+    if (state.size() != State().size()) return false;
+    std::string text;
+    for (std::uint64_t word : state) text += std::to_string(word) + ' ';
+    std::istringstream in(text);
+    std::mt19937_64 engine;
+    in >> engine;
+    if (in.fail()) return false;
+    engine_ = engine;
+    return true;
   }
 
   // Fisher–Yates; no allocation.

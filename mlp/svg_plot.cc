@@ -1,10 +1,6 @@
 #include "mlp/svg_plot.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -122,8 +118,11 @@ std::vector<Tick> LinearTicks(double lo, double hi, int target) {
   }
   const int decimals = std::max(0, -int(std::floor(std::log10(step) + 1e-9)));
   std::vector<Tick> ticks;
-  for (double v = std::ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
-    const double snapped = std::abs(v) < step * 1e-9 ? 0.0 : v;  // no "−0.0" from accumulation
+  // A tick within a millionth of a step outside [lo, hi] is kept: data that starts at 0 but was
+  // rounded through float to 1e-9 still gets its 0 tick.
+  const long first = long(std::ceil(lo / step - 1e-6)), last = long(std::floor(hi / step + 1e-6));
+  for (long i = first; i <= last; ++i) {
+    const double snapped = i == 0 ? 0.0 : double(i) * step;  // no "−0.0"
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, snapped);
     ticks.push_back({snapped, WithMinusSign(buf)});
@@ -412,8 +411,6 @@ void RenderPanel(std::ostringstream& out, const PlotPanel& panel, double px, dou
   out << "</g>\n</g>\n";
 }
 
-std::string ErrnoText() { return std::strerror(errno); }
-
 }  // namespace
 
 std::string RenderSvg(const PlotFigure& figure) {
@@ -449,67 +446,6 @@ std::string RenderSvg(const PlotFigure& figure) {
   }
   out << "</svg>\n";
   return out.str();
-}
-
-namespace {
-
-// "<dir>/.<name>.tmp.<pid>": beside the target, so rename(2) stays within one file system, and
-// hidden, so a half-written file does not look like a result.
-std::string TemporaryPath(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  return dir + "." + name + ".tmp." + std::to_string(getpid());
-}
-
-bool IsDirectory(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-}  // namespace
-
-bool WriteFileAtomically(const std::string& path, const std::string& contents, std::string* error) {
-  if (path.empty() || path.back() == '/' || IsDirectory(path)) {
-    *error = "cannot write '" + path + "': it names a directory, not a file";
-    return false;
-  }
-  const std::string tmp = TemporaryPath(path);
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) {
-    *error = "cannot write '" + path + "': " + ErrnoText();
-    return false;
-  }
-  const bool written = std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
-  const int saved_errno = errno;
-  // fclose flushes: a full disk shows up here as often as in fwrite.
-  if (std::fclose(f) != 0 || !written) {
-    *error = "cannot write '" + path + "': " + std::strerror(written ? errno : saved_errno);
-    std::remove(tmp.c_str());
-    return false;
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    *error = "cannot write '" + path + "': " + ErrnoText();
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
-}
-
-bool CheckWritable(const std::string& path, std::string* error) {
-  if (path.empty() || path.back() == '/' || IsDirectory(path)) {
-    *error = "cannot write '" + path + "': it names a directory, not a file";
-    return false;
-  }
-  const std::string tmp = TemporaryPath(path);
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) {
-    *error = "cannot write '" + path + "': " + ErrnoText();
-    return false;
-  }
-  std::fclose(f);
-  std::remove(tmp.c_str());
-  return true;
 }
 
 }  // namespace simd_mlp::mlp

@@ -45,18 +45,9 @@ struct PlotFigure {
   int panel_height = 470;  // below the title block
 };
 
-// The whole document, from the XML declaration to </svg>.
+// The whole document, from the XML declaration to </svg>. Writing it is the caller's business
+// (//mlp:train uses file_io.h's WriteFileAtomically).
 std::string RenderSvg(const PlotFigure& figure);
-
-// Writes contents to path so that a reader never sees a partial file and an existing file is
-// replaced only by a complete new one: a temporary file in the same directory, then rename(2).
-// On failure returns false with a one-line *error naming the path and the reason; the
-// temporary file is removed and an existing file at path is left as it was.
-bool WriteFileAtomically(const std::string& path, const std::string& contents, std::string* error);
-
-// Checks, before a long run, that WriteFileAtomically(path, …) can succeed: the directory exists
-// and accepts a new file (one is created and removed), and path is not a directory.
-bool CheckWritable(const std::string& path, std::string* error);
 
 }  // namespace simd_mlp::mlp
 

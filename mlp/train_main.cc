@@ -1,5 +1,5 @@
-// bazel run //mlp:train -- [flags]: trains the model on the cos task and prints one line per
-// epoch. See --help, and mlp/flags.cc for the flags.
+// bazel run //mlp:train -- [flags]: trains the model on the cos task (or the points of --data)
+// and prints one line per epoch. See --help, and mlp/flags.cc for the flags.
 #include <unistd.h>
 
 #include <chrono>
@@ -11,10 +11,13 @@
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "mlp/checkpoint.h"
 #include "mlp/data.h"
 #include "mlp/early_stopping.h"
+#include "mlp/file_io.h"
 #include "mlp/flags.h"
 #include "mlp/progress.h"
+#include "mlp/run_setup.h"
 #include "mlp/svg_plot.h"
 #include "mlp/text_format.h"
 #include "mlp/trainer.h"
@@ -47,19 +50,23 @@ void WriteMetricsLine(std::FILE* metrics, const EpochStats& s, bool has_validati
   std::fprintf(metrics, ", \"ms\": %.4f}\n", s.ms);
 }
 
-// The lines before the epoch table: the ISA, the recipe, the validation set, the stopping rules,
-// then the table's header.
-void PrintPreamble(const CliOptions& o, const kernels::KernelTable<float>& k,
-                   const Dataset<float>& data, const Samples<float>& validation,
+// The lines before the epoch table: the ISA, the recipe, the data, the validation set, the
+// stopping rules.
+void PrintPreamble(const CliOptions& o, const TrainConfig& config,
+                   const kernels::KernelTable<float>& k, const RunData& run,
                    const char* monitored) {
-  std::printf("isa: %s\n%s\n", kernels::IsaName(k.isa), DescribeConfig(o.config).c_str());
-  const bool has_validation = !validation.x.empty();
-  if (has_validation) {
+  std::printf("isa: %s\n%s\n", kernels::IsaName(k.isa), DescribeConfig(config).c_str());
+  const std::size_t train = run.dataset.train_x.size(), held_out = run.validation.x.size();
+  if (!o.data_path.empty()) {
+    std::printf("data: %s: %zu training and %zu test points\n", o.data_path.c_str(),
+                train + held_out, run.dataset.test_x.size());
+  }
+  if (held_out > 0) {
     std::printf(
         "validation: %s of the %s training points held out (fixed by the data seed); "
         "training on %s\n",
-        GroupThousands(validation.x.size()).c_str(), GroupThousands(kCosTrainPoints).c_str(),
-        GroupThousands(data.train_x.size()).c_str());
+        GroupThousands(held_out).c_str(), GroupThousands(train + held_out).c_str(),
+        GroupThousands(train).c_str());
   }
   if (o.target_mse > 0) {
     std::printf("stop: at the first epoch with %s MSE <= %g\n", monitored, o.target_mse);
@@ -70,6 +77,9 @@ void PrintPreamble(const CliOptions& o, const kernels::KernelTable<float>& k,
         "kept\n",
         o.patience);
   }
+}
+
+void PrintTableHeader(bool has_validation) {
   std::printf("%6s %12s %12s", "epoch", "train_mse", "test_mse");
   if (has_validation) std::printf(" %12s", "val_mse");
   std::printf(" %9s\n", "ms");
@@ -86,7 +96,7 @@ std::string FitCaption(const std::string& weights, double test_mse) {
 // the summary's line about it.
 std::string RestoreBestWeights(const EarlyStopping& stopping, const Dataset<float>& data,
                                Trainer* trainer, TrainingPlotInputs* plot) {
-  trainer->RestoreParams(*stopping.best_params());
+  trainer->SetParams(*stopping.best_params());
   const double test_mse =
       trainer->Evaluate(data.test_x.data(), data.test_y.data(), data.test_x.size());
   plot->restored_epoch = stopping.best_epoch();
@@ -109,7 +119,7 @@ void PrintSummary(const RunRecord& run, const kernels::KernelTable<float>& k, st
   } else {
     std::printf("test MSE never <= 1e-3; ");
   }
-  std::printf("%.2f ms/epoch (isa %s, batch %zu)\n", run.total_ms / last.epoch,
+  std::printf("%.2f ms/epoch (isa %s, batch %zu)\n", run.total_ms / double(run.plot.epochs.size()),
               kernels::IsaName(k.isa), batch);
 }
 
@@ -135,9 +145,66 @@ void PrintStoppingReport(const CliOptions& o, const RunRecord& run, const EarlyS
   }
 }
 
+// Reads what the flags name (a checkpoint to resume or start from, the data) and checks that it
+// fits together, before any training: a mistake costs no time and overwrites nothing.
+bool PrepareRun(const CliOptions& options, TrainConfig* config, RunData* run, Checkpoint* resume,
+                Checkpoint* init, std::string* error) {
+  if (!ResolveConfig(options, resume, config, error)) return false;
+  if (!LoadRunData(options.data_path, config->data_seed, run, error)) return false;
+  if (options.validation_split > 0 && !HoldOutValidation(options.validation_split, run, error)) {
+    if (!options.data_path.empty()) *error = options.data_path + ": " + *error;
+    return false;
+  }
+  if (!options.resume_path.empty()) {
+    *error = CheckSameData(options.resume_path, *resume, *run);
+    if (!error->empty()) return false;
+  }
+  *error = ValidateBatchForData(*config, run->dataset.train_x.size());
+  if (!error->empty()) {
+    if (options.validation_split > 0) *error += " (after --validation-split)";
+    if (!options.data_path.empty()) *error = options.data_path + ": " + *error;
+    return false;
+  }
+  if (!options.init_from_path.empty() && !LoadCheckpoint(options.init_from_path, init, error)) {
+    return false;
+  }
+  if (!options.save_path.empty() && !CheckWritable(options.save_path, error)) {
+    *error = "--save: " + *error;
+    return false;
+  }
+  // Found now, not after the training the figure would have shown.
+  if (!options.plot_path.empty() && !CheckWritable(options.plot_path, error)) {
+    *error = "--plot: " + *error;
+    return false;
+  }
+  return true;
+}
+
+// Puts the checkpoint's state (--resume) or weights (--init-from) into a new trainer.
+bool StartFrom(const CliOptions& options, const Checkpoint& resume, const Checkpoint& init,
+               bool verbose, Trainer* trainer, std::string* error) {
+  if (!options.resume_path.empty()) {
+    if (!trainer->Restore(resume.state, error)) {
+      *error = options.resume_path + ": " + *error;
+      return false;
+    }
+    if (verbose) {
+      std::printf("resumed from %s at epoch %d\n", options.resume_path.c_str(), trainer->epoch());
+    }
+  } else if (!options.init_from_path.empty()) {
+    trainer->SetParams(init.state.params);
+    if (verbose) std::printf("weights from %s\n", options.init_from_path.c_str());
+  }
+  return true;
+}
+
 int Main(int argc, char** argv) {
   CliOptions options;
   std::string error;
+  if (!EnterBazelWorkingDirectory(&error)) {
+    std::fprintf(stderr, "train: error: %s\n", error.c_str());
+    return 2;
+  }
   if (!ParseFlags(std::vector<std::string>(argv + 1, argv + argc), &options, &error)) {
     std::fprintf(stderr, "train: error: %s\n", error.c_str());
     return 2;
@@ -146,14 +213,15 @@ int Main(int argc, char** argv) {
     std::fputs(Usage().c_str(), stdout);
     return 0;
   }
-  const TrainConfig& config = options.config;
   const bool verbose = !options.quiet;
-
-  // A path that cannot be written is found now, not after the training it would have recorded.
-  if (!options.plot_path.empty() && !CheckWritable(options.plot_path, &error)) {
-    std::fprintf(stderr, "train: error: --plot: %s\n", error.c_str());
+  TrainConfig config;
+  RunData data;
+  Checkpoint resume, init;
+  if (!PrepareRun(options, &config, &data, &resume, &init, &error)) {
+    std::fprintf(stderr, "train: error: %s\n", error.c_str());
     return 2;
   }
+
   std::FILE* metrics = nullptr;
   if (!options.metrics_path.empty()) {
     metrics = std::fopen(options.metrics_path.c_str(), "w");
@@ -165,20 +233,29 @@ int Main(int argc, char** argv) {
   }
 
   const auto& k = kernels::Kernels<float>();  // exits with a one-line error on a bad SIMD_MLP_ISA
-  Dataset<float> data = MakeCosDataset<float>(config.data_seed);
-  const bool has_validation = options.validation_split > 0;
-  Samples<float> validation;
-  if (has_validation) {
-    validation = SplitOffValidation(&data, ValidationPoints(options.validation_split));
-  }
+  const Dataset<float>& dataset = data.dataset;
+  const Samples<float>& validation = data.validation;
+  const bool has_validation = !validation.x.empty();
   const char* monitored = has_validation ? "validation" : "test";
-  if (verbose) PrintPreamble(options, k, data, validation, monitored);
-  Trainer trainer(config, k, data);
+  if (verbose) PrintPreamble(options, config, k, data, monitored);
+  Trainer trainer(config, k, dataset);
+  if (!StartFrom(options, resume, init, verbose, &trainer, &error)) {
+    std::fprintf(stderr, "train: error: %s\n", error.c_str());
+    return 2;
+  }
+  auto save = [&] {
+    if (SaveCheckpoint(options.save_path, MakeCheckpoint(config, data, trainer), &error))
+      return true;
+    std::fprintf(stderr, "train: error: --save: %s\n", error.c_str());
+    return false;
+  };
+  const int first_epoch = trainer.epoch() + 1;
+  if (verbose) PrintTableHeader(has_validation);
 
   std::unique_ptr<ProgressLine> progress;
   if (verbose && isatty(STDOUT_FILENO)) {
     progress =
-        std::make_unique<ProgressLine>(stdout, config.epochs, data.train_x.size(), config.batch);
+        std::make_unique<ProgressLine>(stdout, config.epochs, dataset.train_x.size(), config.batch);
     trainer.set_batch_observer(progress.get());
   }
 
@@ -187,10 +264,12 @@ int Main(int argc, char** argv) {
   RunRecord run;
   run.best.test_mse = 1e300;
   run.plot.description = DescribeConfig(config);
+  run.plot.data_name = options.data_path;
+  run.plot.normalization = data.normalization;
   run.plot.target_mse = options.target_mse;
-  bool diverged = false;
+  bool failed = false;  // a diverged loss or a failed save: no summary
   const auto run_start = std::chrono::steady_clock::now();
-  for (int epoch = 1; epoch <= config.epochs && reason == StopReason::kNone; ++epoch) {
+  for (int epoch = first_epoch; epoch <= config.epochs && reason == StopReason::kNone; ++epoch) {
     EpochStats last;
     if (progress) progress->StartEpoch(epoch);
     const bool ok = trainer.RunEpoch(&last, &error);
@@ -198,7 +277,7 @@ int Main(int argc, char** argv) {
     if (!ok) {
       std::fflush(stdout);
       std::fprintf(stderr, "train: error: %s\n", error.c_str());
-      diverged = true;
+      failed = true;
       break;
     }
     const double validation_mse =
@@ -223,27 +302,35 @@ int Main(int argc, char** argv) {
       run.target_seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
     }
+    const bool more = epoch < config.epochs && reason == StopReason::kNone;
+    if (options.save_every > 0 && epoch % options.save_every == 0 && more && !save()) {
+      failed = true;
+      break;
+    }
   }
-  int status = diverged ? 1 : 0;
+  // The checkpoint holds the last epoch's state, from which a run can go on; --patience's best
+  // weights are what the summary and the plot show.
+  if (!failed && !options.save_path.empty() && !save()) failed = true;
+  int status = failed ? 1 : 0;
   if (metrics != nullptr && std::fclose(metrics) != 0) {
     std::fprintf(stderr, "train: error: --metrics: writing '%s' failed\n",
                  options.metrics_path.c_str());
     status = 1;
   }
-  if (run.plot.epochs.empty()) return status;  // diverged in the first epoch: nothing to show
+  if (run.plot.epochs.empty()) return status;  // failed in the first epoch: nothing to show
   const EpochStats& last = run.plot.epochs.back();
 
   // With patience the run ends on the best validation epoch's weights, whether it stopped early
   // or ran out of epochs.
   std::string restored;
-  if (stopping.best_params() != nullptr && stopping.best_epoch() > 0 && !diverged) {
-    restored = RestoreBestWeights(stopping, data, &trainer, &run.plot);
+  if (stopping.best_params() != nullptr && stopping.best_epoch() > 0 && !failed) {
+    restored = RestoreBestWeights(stopping, dataset, &trainer, &run.plot);
   } else {
     run.plot.fit_caption = FitCaption("after epoch " + std::to_string(last.epoch), last.test_mse);
   }
 
   if (!options.plot_path.empty()) {
-    const std::string svg = RenderSvg(TrainingFigure(run.plot, data, &trainer));
+    const std::string svg = RenderSvg(TrainingFigure(run.plot, dataset, &trainer));
     if (!WriteFileAtomically(options.plot_path, svg, &error)) {
       std::fprintf(stderr, "train: error: --plot: %s\n", error.c_str());
       status = 1;
@@ -251,10 +338,10 @@ int Main(int argc, char** argv) {
       std::printf("plot: wrote %s\n", options.plot_path.c_str());
     }
   }
-  if (diverged) return status;
+  if (failed) return status;
 
   PrintSummary(run, k, config.batch);
-  PrintStoppingReport(options, run, stopping, reason, data.train_x.size(), monitored);
+  PrintStoppingReport(options, run, stopping, reason, dataset.train_x.size(), monitored);
   std::fputs(restored.c_str(), stdout);
   return status;
 }

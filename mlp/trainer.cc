@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <numeric>
 #include <sstream>
 
@@ -70,9 +71,7 @@ bool RecipeConfig(const std::string& name, TrainConfig* config) {
 
 std::string ValidateConfig(const TrainConfig& c) {
   if (c.batch < 1) return "--batch must be at least 1";
-  if (c.batch > kCosTrainPoints) {
-    return "--batch must be at most " + std::to_string(kCosTrainPoints) + " (the training set)";
-  }
+  if (c.batch > kMaxBatch) return "--batch must be at most " + std::to_string(kMaxBatch);
   if (c.epochs < 1) return "--epochs must be at least 1";
   if (!(c.lr > 0) || !std::isfinite(c.lr)) return "--lr must be a finite number > 0";
   if (!(c.momentum >= 0 && c.momentum < 1)) return "--momentum must be in [0, 1)";
@@ -83,6 +82,12 @@ std::string ValidateConfig(const TrainConfig& c) {
   // RMSprop/Adam divide by sqrt(0 + ε): with ε = 0 they would write 0/0 = NaN into the pad.
   if (!(c.eps > 0) || !std::isfinite(c.eps)) return "--eps must be a finite number > 0";
   return "";
+}
+
+std::string ValidateBatchForData(const TrainConfig& c, std::size_t train_points) {
+  if (c.batch <= train_points) return "";
+  return "--batch=" + std::to_string(c.batch) + " is larger than the " +
+         std::to_string(train_points) + " training points: not even one full batch";
 }
 
 std::string DescribeConfig(const TrainConfig& c) {
@@ -206,6 +211,58 @@ void Trainer::Predict(const float* x, std::size_t n, float* yhat) {
   }
 }
 
-void Trainer::RestoreParams(const Arena<float>& params) { model_.params().CopyFrom(params); }
+}  // namespace simd_mlp::mlp
+
+namespace simd_mlp::mlp {
+
+TrainingState Trainer::State() const {
+  TrainingState s;
+  s.params.CopyFrom(model_.params());
+  s.state1.CopyFrom(state1_);
+  s.state2.CopyFrom(state2_);
+  s.epoch = epoch_;
+  s.adam_step = adam_step_;
+  s.shuffle_rng = shuffle_rng_.State();
+  s.shuffle_order = order_;
+  return s;
+}
+
+bool Trainer::Restore(const TrainingState& s, std::string* error) {
+  if (s.epoch < 0 || s.epoch > std::numeric_limits<int>::max() || s.adam_step < 0) {
+    *error = "negative or overlarge epoch or step counter";
+    return false;
+  }
+  if (s.shuffle_order.size() != order_.size()) {
+    *error = "shuffle order of " + std::to_string(s.shuffle_order.size()) +
+             " entries for a training set of " + std::to_string(order_.size());
+    return false;
+  }
+  // A permutation, or the batch gather would read outside the training set.
+  std::vector<bool> seen(order_.size(), false);
+  for (std::size_t i = 0; i < s.shuffle_order.size(); ++i) {
+    const std::uint32_t v = s.shuffle_order[i];
+    if (v >= order_.size() || seen[v]) {
+      *error = "shuffle order entry " + std::to_string(i) + " (" + std::to_string(v) +
+               (v >= order_.size() ? ") is out of range" : ") repeats an earlier entry");
+      return false;
+    }
+    seen[v] = true;
+  }
+  Rng rng = shuffle_rng_;
+  if (!rng.SetState(s.shuffle_rng)) {
+    *error = "malformed shuffle RNG state";
+    return false;
+  }
+  shuffle_rng_ = rng;
+  order_ = s.shuffle_order;
+  model_.params().CopyFrom(s.params);
+  state1_.CopyFrom(s.state1);
+  state2_.CopyFrom(s.state2);
+  epoch_ = static_cast<int>(s.epoch);
+  adam_step_ = s.adam_step;
+  return true;
+}
+
+void Trainer::SetParams(const Arena<float>& params) { model_.params().CopyFrom(params); }
 
 }  // namespace simd_mlp::mlp

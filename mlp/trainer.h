@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "mlp/arena.h"
 #include "mlp/data.h"
 #include "mlp/model.h"
 #include "mlp/rng.h"
@@ -63,6 +64,25 @@ class BatchObserver {
   virtual void AfterBatch(std::size_t samples_done, double loss_sum) = 0;
 };
 
+// Largest batch any configuration may ask for; the data may impose a smaller bound
+// (ValidateBatchForData).
+inline constexpr std::size_t kMaxBatch = std::size_t{1} << 20;
+
+// Empty if config.batch fits the training set of `train_points`; otherwise one line saying so.
+std::string ValidateBatchForData(const TrainConfig& config, std::size_t train_points);
+
+// Everything beyond the configuration and the data that the rest of a run depends on: what a
+// checkpoint saves so that a resumed run continues bit for bit. The optimizer state arenas hold
+// momentum's and Nesterov's velocity or RMSprop's mean square (state1) and Adam's m and v
+// (state1, state2); the others stay zero.
+struct TrainingState {
+  Arena<float> params, state1, state2;
+  std::int64_t epoch = 0;      // epochs completed
+  std::int64_t adam_step = 0;  // Adam's t: updates made so far (0 for the other optimizers)
+  std::vector<std::uint64_t> shuffle_rng;    // Rng::State() of the shuffle stream
+  std::vector<std::uint32_t> shuffle_order;  // the training set's order after the last shuffle
+};
+
 struct EpochStats {
   int epoch = 0;
   double train_mse = 0;  // sample-weighted mean of the batch losses during the epoch (as Keras)
@@ -86,15 +106,25 @@ class Trainer {
   // no parameter change.
   void Predict(const float* x, std::size_t n, float* yhat);
 
-  // Replaces the weights, e.g. with the best epoch's kept by EarlyStopping. The optimizer state
-  // stays as it is: this is for ending a run with chosen weights, not for resuming one.
-  void RestoreParams(const Arena<float>& params);
-
   // Called after every batch of RunEpoch while set; nullptr (the default) for none.
   void set_batch_observer(BatchObserver* observer) { observer_ = observer; }
 
   const Model<float>& model() const { return model_; }
   int epoch() const { return epoch_; }
+
+  // A copy of the state a checkpoint needs (see TrainingState).
+  TrainingState State() const;
+
+  // Continues from a saved state, as if the epochs it records had been run here. False, with the
+  // trainer unchanged and a one-line *error, if the state cannot belong to this configuration and
+  // data (the shuffle order is not a permutation of the training set, the RNG state is malformed,
+  // a counter is negative).
+  bool Restore(const TrainingState& state, std::string* error);
+
+  // Starts from these weights (pad lanes must be zero) instead of the initializer's; also how a
+  // run ends with the best epoch's weights that EarlyStopping kept (the optimizer state is left
+  // as it is: a run does not go on from there).
+  void SetParams(const Arena<float>& params);
 
  private:
   void Update();

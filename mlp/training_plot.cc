@@ -21,18 +21,23 @@ const char* const kDarkGray = "#333333";
 const char* const kPurple = "#9467bd";
 
 PlotPanel FitPanel(const TrainingPlotInputs& inputs, const Dataset<float>& data, Trainer* trainer) {
+  // The grid spans the network's input range [−0.5, 0.5], which the normalization maps onto the
+  // training points' x range (the cos task's: [−10, 10]); everything is drawn in the user's units.
+  const Normalization& norm = inputs.normalization;
+  const bool cos_task = inputs.data_name.empty();
   PlotSeries target{"target cos(x)", kBlue, SeriesMark::kLine, {}, {}};
   PlotSeries model{"model ŷ", kRed, SeriesMark::kLine, {}, {}};
   std::vector<float> grid(kFitPlotPoints), yhat(kFitPlotPoints);
   for (std::size_t i = 0; i < kFitPlotPoints; ++i) {
-    const double x = kCosXMin + (kCosXMax - kCosXMin) * double(i) / double(kFitPlotPoints - 1);
-    target.x.push_back(x);
-    target.y.push_back(std::cos(x));
-    grid[i] = static_cast<float>(NormalizeCosInput(x));
+    grid[i] = static_cast<float>(-0.5 + double(i) / double(kFitPlotPoints - 1));
+    model.x.push_back(norm.DenormalizeX(grid[i]));
   }
   trainer->Predict(grid.data(), grid.size(), yhat.data());
-  model.x = target.x;
-  model.y.assign(yhat.begin(), yhat.end());
+  for (float y : yhat) model.y.push_back(norm.DenormalizeY(y));
+  if (cos_task) {
+    target.x = model.x;
+    for (double x : target.x) target.y.push_back(std::cos(x));
+  }
 
   // Every k-th test point in x order: 2,000 markers on 500 pixels would be one solid band over
   // the target curve; kFitPlotTestMarks of them stay apart and show where the test set lies.
@@ -44,8 +49,8 @@ PlotPanel FitPanel(const TrainingPlotInputs& inputs, const Dataset<float>& data,
       std::max<std::size_t>(1, (by_x.size() + kFitPlotTestMarks - 1) / kFitPlotTestMarks);
   PlotSeries test{"", kDarkGray, SeriesMark::kRings, {}, {}};
   for (std::size_t i = every / 2; i < by_x.size(); i += every) {
-    test.x.push_back(DenormalizeCosInput(data.test_x[by_x[i]]));
-    test.y.push_back(data.test_y[by_x[i]]);
+    test.x.push_back(norm.DenormalizeX(data.test_x[by_x[i]]));
+    test.y.push_back(norm.DenormalizeY(data.test_y[by_x[i]]));
   }
   test.name =
       "test points (" + std::to_string(test.x.size()) + " of " + GroupThousands(by_x.size()) + ")";
@@ -55,7 +60,9 @@ PlotPanel FitPanel(const TrainingPlotInputs& inputs, const Dataset<float>& data,
   panel.title = "The fit " + inputs.fit_caption;
   panel.x_label = "x";
   panel.y_label = "y";
-  panel.series = {std::move(target), std::move(model), std::move(test)};
+  if (cos_task) panel.series.push_back(std::move(target));
+  panel.series.push_back(std::move(model));
+  panel.series.push_back(std::move(test));
   return panel;
 }
 
@@ -113,7 +120,8 @@ PlotPanel LearningCurvePanel(const TrainingPlotInputs& inputs) {
 PlotFigure TrainingFigure(const TrainingPlotInputs& inputs, const Dataset<float>& data,
                           Trainer* trainer) {
   PlotFigure figure;
-  figure.title = "simd_mlp: a 1-100-100-100-1 perceptron fitting y = cos(x)";
+  figure.title = "simd_mlp: a 1-100-100-100-1 perceptron fitting " +
+                 (inputs.data_name.empty() ? "y = cos(x)" : "the points of " + inputs.data_name);
   figure.subtitle = inputs.description;
   figure.panels = {FitPanel(inputs, data, trainer), LearningCurvePanel(inputs)};
   return figure;

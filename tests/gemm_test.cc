@@ -10,6 +10,7 @@
 // The activation derivative in GemmGradXAct is 1 − a² ∈ [0, 1] or [a > 0]: it scales both the
 // value and its error, and adds ≤ 2 roundings of the result.
 #include <string>
+#include <vector>
 
 #include "tests/kernel_test_util.h"
 
@@ -42,10 +43,18 @@ double ActivationUlps(Activation act, double value) {
   return (kernels::kTanhMaxUlp + 1) * 2 * kUnitRoundoff<T> * std::fabs(value);
 }
 
+// The dimensions of one case. A stride of 0 is drawn by GenStride (exact or padded, with NaN
+// guard lanes); the MLP's own shapes pass its stride of 112.
+struct Dims {
+  std::size_t m, n, k, ld = 0;
+};
+
+std::size_t StrideFor(std::size_t cols, std::size_t ld) { return ld != 0 ? ld : *GenStride(cols); }
+
 template <typename T>
-void CheckGemmBiasAct(Isa isa, Activation act) {
-  const std::size_t m = *GenDim(), n = *GenDim(), k = *GenDim();
-  const std::size_t lda = *GenStride(k), ldw = *GenStride(n), ldc = *GenStride(n);
+void CheckGemmBiasAct(Isa isa, Activation act, Dims d) {
+  const std::size_t m = d.m, n = d.n, k = d.k;
+  const std::size_t lda = StrideFor(k, d.ld), ldw = StrideFor(n, d.ld), ldc = StrideFor(n, d.ld);
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
   Matrix<T> a(m, k, lda), w(k, n, ldw), bias(1, n, n), c(m, n, ldc), c_ref(m, n, ldc);
   FillRandom(a, seed);
@@ -75,9 +84,9 @@ void CheckGemmBiasAct(Isa isa, Activation act) {
 }
 
 template <typename T>
-void CheckGemmGradW(Isa isa) {
-  const std::size_t m = *GenDim(600), n = *GenDim(), k = *GenDim();
-  const std::size_t lda = *GenStride(k), ldg = *GenStride(n), lddw = *GenStride(n);
+void CheckGemmGradW(Isa isa, Dims d) {
+  const std::size_t m = d.m, n = d.n, k = d.k;
+  const std::size_t lda = StrideFor(k, d.ld), ldg = StrideFor(n, d.ld), lddw = StrideFor(n, d.ld);
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
   Matrix<T> a(m, k, lda), g(m, n, ldg), dw(k, n, lddw), db(1, n, n);
   FillRandom(a, seed);
@@ -113,10 +122,10 @@ void CheckGemmGradW(Isa isa) {
 }
 
 template <typename T>
-void CheckGemmGradXAct(Isa isa, Activation act) {
-  const std::size_t m = *GenDim(), n = *GenDim(), k = *GenDim();
-  const std::size_t ldg = *GenStride(n), ldw = *GenStride(n), lda = *GenStride(k),
-                    lddx = *GenStride(k);
+void CheckGemmGradXAct(Isa isa, Activation act, Dims d) {
+  const std::size_t m = d.m, n = d.n, k = d.k;
+  const std::size_t ldg = StrideFor(n, d.ld), ldw = StrideFor(n, d.ld), lda = StrideFor(k, d.ld),
+                    lddx = StrideFor(k, d.ld);
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
   // W is k×n here: the layer maps k inputs to n outputs; dX is m×k.
   Matrix<T> g(m, n, ldg), w(k, n, ldw), a(m, k, lda), dx(m, k, lddx);
@@ -145,27 +154,73 @@ void CheckGemmGradXAct(Isa isa, Activation act) {
   RcExpectGuardsIntact(dx, what);
 }
 
-TEST_P(GemmTest, BiasActMatchesReference) {
+// Every kernel, float and double, every activation, on the dimensions drawn by gen (a function
+// returning Dims, called inside each rapidcheck case).
+template <typename Gen>
+void CheckAllKernels(Isa which, const std::string& family, Gen gen) {
+  const auto isa = [which] { return which; };  // SIMD_MLP_CHECK_PROPERTY names the ISA by isa()
   for (Activation act : kernels::kAllActivations) {
-    SIMD_MLP_CHECK_PROPERTY(std::string("gemm_bias_act<float> ") + kernels::ActivationName(act),
-                            [&] { CheckGemmBiasAct<float>(isa(), act); });
-    SIMD_MLP_CHECK_PROPERTY(std::string("gemm_bias_act<double> ") + kernels::ActivationName(act),
-                            [&] { CheckGemmBiasAct<double>(isa(), act); });
+    const std::string name = std::string(" ") + kernels::ActivationName(act) + " " + family;
+    SIMD_MLP_CHECK_PROPERTY("gemm_bias_act<float>" + name,
+                            [&] { CheckGemmBiasAct<float>(which, act, gen()); });
+    SIMD_MLP_CHECK_PROPERTY("gemm_bias_act<double>" + name,
+                            [&] { CheckGemmBiasAct<double>(which, act, gen()); });
+    SIMD_MLP_CHECK_PROPERTY("gemm_grad_x_act<float>" + name,
+                            [&] { CheckGemmGradXAct<float>(which, act, gen()); });
+    SIMD_MLP_CHECK_PROPERTY("gemm_grad_x_act<double>" + name,
+                            [&] { CheckGemmGradXAct<double>(which, act, gen()); });
   }
+  SIMD_MLP_CHECK_PROPERTY("gemm_grad_w<float> " + family,
+                          [&] { CheckGemmGradW<float>(which, gen()); });
+  SIMD_MLP_CHECK_PROPERTY("gemm_grad_w<double> " + family,
+                          [&] { CheckGemmGradW<double>(which, gen()); });
 }
 
-TEST_P(GemmTest, GradWMatchesReference) {
-  SIMD_MLP_CHECK_PROPERTY("gemm_grad_w<float>", [&] { CheckGemmGradW<float>(isa()); });
-  SIMD_MLP_CHECK_PROPERTY("gemm_grad_w<double>", [&] { CheckGemmGradW<double>(isa()); });
+// Shapes from GenDim: every tile and vector edge (1, w − 1, w, w + 1), 100 and 112, and anything
+// up to 130.
+TEST_P(GemmTest, RandomShapesMatchReference) {
+  CheckAllKernels(isa(), "random", [] { return Dims{*GenDim(), *GenDim(), *GenDim()}; });
 }
 
-TEST_P(GemmTest, GradXActMatchesReference) {
-  for (Activation act : kernels::kAllActivations) {
-    SIMD_MLP_CHECK_PROPERTY(std::string("gemm_grad_x_act<float> ") + kernels::ActivationName(act),
-                            [&] { CheckGemmGradXAct<float>(isa(), act); });
-    SIMD_MLP_CHECK_PROPERTY(std::string("gemm_grad_x_act<double> ") + kernels::ActivationName(act),
-                            [&] { CheckGemmGradXAct<double>(isa(), act); });
-  }
+// Batches up to 600 rows cross gemm_grad_w's cache blocks (128 or 256 rows), where dW and db
+// switch from store to add.
+TEST_P(GemmTest, GradWLongBatchesMatchReference) {
+  SIMD_MLP_CHECK_PROPERTY("gemm_grad_w<float> m≤600", [&] {
+    CheckGemmGradW<float>(isa(), Dims{*GenDim(600), *GenDim(), *GenDim()});
+  });
+}
+
+// Named edge families (XNNPACK style). A reduction of one term: no accumulation at all.
+TEST_P(GemmTest, k_eq_1) {
+  CheckAllKernels(isa(), "k=1", [] { return Dims{*GenDim(), *GenDim(), 1}; });
+}
+
+// Fewer columns than one vector of any ISA: the whole row is a tail (masked, or a half register).
+TEST_P(GemmTest, n_lt_lanes) {
+  CheckAllKernels(isa(), "n<16", [] {
+    return Dims{*GenDim(), *rc::gen::inRange<std::size_t>(1, 16), *GenDim()};
+  });
+}
+
+// One row: below every row tile, and gemm_grad_x_act's dot-product path (m < 4).
+TEST_P(GemmTest, m_eq_1) {
+  CheckAllKernels(isa(), "m=1", [] { return Dims{1, *GenDim(), *GenDim()}; });
+}
+
+// Tails of every length after a run of whole vectors (n = 16q + r, r = 1 … 15): for r ≤ half a
+// vector the tail runs in a half-width register (AVX2, AVX-512), above it in a masked one.
+TEST_P(GemmTest, n_with_tail) {
+  CheckAllKernels(isa(), "n=16q+r", [] {
+    const std::size_t q = *rc::gen::inRange<std::size_t>(0, 8);
+    return Dims{*GenDim(), 16 * q + *rc::gen::inRange<std::size_t>(1, 16), *GenDim()};
+  });
+}
+
+// The MLP's hidden layers exactly as the trainer calls them: n = k = 100, every row 112 apart.
+TEST_P(GemmTest, mlp_hidden_layer) {
+  CheckAllKernels(isa(), "mlp", [] {
+    return Dims{*rc::gen::elementOf(std::vector<std::size_t>{1, 8, 32, 33}), 100, 100, 112};
+  });
 }
 
 // The batch reduction of gemm_grad_w is cache-blocked: a batch longer than one block (8000, the

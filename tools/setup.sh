@@ -13,6 +13,9 @@ readonly PACKAGES=(
   librapidcheck-dev  # property tests
   libbenchmark-dev
   libeigen3-dev      # the benchmark baseline only
+  libzip-dev         # the zip container of .npz checkpoints
+  clang              # tools/ci/fuzz.sh: libFuzzer targets, built outside Bazel
+  libclang-rt-14-dev #   and their runtime (libFuzzer, ASan, UBSan)
   python3            # tests/mlp: --plot's SVG parsed with xml.etree, --metrics as JSON
 )
 

@@ -2,10 +2,12 @@
 """Checks a figure written by `//mlp:train --plot=FILE.svg` against the run that wrote it.
 
 Usage: check_plot_svg.py FILE.svg --metrics=FILE.jsonl --recipe=NAME [--target=X] [--restored]
+                         [--data --test-points=N]
 
 The SVG is parsed as XML (xml.etree); then: two panels (fit, learning-curve) with titles, axis
 labels and ticks; a legend entry for every series and a series for every legend entry; the fit's
-curves over the whole input range (FIT_POINTS points) and its test-point markers; one learning
+curves over the whole input range (FIT_POINTS points: the model's, and cos's unless the run had
+--data) and its test-point markers; one learning
 curve point per epoch of the run (the metrics file's lines), a validation curve exactly when the
 run had a validation set, the target line exactly when one was set, the restored epoch's mark
 exactly when the run restored one (--patience); every point inside its
@@ -22,7 +24,6 @@ import xml.etree.ElementTree as ET
 NS = {"svg": "http://www.w3.org/2000/svg"}
 FIT_POINTS = 501   # mlp/training_plot.h kFitPlotPoints
 TEST_MARKS = 80    # mlp/training_plot.h kFitPlotTestMarks
-TEST_POINTS = 2000
 
 failures = []
 
@@ -86,6 +87,8 @@ def main():
     parser.add_argument("--recipe", required=True)
     parser.add_argument("--target", type=float)
     parser.add_argument("--restored", action="store_true", help="the run restored its best epoch")
+    parser.add_argument("--data", action="store_true", help="the run had --data: no cos target")
+    parser.add_argument("--test-points", type=int, default=2000, help="the run's test set size")
     args = parser.parse_args()
 
     with open(args.metrics) as f:
@@ -106,15 +109,19 @@ def main():
     fit, curve = panels
 
     series = check_panel_basics(fit, "x", "y")
-    for name in ("target cos(x)", "model ŷ"):
+    curves = ("model ŷ",) if args.data else ("target cos(x)", "model ŷ")
+    check(("target cos(x)" in series) != args.data, "fit: cos target " +
+          ("drawn for --data" if args.data else "missing"))
+    for name in curves:
         if check(name in series, f"fit: no series '{name}'"):
             n = len(points_of(series[name]))
             check(n == FIT_POINTS, f"fit: '{name}' has {n} points, want {FIT_POINTS}")
     markers = [n for n in series if n.startswith("test points")]
     if check(len(markers) == 1, f"fit: test point series {markers}"):
         n = len(points_of(series[markers[0]]))
-        check(n == TEST_MARKS, f"fit: {n} test point markers, want {TEST_MARKS}")
-        check(markers[0] == f"test points ({TEST_MARKS} of {TEST_POINTS:,})",
+        want = min(TEST_MARKS, args.test_points)
+        check(n == want, f"fit: {n} test point markers, want {want}")
+        check(markers[0] == f"test points ({want} of {args.test_points:,})",
               f"fit: legend '{markers[0]}' does not say how many are marked")
     if "target cos(x)" in series:
         pts = points_of(series["target cos(x)"])

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # //mlp:train --plot=FILE.svg end to end: figures of short runs (with and without a validation
-# set, a target, an early stop) parsed as XML and checked against each run's metrics by
+# set, a target, an early stop, on the cos task and on --data) parsed as XML and checked against each run's metrics by
 # check_plot_svg.py; no temporary file left behind; a path that cannot be written is a one-line
 # error with exit status 2 before any training, and leaves an existing file alone.
 set -euo pipefail
@@ -31,6 +31,12 @@ plot_and_check target --recipe=keras --target=1e-09 -- \
 plot_and_check patience --recipe=keras-tanh --restored -- \
   --recipe=keras-tanh --epochs=200 --batch=4000 --validation-split=0.25 --patience=1
 [[ $(wc -l <"$dir/patience.jsonl") -lt 200 ]] || fail "patience 1 did not stop the run early"
+# --data: no cos target; the model and the test points in the data's own units. 300 points of
+# y = x² on [0, 3]: 240 to train on (27 of them held out), 60 to test, all marked.
+awk 'BEGIN { print "x,y"; for (i = 0; i < 300; i++) { x = 3 * i / 299; print x "," x * x } }' \
+  >"$dir/square.csv"
+plot_and_check square --recipe=keras --data --test-points=60 -- \
+  --recipe=keras --epochs=3 --batch=16 --data="$dir/square.csv" --validation-split=0.11
 
 leftovers=$(find "$dir" -name '.*.tmp.*')
 [[ -z $leftovers ]] || fail "temporary files left: $leftovers"

@@ -97,5 +97,21 @@ TEST(ProgressLine, EndEpochErasesOnlyAShownLine) {
   EXPECT_EQ(text.substr(text.size() - 4), "\r\033[K") << "the line is not erased";
 }
 
+// A resumed run starts at a later epoch: the time left is that of the epochs still to come, at
+// the pace of this session.
+TEST(ProgressLine, EtaAfterAResumeCountsThisSessionOnly) {
+  CapturedFile out;
+  FakeClock clock;
+  ProgressLine line(out.get(), /*epochs=*/10, 8000, 32, [&] { return clock.now; });
+  line.StartEpoch(7);
+  clock.now += 2.0;  // epoch 7 took 2 s
+  line.StartEpoch(8);
+  clock.now += 1.0;  // half of epoch 8
+  // 1.5 epochs in 3 s → 2 s each; 2.5 epochs left (the rest of 8, then 9 and 10) → 5 s.
+  const std::string text = line.Format(clock.now, 4000, 4000 * 1e-2);
+  EXPECT_NE(text.find("epoch 8/10"), std::string::npos) << text;
+  EXPECT_NE(text.find("ETA 5.0 s"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace simd_mlp::mlp

@@ -1,17 +1,13 @@
 // The SVG writer: text is escaped, points that cannot be drawn are left out, log axes get readable
-// ticks, and files are written atomically with one-line errors. (The CLI's figure as a whole is
-// parsed as XML by plot_cli_test.)
+// ticks. (The CLI's figure as a whole is parsed as XML, and its file errors checked, by
+// plot_cli_test.)
 #include "mlp/svg_plot.h"
 
-#include <dirent.h>
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 namespace simd_mlp::mlp {
@@ -90,68 +86,6 @@ TEST(SvgPlot, NarrowLogAxisGetsRoundLinearLabels) {
     const double v = std::atof(l.c_str());
     EXPECT_TRUE(v > 1.2 && v < 1.35) << l;
   }
-}
-
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TEST_TMPDIR");
-    std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/svg_plot_test.XXXXXX";
-    path_ = mkdtemp(pattern.data());
-  }
-  const std::string& path() const { return path_; }
-  // The names in the directory (no . or ..), to find stray temporary files.
-  std::vector<std::string> Entries() const {
-    std::vector<std::string> names;
-    DIR* dir = opendir(path_.c_str());
-    while (dirent* e = readdir(dir)) {
-      if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") {
-        names.push_back(e->d_name);
-      }
-    }
-    closedir(dir);
-    return names;
-  }
-
- private:
-  std::string path_;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-TEST(SvgPlot, WritesAtomicallyAndReplacesAWholeFile) {
-  TempDir dir;
-  const std::string path = dir.path() + "/fit.svg";
-  std::string error;
-  ASSERT_TRUE(WriteFileAtomically(path, "first", &error)) << error;
-  ASSERT_TRUE(WriteFileAtomically(path, "second", &error)) << error;
-  EXPECT_EQ(ReadFile(path), "second");
-  EXPECT_EQ(dir.Entries(), std::vector<std::string>{"fit.svg"}) << "a temporary file was left";
-}
-
-TEST(SvgPlot, BadPathsAreOneLineErrors) {
-  TempDir dir;
-  std::string error;
-  const std::string missing = dir.path() + "/no/such/dir/fit.svg";
-  EXPECT_FALSE(CheckWritable(missing, &error));
-  EXPECT_NE(error.find(missing), std::string::npos) << error;
-  EXPECT_NE(error.find("No such file or directory"), std::string::npos) << error;
-  EXPECT_FALSE(WriteFileAtomically(missing, "x", &error));
-  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
-
-  // A directory is not replaced by a file, and not touched.
-  EXPECT_FALSE(WriteFileAtomically(dir.path(), "x", &error));
-  EXPECT_NE(error.find("directory"), std::string::npos) << error;
-  EXPECT_FALSE(CheckWritable(dir.path() + "/", &error));
-
-  // CheckWritable leaves nothing behind.
-  EXPECT_TRUE(CheckWritable(dir.path() + "/later.svg", &error)) << error;
-  EXPECT_TRUE(dir.Entries().empty());
 }
 
 }  // namespace

@@ -84,11 +84,11 @@ expect_error "--patience needs --validation-split" --patience=5
 expect_error "--patience" --patience=-1
 expect_error "--validation-split" --validation-split=1
 expect_error "--validation-split" --validation-split=-0.1
-expect_error "--validation-split holds out no point" --validation-split=0.00001
-expect_error "--batch=8000 exceeds the 7200 training points" --batch=8000 --validation-split=0.1
+expect_error "--validation-split=1e-05 leaves no validation point of the 8000" --validation-split=0.00001
+expect_error "--batch=8000 is larger than the 7200 training points" --batch=8000 --validation-split=0.1
 expect_error "--target-mse" --target-mse=0
 expect_error "--target-mse" --target-mse=nan
 expect_error "--quiet" --quiet=loud
 expect_error "--plot" --plot=
-expect_error "--plot: cannot write" --plot=/nonexistent-dir/fit.svg
+expect_error "--plot: cannot create a file in" --plot=/nonexistent-dir/fit.svg
 echo PASS

@@ -140,7 +140,8 @@ TEST(Training, NonFiniteLossStopsWithEpochAndStep) {
 TEST(Training, ValidationSplitHoldsOutTrainingPointsOnly) {
   Dataset<float> data = MakeCosDataset<float>(0);
   const Dataset<float> full = data;
-  const Samples<float> validation = SplitOffValidation(&data, ValidationPoints(0.2));
+  const Samples<float> validation =
+      SplitOffValidation(&data, ValidationPoints(0.2, data.train_x.size()));
   ASSERT_EQ(validation.x.size(), 1600u);
   ASSERT_EQ(validation.y.size(), 1600u);
   EXPECT_EQ(data.train_x.size(), 6400u);
@@ -173,8 +174,9 @@ TEST(Training, PredictAgreesWithEvaluate) {
   EXPECT_NEAR(sum / double(n), s.test_mse, 1e-4 * s.test_mse);
 }
 
-// RestoreParams brings back exactly the weights given, and with them the same test MSE.
-TEST(Training, RestoreParamsBringsBackEarlierWeights) {
+// SetParams brings back exactly the weights given (how --patience ends a run with its best
+// epoch's), and with them the same test MSE.
+TEST(Training, SetParamsBringsBackEarlierWeights) {
   Trainer trainer(Recipe("keras"), kernels::Kernels<float>(), Data());
   EpochStats s;
   std::string error;
@@ -184,7 +186,7 @@ TEST(Training, RestoreParamsBringsBackEarlierWeights) {
   const double mse = s.test_mse;
   for (int e = 0; e < 2; ++e) ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
   ASSERT_NE(s.test_mse, mse);
-  trainer.RestoreParams(snapshot);
+  trainer.SetParams(snapshot);
   EXPECT_EQ(
       std::memcmp(trainer.model().params().data(), snapshot.data(), kArenaSize * sizeof(float)), 0);
   EXPECT_EQ(trainer.Evaluate(Data().test_x.data(), Data().test_y.data(), Data().test_x.size()),

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# //mlp:train --save/--resume/--init-from/--data and //mlp:predict at their boundary: exact resume
+# (whole checkpoint files compared byte for byte), periodic saves, a save killed mid-write, and the
+# one-line errors for flags that cannot go together.
+set -euo pipefail
+train=$(realpath "$1")
+predict=$(realpath "$2")
+tmp=${TEST_TMPDIR:-$(mktemp -d)}
+cd "$tmp"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+quiet() { "$@" >/dev/null; }
+
+# Exact resume: 4 epochs straight, 2 + 2 via a checkpoint, 4 with a save every 2 epochs. The
+# archives hold every weight, optimizer moment, counter and the RNG state, and are reproducible
+# byte for byte, so equal files mean an equal state. Adam, reshuffling each epoch.
+common=(--recipe=keras --optimizer=adam --batch=250)
+quiet "$train" "${common[@]}" --epochs=4 --save=straight.npz
+quiet "$train" "${common[@]}" --epochs=2 --save=half.npz
+out=$("$train" --resume=half.npz --epochs=4 --save=resumed.npz)
+grep -q "^resumed from half.npz at epoch 2$" <<<"$out" || fail "no 'resumed' line: $out"
+[[ $(grep -cE '^ +[0-9]+ ' <<<"$out") -eq 2 ]] || fail "resume did not run exactly 2 epochs: $out"
+cmp straight.npz resumed.npz || fail "4 epochs != 2 + resumed 2"
+quiet "$train" "${common[@]}" --epochs=4 --save=every.npz --save-every=2
+cmp straight.npz every.npz || fail "--save-every changed the result"
+cmp -s half.npz straight.npz && fail "the comparison cannot fail: half == straight"
+
+# A resume that would do nothing, and settings that a resume keeps from its checkpoint.
+expect_error() {
+  local status_wanted=$1 pattern=$2 status=0 err
+  shift 2
+  err=$("$@" 2>&1 >/dev/null) || status=$?
+  [[ $status -eq $status_wanted ]] || fail "$*: exit status $status, want $status_wanted ($err)"
+  [[ $(printf '%s\n' "$err" | wc -l) -eq 1 ]] || fail "$*: not one line: $err"
+  [[ $err == *"$pattern"* ]] || fail "$*: '$err' lacks '$pattern'"
+}
+expect_error 2 "already at epoch 4 of 4" "$train" --resume=straight.npz
+expect_error 2 "--lr cannot be combined with --resume" "$train" --resume=half.npz --lr=0.1
+expect_error 2 "--resume and --init-from exclude each other" \
+  "$train" --resume=half.npz --init-from=half.npz
+expect_error 2 "--save-every needs --save" "$train" --save-every=2
+expect_error 2 "--save-every: invalid value '0'" "$train" --save-every=0 --save=x.npz
+expect_error 2 "--save: cannot create a file in 'no_such_dir'" "$train" --save=no_such_dir/m.npz
+expect_error 2 "cannot open 'missing.npz': No such file or directory" \
+  "$train" --resume=missing.npz --epochs=9
+expect_error 2 "cannot read '.': it is a directory" "$train" --init-from=.
+expect_error 2 "cannot open 'missing.csv'" "$train" --data=missing.csv
+
+
+# --data and a resume on it; the checkpoint records the data and refuses other data.
+python_free_csv() {  # y = x² on 50 points, with a header
+  echo "x,y"
+  for i in $(seq 0 49); do echo "$i,$((i * i))"; done
+}
+python_free_csv >square.csv
+out=$("$train" --data=square.csv --batch=8 --epochs=2 --save=square.npz)
+grep -q "^data: square.csv: 40 training and 10 test points$" <<<"$out" || fail "no data line: $out"
+expect_error 2 "square.npz: trained on 'square.csv' (40 training and 10 test points), not on 'cos'" \
+  "$train" --resume=square.npz --epochs=3
+head -n 40 square.csv >other.csv
+expect_error 2 "not on 'other.csv' (31 and 8)" "$train" --resume=square.npz --epochs=3 --data=other.csv
+quiet "$train" --resume=square.npz --epochs=3 --data=square.csv
+
+# --init-from: the weights, not the run.
+out=$("$train" --init-from=half.npz --recipe=keras --epochs=1 --batch=1000)
+grep -q "^weights from half.npz$" <<<"$out" || fail "no 'weights from' line: $out"
+
+# A save killed mid-write (SIGXFSZ from a file-size limit below the checkpoint's size) leaves the
+# previous checkpoint as it was. The limit is in 1024-byte blocks; a checkpoint is ~200 KB.
+cp half.npz guarded.npz
+status=0
+(ulimit -f 100 && exec "$train" --resume=guarded.npz --epochs=3 --save=guarded.npz) \
+  >/dev/null 2>&1 || status=$?
+[[ $status -eq $((128 + 25)) ]] || fail "the save was not killed by SIGXFSZ (status $status)"
+cmp half.npz guarded.npz || fail "a killed save changed the previous checkpoint"
+
+# predict: the stored normalization applies (y = x² on 0…39 learned a little in 2 epochs: the
+# outputs are in y's units, tens to hundreds, not in [−1, 1]).
+out=$("$predict" --model=square.npz --x=0 --x=20 --x=39)
+[[ $(head -n 1 <<<"$out") == "x,prediction" ]] || fail "predict header: $out"
+[[ $(wc -l <<<"$out") -eq 4 ]] || fail "predict: want 3 rows: $out"
+awk -F, 'NR > 1 && ($2 < -2000 || $2 > 3000) { exit 1 }' <<<"$out" || fail "odd predictions: $out"
+"$predict" --model=square.npz --input=square.csv --output=pred.csv
+[[ $(wc -l <pred.csv) -eq 51 ]] || fail "predict --output: want 50 rows and a header"
+grep -q "^20,$(sed -n 3p <<<"$out" | cut -d, -f2)$" pred.csv || fail "--x and --input disagree"
+expect_error 2 "give either --x=V (one or more) or --input=FILE.csv" "$predict" --model=square.npz
+expect_error 2 "--model=FILE.npz is required" "$predict" --x=1
+expect_error 2 "--x: invalid value 'one'" "$predict" --model=square.npz --x=one
+expect_error 2 "--x: invalid value 'nan'" "$predict" --model=square.npz --x=nan
+expect_error 2 "--output must not overwrite --input" \
+  "$predict" --model=square.npz --input=square.csv --output=square.csv
+expect_error 2 "cannot open 'nope.npz'" "$predict" --model=nope.npz --x=1
+printf 'x\n1\nfoo\n' >bad.csv
+expect_error 2 "bad.csv:3:1: 'foo' is not a number" "$predict" --model=square.npz --input=bad.csv
+cp pred.csv pred_before.csv
+expect_error 2 "bad.csv:3:1" "$predict" --model=square.npz --input=bad.csv --output=pred.csv
+cmp pred.csv pred_before.csv || fail "a failed predict overwrote --output"
+echo PASS

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Fuzzes the parsers that read user files: the checkpoint loader, the .npy decoder and the CSV
+# reader (tests/mlp/fuzz/*_fuzz.cc), each for a bounded time with libFuzzer, AddressSanitizer and
+# UndefinedBehaviorSanitizer, starting from a copy of the hand-made corpus. Fails on any crash,
+# sanitizer report, leak, timeout or broken property (the targets abort), leaving the input that
+# caused it under the work directory it prints.
+#
+#   tools/ci/fuzz.sh                 # 30 s per target
+#   FUZZ_SECONDS=300 tools/ci/fuzz.sh
+#
+# Built outside Bazel with clang++ (Debian's clang and libclang-rt-14-dev, installed by
+# tools/setup.sh): libFuzzer needs clang, and the build is a handful of files. Prints, per target,
+# its executions, the corpus it grew to and its wall time.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+readonly SECONDS_PER_TARGET=${FUZZ_SECONDS:-30}
+readonly CXX=${FUZZ_CXX:-clang++}
+
+log() { echo "fuzz.sh: $*"; }
+die() { echo "fuzz.sh: error: $*" >&2; exit 1; }
+
+[[ $SECONDS_PER_TARGET =~ ^[1-9][0-9]*$ ]] || die "FUZZ_SECONDS must be a positive integer"
+command -v "$CXX" >/dev/null || die "$CXX not found: run tools/setup.sh (Debian clang)"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/simd_mlp_fuzz.XXXXXX")
+log "work directory $work"
+
+# target: sources beyond the target itself, then its seed directories.
+declare -A SOURCES=(
+  [checkpoint]="mlp/checkpoint.cc mlp/npy.cc mlp/file_io.cc mlp/data.cc mlp/trainer.cc mlp/model.cc"
+  [npy]="mlp/npy.cc"
+  [csv]="mlp/csv.cc mlp/file_io.cc mlp/data.cc"
+)
+declare -A SEEDS=(
+  [checkpoint]="tests/mlp/corpus/checkpoint"
+  [npy]="tests/mlp/fuzz/npy_seeds"
+  [csv]="tests/mlp/corpus/csv tests/mlp/corpus/checkpoint/data.csv"
+)
+readonly FLAGS=(-std=c++17 -O1 -g -fno-omit-frame-pointer -I.
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all)
+
+start_all=$(date +%s)
+for target in checkpoint npy csv; do
+  binary=$work/${target}_fuzz
+  t0=$(date +%s)
+  # shellcheck disable=SC2086  # SOURCES holds a list of paths without spaces
+  "$CXX" "${FLAGS[@]}" "tests/mlp/fuzz/${target}_fuzz.cc" ${SOURCES[$target]} -lzip -o "$binary" \
+    || die "$target: build failed"
+  t1=$(date +%s)
+
+  corpus=$work/${target}_corpus
+  mkdir -p "$corpus" "$work/${target}_artifacts"
+  for seed in ${SEEDS[$target]}; do
+    if [[ -d $seed ]]; then find "$seed" -type f ! -name EXPECTED -exec cp {} "$corpus/" \; ; else cp "$seed" "$corpus/"; fi
+  done
+  seeds=$(find "$corpus" -type f | wc -l)
+
+  status=0
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+    "$binary" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$work/${target}_artifacts/" \
+    >"$work/$target.log" 2>&1 || status=$?
+  t2=$(date +%s)
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/$target.log" | grep -o '[0-9]*$' || true)
+  if [[ $status -ne 0 ]]; then
+    tail -n 40 "$work/$target.log" >&2
+    die "$target: libFuzzer exit status $status after ${execs:-?} executions; inputs in $work/${target}_artifacts/"
+  fi
+  log "$target: ${execs} executions in $((t2 - t1)) s, corpus $seeds -> $(find "$corpus" -type f | wc -l) inputs, no crash or sanitizer report (build $((t1 - t0)) s)"
+done
+log "all targets clean in $(($(date +%s) - start_all)) s"
+rm -rf "$work"
