@@ -1,24 +1,41 @@
 // The three products of a dense layer, row-major with explicit strides (in elements).
 //
-// Shapes for a layer with m = batch rows, k inputs and n outputs:
-//   A  m×k  (lda ≥ k)   the layer's input activations
-//   W  k×n  (ldw ≥ n)   weights, (inputs, outputs) orientation
-//   C  m×n  (ldc ≥ n)   the layer's output activations
+// Shapes for a layer with m = batch rows, k inputs and n outputs (every leading dimension ld* is
+// at least its row length):
+//   A   m×k  (lda)    the layer's input: the previous layer's output activations
+//   W   k×n  (ldw)    weights, (inputs, outputs) orientation
+//   b   n             bias
+//   C   m×n  (ldc)    the layer's output activations
+//   G   m×n  (ldg)    the loss gradient with respect to the layer's pre-activations A·W + b
 //
-// GemmBiasAct     forward:        C = act(A·W + bias)
-// GemmGradW       weight grad:    dW = Aᵀ·G  (k×n), db = Σ_rows G  (n)
-//                 This is where the batch reduction of the loss gradient happens: each row of G
-//                 already carries its 1/m (see mse.h), so dW sums, it never averages.
-// GemmGradXAct    input grad:     dX = (G·Wᵀ) ⊙ act'(A), with act' from the previous layer's
-//                 output A (m×k, lda): the backward of that layer's activation, fused.
+// GemmBiasAct(act, m, n, k, A, lda, W, ldw, b, C, ldc)
+//     forward:      C = act(A·W + b)
+// GemmGradW(m, n, k, A, lda, G, ldg, dW, lddw, db)
+//     weight grad:  dW = Aᵀ·G  (k×n, lddw),  db = Σ_rows G  (n)
+//     This is where the batch reduction of the loss gradient happens: each row of G already
+//     carries its 1/m (see mse.h), so dW sums, it never averages.
+// GemmGradXAct(act, m, n, k, G, ldg, W, ldw, A, lda, dX, lddx)
+//     input grad:   dX = (G·Wᵀ) ⊙ act'(A)  (m×k, lddx), with act' taken from A, the previous
+//     layer's output (activation.h): the backward of that layer's activation, fused. dX is the
+//     previous layer's G.
 //
-// Outputs are overwritten (no accumulation). No padding is assumed: any m, n, k ≥ 1 and any
-// strides ≥ the row length; no alignment is required (64-byte aligned rows are faster). Inputs
-// and outputs must not overlap.
+// Outputs are overwritten (no accumulation); nothing outside their m rows × row length is written,
+// so the lanes between a row's end and its stride are left as they were. No padding is assumed:
+// any m, n, k ≥ 1; no alignment is required (64-byte aligned rows are faster). Inputs and
+// outputs must not overlap.
 //
-// Accuracy against the reference (same T): every dot product of length K is summed in a different
-// order, so |C − C_ref| ≤ 2·K·u·Σ|a_i·w_i| (+ the tanh error of activation.h, which tanh' ≤ 1
-// does not amplify), u = 2^-24 for float. tests/gemm_test.cc asserts this bound per element.
+// Accuracy against the reference (same T; u = 2^-24 for float, 2^-53 for double): each output
+// element is a sum of K terms, computed in a different order (and with fused multiply-adds), so it
+// is within 2·K·u·Σ|terms| of the reference's:
+//   C    K = k + 1 (the k products a·w, and the bias); for tanh add kTanhMaxUlp + 1 units in the
+//        last place of the result (float tanh is within kTanhMaxUlp of the true value, the
+//        reference's std::tanh within 1 more; tanh' ≤ 1 does not amplify the sum's error)
+//   dW   K = m (the products a·g);  db  K = m (the g)
+//   dX   K = n + 2 (the n products g·w, and the derivative's roundings); act' ∈ [0, 1] scales
+//        value and error alike
+// tests/gemm_test.cc asserts exactly these bounds per element, on every ISA, float and double.
+//
+// ISAs: every kernel runs on ref, sse2, avx2 and avx512, for float and double (kernels.h).
 #ifndef SIMD_MLP_KERNELS_GEMM_H_
 #define SIMD_MLP_KERNELS_GEMM_H_
 

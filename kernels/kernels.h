@@ -11,8 +11,25 @@
 //   activation.h  activate, activation_grad
 //   mse.h         mse_loss_grad
 //   optimizer.h   sgd, momentum, rmsprop, adam
-// Kernels never allocate, throw, print or lock; they are safe to call from many threads at once.
 // T is float (training) or double (gradient checks).
+//
+// What every kernel promises (each header adds its shapes, aliasing and accuracy):
+//   - Arrays are row-major with explicit leading dimensions, in elements. No padding and no
+//     alignment is required, and nothing outside the shape given is read or written.
+//   - Outputs are overwritten, never accumulated into (the optimizers update the parameters and
+//     their state in place).
+//   - No allocation, exceptions, I/O or locks: safe to call from many threads at once.
+//   - Deterministic: the same ISA and inputs give bit-identical results. Different ISAs agree
+//     within the bounds each header states, not bit for bit.
+//   - Preconditions (sizes, strides ≥ row lengths, no overlap beyond what a header allows) are the
+//     caller's: the kernels do not check them.
+// ISAs (isa.h): every kernel, float and double, on ref (scalar: the specification), sse2, avx2
+// (AVX2 + FMA) and avx512 (AVX-512 F/CD/DQ/BW/VL + FMA), each compiled in its own translation
+// unit with its own flags; Kernels<T>() picks the best one this CPU supports, once.
+//
+// To use the kernels, link the whole library (the dispatcher, the references and every ISA's
+// unit): Bazel @simd_mlp//kernels, CMake simd_mlp::kernels, pkg-config simd_mlp_kernels (see
+// README.md, "Using the kernels"). They need xsimd to build, and nothing of simd_mlp's mlp/.
 #ifndef SIMD_MLP_KERNELS_KERNELS_H_
 #define SIMD_MLP_KERNELS_KERNELS_H_
 

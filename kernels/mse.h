@@ -11,9 +11,14 @@
 // own activations. The per-sample gradient keeps the 1/m; the batch reduction happens later, in
 // the weight-gradient products (GemmGradW and friends sum over rows, they never average).
 //
-// Any m ≥ 1. grad may alias yhat (not y). Accuracy: grad is one subtract and one multiply by the
-// exact-or-rounded 2/m, ≤ 1.5 ULP apart from the reference; the loss is a sum of m squares in a
-// different order: |L − L_ref| ≤ 2·m·u·L.
+// yhat, y and grad have m entries each, contiguous; any m ≥ 1, no padding or alignment required.
+// grad may alias yhat (not y).
+//
+// Accuracy against the reference (same T, u the unit roundoff as in gemm.h): grad is one subtract
+// and one multiply by the exact-or-rounded 2/m (fused or not): within 2·u·|grad_ref|; the loss is
+// a sum of m squares in a different order: |L − L_ref| ≤ 2·m·u·L. tests/mse_test.cc asserts both.
+//
+// ISAs: ref, sse2, avx2 and avx512, for float and double (kernels.h).
 #ifndef SIMD_MLP_KERNELS_MSE_H_
 #define SIMD_MLP_KERNELS_MSE_H_
 

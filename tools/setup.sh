@@ -7,6 +7,9 @@ set -euo pipefail
 readonly PACKAGES=(
   bazel-bootstrap    # Bazel 4.2.3; WORKSPACE mode, see ../shared/BAZEL_OFFLINE.md
   g++
+  cmake              # kernels/CMakeLists.txt and its consumers (tools/ci/consumers.sh)
+  make               # CMake's default generator, which cmake only recommends
+  pkgconf            # checks kernels/simd_mlp_kernels.pc in tools/ci/consumers.sh
   libxsimd-dev       # xsimd 8.1.0: the kernels' only dependency
   libgtest-dev
   libgmock-dev

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The kernels are embedded alone in other projects (README.md, "Using the kernels"), so every file
+# of kernels/ may include only kernels/ files, xsimd, <immintrin.h> and the C++ standard library
+# (extensionless <name>): never mlp/, bench/, tests/ or another system library. Bazel's sandbox
+# already rejects an undeclared project header; this also catches system headers such as Eigen.
+# Arguments: the files of kernels/.
+set -euo pipefail
+(($# >= 10)) || { echo "FAIL: want the files of kernels/, got $# arguments" >&2; exit 1; }
+allowed='"kernels/[a-z0-9_-]+\.(h|inc)"|<xsimd/xsimd\.hpp>|<immintrin\.h>|<[a-z_]+>'
+allowed="^[[:space:]]*#[[:space:]]*include[[:space:]]*($allowed)"
+fail=0
+for file in "$@"; do
+  [[ -f $file ]] || { echo "FAIL: no file at $file" >&2; exit 1; }
+  while IFS= read -r hit; do
+    line=${hit%%:*}
+    include=${hit#*:}
+    if ! [[ $include =~ $allowed ]]; then
+      echo "FAIL: $file:$line: $include" \
+        "(kernels/ may include only kernels/, xsimd and the standard library)" >&2
+      fail=1
+    fi
+  done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$file" || true)
+done
+((fail == 0)) || exit 1
+echo "PASS: $# files of kernels/ include only kernels/, xsimd and the standard library"

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Builds and runs the kernels' example consumer (examples/kernels_consumer) the three ways another
+# project takes the kernels, each from scratch in a temporary directory:
+#   1. Bazel: the example's own workspace, @simd_mlp//kernels through local_repository, with its
+#      own output base (no shared server with this workspace's) and downloads disabled;
+#   2. CMake: kernels/ built and installed to a prefix, then find_package(simd_mlp_kernels), and
+#      the same prefix through pkg-config;
+#   3. CMake: kernels/ built inside the example's build by add_subdirectory.
+# First it checks that README.md quotes the example verbatim. Each build compiles the kernels
+# once, with 2 jobs. Prints every step and the example's output; stops at the first failure with
+# a non-zero status.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+readonly repo
+readonly example="$repo/examples/kernels_consumer"
+readonly jobs=2
+
+start=$SECONDS
+step() { printf '\n== consumers.sh [%d s]: %s\n' "$((SECONDS - start))" "$*"; }
+die() {
+  echo "consumers.sh: error: $*" >&2
+  exit 1
+}
+
+for tool in bazel cmake g++; do
+  command -v "$tool" >/dev/null || die "$tool not found (tools/setup.sh installs it)"
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/simd_mlp_consumers.XXXXXX")
+readonly tmp
+# Bazel leaves parts of its output base read-only; make them writable so they can be removed.
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+step "README.md quotes examples/kernels_consumer/dense_layer.cc verbatim"
+readonly marker="<!-- examples/kernels_consumer/dense_layer.cc, verbatim: \
+tools/ci/consumers.sh checks it -->"
+# The lines between the marker's ```cpp fence and the closing fence.
+awk -v marker="$marker" '
+  $0 == marker { found = 1; next }
+  found == 1 && /^```cpp$/ { found = 2; next }
+  found == 2 && /^```$/ { exit }
+  found == 2 { print }
+' "$repo/README.md" >"$tmp/readme_example.cc"
+diff -u "$example/dense_layer.cc" "$tmp/readme_example.cc" >&2 ||
+  die "README.md's example (after the line '$marker') differs from $example/dense_layer.cc"
+echo "same"
+
+step "1/3 Bazel: @simd_mlp//kernels through local_repository"
+(
+  cd "$example"
+  # --batch: no server outlives the build; --output_base: nothing shared with the parent
+  # workspace's server; .bazelrc there disables downloads.
+  bazel --batch --output_base="$tmp/bazel" test //:dense_layer --jobs="$jobs" \
+    --test_output=all --nocache_test_results --experimental_convenience_symlinks=ignore
+)
+
+step "2/3 CMake: kernels/ installed to a prefix, then find_package(simd_mlp_kernels)"
+cmake -S "$repo/kernels" -B "$tmp/kernels" -DCMAKE_BUILD_TYPE=Release
+cmake --build "$tmp/kernels" -j "$jobs"
+cmake --install "$tmp/kernels" --prefix "$tmp/prefix"
+cmake -S "$example" -B "$tmp/find_package" -DCMAKE_PREFIX_PATH="$tmp/prefix"
+cmake --build "$tmp/find_package" -j "$jobs"
+"$tmp/find_package/dense_layer"
+
+command -v pkg-config >/dev/null || die "pkg-config not found: run tools/setup.sh (pkgconf)"
+step "2/3 (same prefix) pkg-config simd_mlp_kernels"
+pc_file=$(find "$tmp/prefix" -name simd_mlp_kernels.pc)
+[[ -n "$pc_file" ]] || die "cmake --install wrote no simd_mlp_kernels.pc under $tmp/prefix"
+pc_flags=$(PKG_CONFIG_PATH=$(dirname "$pc_file") pkg-config --cflags --libs simd_mlp_kernels)
+echo "pkg-config --cflags --libs simd_mlp_kernels: $pc_flags"
+# shellcheck disable=SC2086  # pc_flags is a list of flags
+g++ -std=c++17 -O2 -Wall -Wextra "$example/dense_layer.cc" $pc_flags \
+  -o "$tmp/pkg_config_dense_layer"
+"$tmp/pkg_config_dense_layer"
+
+step "3/3 CMake: kernels/ built with the example by add_subdirectory"
+cmake -S "$example" -B "$tmp/add_subdirectory" -DSIMD_MLP_SOURCE_DIR="$repo"
+cmake --build "$tmp/add_subdirectory" -j "$jobs"
+"$tmp/add_subdirectory/dense_layer"
+
+step "all three consumers built and passed"
