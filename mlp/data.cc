@@ -1,6 +1,7 @@
 #include "mlp/data.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -30,8 +31,22 @@ Dataset<T> MakeCosDataset(std::uint64_t split_seed) {
   return data;
 }
 
+template <typename T>
+Samples<T> SplitOffValidation(Dataset<T>* data, std::size_t count) {
+  assert(count < data->train_x.size());
+  const std::size_t keep = data->train_x.size() - count;
+  Samples<T> validation;
+  validation.x.assign(data->train_x.begin() + keep, data->train_x.end());
+  validation.y.assign(data->train_y.begin() + keep, data->train_y.end());
+  data->train_x.resize(keep);
+  data->train_y.resize(keep);
+  return validation;
+}
+
 template Dataset<float> MakeCosDataset<float>(std::uint64_t);
 template Dataset<double> MakeCosDataset<double>(std::uint64_t);
+template Samples<float> SplitOffValidation<float>(Dataset<float>*, std::size_t);
+template Samples<double> SplitOffValidation<double>(Dataset<double>*, std::size_t);
 
 // (x + 10)/20 − 0.5 = (x − 0)/20: MakeCosDataset's map in the form Normalization stores.
 Normalization CosNormalization() { return {0.0, 20.0, 0.0, 1.0}; }

@@ -4,6 +4,7 @@
 #ifndef SIMD_MLP_MLP_DATA_H_
 #define SIMD_MLP_MLP_DATA_H_
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -24,6 +25,24 @@ struct Dataset {
 template <typename T>
 Dataset<T> MakeCosDataset(std::uint64_t split_seed);
 
+template <typename T>
+struct Samples {
+  std::vector<T> x, y;
+};
+
+// Moves the last `count` training points into a validation set and returns it (count must be
+// less than the training set's size). The training points are in the order of the seeded split,
+// so this is a random subset fixed by the split seed alone: disjoint from the test set, the same
+// for every weight seed, and the same points whatever the batch size.
+template <typename T>
+Samples<T> SplitOffValidation(Dataset<T>* data, std::size_t count);
+
+// The number of validation points a fraction of a training set of n points makes (rounded to
+// nearest).
+inline std::size_t ValidationPoints(double fraction, std::size_t n) {
+  return static_cast<std::size_t>(std::llround(fraction * double(n)));
+}
+
 // The affine maps between the user's units and the network's: x_net = (x − x_center) / x_scale,
 // y = y_net · y_scale + y_center. A checkpoint stores them, so a model predicts in the units it
 // was trained in.
@@ -34,6 +53,7 @@ struct Normalization {
   float NormalizeX(double x) const { return static_cast<float>((x - x_center) / x_scale); }
   float NormalizeY(double y) const { return static_cast<float>((y - y_center) / y_scale); }
   double DenormalizeY(float y) const { return double(y) * y_scale + y_center; }
+  double DenormalizeX(float x) const { return double(x) * x_scale + x_center; }
 };
 
 // The cos task's maps: x ∈ [−10, 10] → [−0.5, 0.5], y as it is.

@@ -62,6 +62,9 @@ bool ParseBool(const std::string& s, bool* out) {
   return true;
 }
 
+// A flag that may be given without a value, meaning true.
+bool IsSwitch(const std::string& name) { return name == "quiet"; }
+
 // Each setter parses one value into the config; false means "not a valid value" and the caller
 // names the flag. Range checks that need the whole config live in ValidateConfig.
 using Setter = std::function<bool(const std::string&, CliOptions*)>;
@@ -165,6 +168,32 @@ const std::map<std::string, Flag>& Flags() {
       {"shuffle",
        {[](const std::string& v, CliOptions* o) { return ParseBool(v, &o->config.shuffle); },
         "true|false", "reshuffle the training set every epoch"}},
+      {"plot",
+       {Path(&CliOptions::plot_path), "FILE.svg",
+        "after training, write an SVG of the fit and the learning curve"}},
+      {"quiet",
+       {[](const std::string& v, CliOptions* o) { return ParseBool(v, &o->quiet); }, "true|false",
+        "print the summary only (--quiet alone means true)"}},
+      {"validation-split",
+       {[](const std::string& v, CliOptions* o) {
+          return ParseDouble(v, &o->validation_split) && o->validation_split >= 0 &&
+                 o->validation_split < 1;
+        },
+        "FRACTION", "hold out this fraction of the training points (fixed by the data seed)"}},
+      {"target-mse",
+       {[](const std::string& v, CliOptions* o) {
+          return ParseDouble(v, &o->target_mse) && o->target_mse > 0;
+        },
+        "NUMBER", "stop when validation (else test) MSE first is <= NUMBER (> 0)"}},
+      {"patience",
+       {[](const std::string& v, CliOptions* o) {
+          unsigned long long p;
+          if (!ParseUnsigned(v, &p) || p > 1000000) return false;
+          o->patience = static_cast<int>(p);
+          return true;
+        },
+        "INTEGER",
+        "stop after INTEGER epochs without a better validation MSE (needs --validation-split)"}},
       {"metrics",
        {[](const std::string& v, CliOptions* o) {
           o->metrics_path = v;
@@ -241,6 +270,10 @@ bool ParseFlags(const std::vector<std::string>& args, CliOptions* options, std::
       return true;
     }
     const std::size_t eq = arg.find('=');
+    if (arg.rfind("--", 0) == 0 && eq == std::string::npos && IsSwitch(arg.substr(2))) {
+      parsed.emplace_back(arg.substr(2), "true");  // --quiet means --quiet=true
+      continue;
+    }
     if (arg.rfind("--", 0) != 0 || eq == std::string::npos) {
       *error = "bad argument '" + arg + "': expected --name=value (see --help)";
       return false;
@@ -269,11 +302,20 @@ bool ParseFlags(const std::vector<std::string>& args, CliOptions* options, std::
   }
   std::string invalid = ValidateConfig(options->config);
   if (invalid.empty()) invalid = ValidateCheckpointFlags(*options);
+  if (invalid.empty()) invalid = ValidateRunOptions(*options);
   if (!invalid.empty()) {
     *error = invalid;
     return false;
   }
   return true;
+}
+
+std::string ValidateRunOptions(const CliOptions& o) {
+  if (o.patience > 0 && o.validation_split == 0) {
+    // Choosing weights by their test score would make the test MSE a validation score.
+    return "--patience needs --validation-split: it would otherwise pick the weights by test MSE";
+  }
+  return "";  // what the split leaves for training depends on the data: LoadRunData checks it
 }
 
 }  // namespace simd_mlp::mlp

@@ -1,5 +1,7 @@
 #include "mlp/run_setup.h"
 
+#include <cstdio>
+
 #include "mlp/csv.h"
 
 namespace simd_mlp::mlp {
@@ -26,6 +28,22 @@ bool LoadRunData(const std::string& data_path, std::uint64_t data_seed, RunData*
   out.description.test_points = out.dataset.test_x.size();
   out.description.fingerprint = Fingerprint(out.dataset);
   *data = std::move(out);
+  return true;
+}
+
+bool HoldOutValidation(double fraction, RunData* data, std::string* error) {
+  const std::size_t n = data->dataset.train_x.size();
+  const std::size_t held_out = ValidationPoints(fraction, n);
+  if (held_out == 0 || held_out >= n) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "--validation-split=%g leaves %s of the %zu training points",
+                  fraction, held_out == 0 ? "no validation point" : "no training point", n);
+    *error = buf;
+    return false;
+  }
+  data->validation = SplitOffValidation(&data->dataset, held_out);
+  data->description.train_points = data->dataset.train_x.size();
+  data->description.fingerprint = Fingerprint(data->dataset);
   return true;
 }
 
@@ -62,6 +80,9 @@ std::string CheckSameData(const std::string& resume_path, const Checkpoint& resu
     hint = "; pass --data=" + saved.source + " (or the same data under another name)";
   } else if (saved.source == "cos" && now.source != "cos") {
     hint = "; it was trained on the cos task: drop --data";
+  } else if (saved.source == now.source && saved.test_points == now.test_points &&
+             saved.train_points != now.train_points) {
+    hint = "; resume with the --validation-split it was saved with";
   }
   return resume_path + ": trained on '" + saved.source + "' (" +
          std::to_string(saved.train_points) + " training and " + std::to_string(saved.test_points) +

@@ -17,6 +17,7 @@ namespace simd_mlp::mlp {
 // Training and test sets in the network's units, the maps to the user's, and their provenance.
 struct RunData {
   Dataset<float> dataset;
+  Samples<float> validation;  // held out of the training set by --validation-split; or empty
   Normalization normalization;
   DataDescription description;
 };
@@ -24,6 +25,12 @@ struct RunData {
 // The cos task (data_path empty) or the CSV at data_path, split by data_seed.
 bool LoadRunData(const std::string& data_path, std::uint64_t data_seed, RunData* data,
                  std::string* error);
+
+// Moves the fraction (in (0, 1)) of data's training points into data->validation
+// (SplitOffValidation: the split's own seeded order, so the same points for every weight seed) and
+// describes the data anew, so that a checkpoint resumes only with the same split. False with a
+// one-line *error if that leaves no validation point or no training point.
+bool HoldOutValidation(double fraction, RunData* data, std::string* error);
 
 // The configuration the run trains with: the flags', or for --resume the checkpoint's (loaded into
 // *resume), with only --epochs (the new total) taken from the flags.

@@ -177,6 +177,7 @@ bool Trainer::RunEpoch(EpochStats* stats, std::string* error) {
     }
     loss_sum += double(loss) * double(m);
     Update();
+    if (observer_ != nullptr) observer_->AfterBatch(begin + m, loss_sum);
   }
   const auto stop = std::chrono::steady_clock::now();
 
@@ -198,6 +199,16 @@ double Trainer::Evaluate(const float* x, const float* y, std::size_t n) {
     sum += double(model_.SeedMseGradient(m)) * double(m);  // g4 is scratch here
   }
   return sum / double(n);
+}
+
+void Trainer::Predict(const float* x, std::size_t n, float* yhat) {
+  Workspace<float>& ws = model_.workspace();
+  for (std::size_t begin = 0; begin < n; begin += ws.capacity()) {
+    const std::size_t m = std::min(ws.capacity(), n - begin);
+    std::memcpy(ws.x, x + begin, m * sizeof(float));
+    model_.Forward(m);
+    std::memcpy(yhat + begin, ws.yhat, m * sizeof(float));
+  }
 }
 
 }  // namespace simd_mlp::mlp

@@ -54,6 +54,16 @@ std::string ValidateConfig(const TrainConfig& config);
 // One line describing the configuration (recipe, activations, init, optimizer and its settings).
 std::string DescribeConfig(const TrainConfig& config);
 
+// Watches an epoch from inside Trainer::RunEpoch: called after every batch with the samples
+// trained on so far in the epoch and the sum of their losses (loss × batch size, summed). It runs
+// in the training loop, so it must be cheap on most calls (ProgressLine counts batches down and
+// reads the clock only every few milliseconds).
+class BatchObserver {
+ public:
+  virtual ~BatchObserver() = default;
+  virtual void AfterBatch(std::size_t samples_done, double loss_sum) = 0;
+};
+
 // Largest batch any configuration may ask for; the data may impose a smaller bound
 // (ValidateBatchForData).
 inline constexpr std::size_t kMaxBatch = std::size_t{1} << 20;
@@ -92,6 +102,13 @@ class Trainer {
   // MSE of the current model over n samples (no gradient, no parameter change).
   double Evaluate(const float* x, const float* y, std::size_t n);
 
+  // The model's outputs ŷ for n inputs (normalized x), in chunks of the workspace; no gradient,
+  // no parameter change.
+  void Predict(const float* x, std::size_t n, float* yhat);
+
+  // Called after every batch of RunEpoch while set; nullptr (the default) for none.
+  void set_batch_observer(BatchObserver* observer) { observer_ = observer; }
+
   const Model<float>& model() const { return model_; }
   int epoch() const { return epoch_; }
 
@@ -104,7 +121,9 @@ class Trainer {
   // a counter is negative).
   bool Restore(const TrainingState& state, std::string* error);
 
-  // Starts from these weights (pad lanes must be zero) instead of the initializer's.
+  // Starts from these weights (pad lanes must be zero) instead of the initializer's; also how a
+  // run ends with the best epoch's weights that EarlyStopping kept (the optimizer state is left
+  // as it is: a run does not go on from there).
   void SetParams(const Arena<float>& params);
 
  private:
@@ -118,6 +137,7 @@ class Trainer {
   Rng shuffle_rng_;
   int epoch_ = 0;
   std::int64_t adam_step_ = 0;
+  BatchObserver* observer_ = nullptr;
 };
 
 }  // namespace simd_mlp::mlp

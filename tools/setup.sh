@@ -19,6 +19,7 @@ readonly PACKAGES=(
   libzip-dev         # the zip container of .npz checkpoints
   clang              # tools/ci/fuzz.sh: libFuzzer targets, built outside Bazel
   libclang-rt-14-dev #   and their runtime (libFuzzer, ASan, UBSan)
+  python3            # tests/mlp: --plot's SVG parsed with xml.etree, --metrics as JSON
 )
 
 log() { echo "setup.sh: $*"; }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # //mlp:train at its boundary: --help, a short run with --metrics (JSON lines with the promised
-# fields), and bad flags, each a one-line error naming the flag with exit status 2.
+# fields), output without control characters when stdout is not a terminal, a live progress line
+# when it is, --quiet, early stopping's reports, and bad flags, each a one-line error naming the
+# flag with exit status 2.
 set -euo pipefail
 train=$1
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -18,6 +20,45 @@ for field in epoch train_mse test_mse ms; do
 done
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$metrics" 2>/dev/null ||
   ! command -v python3 >/dev/null || fail "metrics are not JSON lines"
+
+[[ $out != *$'\r'* && $out != *$'\e'* ]] || fail "control characters in output to a pipe"
+
+# On a terminal (script(1) gives the run a pseudo-terminal): the same lines, each epoch's last,
+# whatever progress lines were drawn and erased before it (\r … \e[K).
+if command -v script >/dev/null; then
+  tty_out=$(script -qec "$train --recipe=keras --epochs=2 --batch=1" /dev/null </dev/null | tr -d '\r')
+  clean=$(sed -e 's/^.*\x1b\[K//' <<<"$tty_out")
+  grep -Eq '^ +2 +[0-9.e+-]+ +[0-9.e+-]+ +[0-9.]+$' <<<"$clean" ||
+    fail "no final line for epoch 2 on a terminal: $tty_out"
+  grep -q "^summary: " <<<"$clean" || fail "no summary on a terminal"
+else
+  echo "note: script(1) (util-linux) not found; the terminal mode was not exercised"
+fi
+
+# --quiet: the summary and nothing else (the ISA and recipe lines, the epoch table: gone).
+quiet=$("$train" --recipe=keras --epochs=2 --batch=1000 --quiet)
+[[ $(wc -l <<<"$quiet") -eq 1 && $quiet == "summary: "* ]] || fail "--quiet printed: $quiet"
+[[ $("$train" --recipe=keras --epochs=1 --batch=1000 --quiet=false | wc -l) -gt 1 ]] ||
+  fail "--quiet=false is quiet"
+
+# --target-mse reports the epoch, samples and wall time; a validation set is monitored instead of
+# the test set when there is one, and its MSE gets a column and a metrics field.
+out=$("$train" --recipe=keras --epochs=3 --batch=1000 --target-mse=10)
+grep -Eq '^target: test MSE <= 10 reached at epoch 1, after 8,000 samples and [0-9.]+ s of wall time' \
+  <<<"$out" || fail "target report: $out"
+out=$("$train" --recipe=keras --epochs=2 --batch=1000 --validation-split=0.25 --target-mse=1e-12 \
+  --metrics="$metrics")
+grep -q "^validation: 2,000 of the 8,000 training points held out" <<<"$out" ||
+  fail "no validation line: $out"
+grep -q "val_mse" <<<"$out" || fail "no val_mse column"
+grep -q "^target: validation MSE <= 1e-12 not reached in 2 epochs" <<<"$out" ||
+  fail "target not reached report: $out"
+grep -q '"validation_mse": ' "$metrics" || fail "metrics lack validation_mse"
+out=$("$train" --recipe=keras-tanh --epochs=200 --batch=4000 --validation-split=0.25 --patience=1)
+grep -q "^early stop: validation MSE has not improved for 1 epochs" <<<"$out" ||
+  fail "no early stop report: $out"
+grep -Eq "^restored: the weights of epoch [0-9]+ \(best validation MSE" <<<"$out" ||
+  fail "no restore report: $out"
 
 expect_error() {
   local pattern=$1 status=0 err
@@ -39,4 +80,15 @@ expect_error "--recipe" --recipe=sklearn
 expect_error "--activation" --activation=sigmoid
 expect_error "--shuffle" --shuffle=maybe
 expect_error "epochs" --epochs
+expect_error "--patience needs --validation-split" --patience=5
+expect_error "--patience" --patience=-1
+expect_error "--validation-split" --validation-split=1
+expect_error "--validation-split" --validation-split=-0.1
+expect_error "--validation-split=1e-05 leaves no validation point of the 8000" --validation-split=0.00001
+expect_error "--batch=8000 is larger than the 7200 training points" --batch=8000 --validation-split=0.1
+expect_error "--target-mse" --target-mse=0
+expect_error "--target-mse" --target-mse=nan
+expect_error "--quiet" --quiet=loud
+expect_error "--plot" --plot=
+expect_error "--plot: cannot create a file in" --plot=/nonexistent-dir/fit.svg
 echo PASS

@@ -1,9 +1,11 @@
 // Training on the active ISA: convergence of the keras recipe, the seed recipe's loss, pad lanes,
-// determinism, the last partial batch, and the error on a non-finite loss.
+// determinism, the last partial batch, the error on a non-finite loss, the validation split,
+// predictions, and restoring weights.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
+#include <set>
 #include <string>
 
 #include "kernels/kernels.h"
@@ -131,6 +133,64 @@ TEST(Training, NonFiniteLossStopsWithEpochAndStep) {
   ASSERT_FALSE(ok) << "lr 1e6 did not diverge";
   std::printf("%s\n", error.c_str());
   EXPECT_NE(error.find("epoch 1, step "), std::string::npos) << error;
+}
+
+// The validation set comes out of the training points alone: the sizes add up, no validation
+// point is a test point or still a training point, and the split depends on the data seed only.
+TEST(Training, ValidationSplitHoldsOutTrainingPointsOnly) {
+  Dataset<float> data = MakeCosDataset<float>(0);
+  const Dataset<float> full = data;
+  const Samples<float> validation =
+      SplitOffValidation(&data, ValidationPoints(0.2, data.train_x.size()));
+  ASSERT_EQ(validation.x.size(), 1600u);
+  ASSERT_EQ(validation.y.size(), 1600u);
+  EXPECT_EQ(data.train_x.size(), 6400u);
+  EXPECT_EQ(data.test_x, full.test_x);
+  // linspace gives distinct x, so x identifies a point.
+  const std::set<float> test(full.test_x.begin(), full.test_x.end());
+  const std::set<float> train(data.train_x.begin(), data.train_x.end());
+  const std::set<float> all_train(full.train_x.begin(), full.train_x.end());
+  for (float x : validation.x) {
+    ASSERT_EQ(test.count(x), 0u) << x;
+    ASSERT_EQ(train.count(x), 0u) << x;
+    ASSERT_EQ(all_train.count(x), 1u) << x;
+  }
+  Dataset<float> again = MakeCosDataset<float>(0);
+  EXPECT_EQ(SplitOffValidation(&again, 1600).x, validation.x);
+}
+
+// Predict (the plot's fit) computes what Evaluate scores.
+TEST(Training, PredictAgreesWithEvaluate) {
+  Trainer trainer(Recipe("keras"), kernels::Kernels<float>(), Data());
+  EpochStats s;
+  std::string error;
+  ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
+  const std::size_t n = Data().test_x.size();
+  std::vector<float> yhat(n);
+  trainer.Predict(Data().test_x.data(), n, yhat.data());
+  double sum = 0;
+  for (std::size_t i = 0; i < n; ++i) sum += std::pow(double(yhat[i]) - Data().test_y[i], 2);
+  // Evaluate sums in float inside the loss kernel: agreement to float accuracy, not bits.
+  EXPECT_NEAR(sum / double(n), s.test_mse, 1e-4 * s.test_mse);
+}
+
+// SetParams brings back exactly the weights given (how --patience ends a run with its best
+// epoch's), and with them the same test MSE.
+TEST(Training, SetParamsBringsBackEarlierWeights) {
+  Trainer trainer(Recipe("keras"), kernels::Kernels<float>(), Data());
+  EpochStats s;
+  std::string error;
+  ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
+  Arena<float> snapshot;
+  snapshot.CopyFrom(trainer.model().params());
+  const double mse = s.test_mse;
+  for (int e = 0; e < 2; ++e) ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
+  ASSERT_NE(s.test_mse, mse);
+  trainer.SetParams(snapshot);
+  EXPECT_EQ(
+      std::memcmp(trainer.model().params().data(), snapshot.data(), kArenaSize * sizeof(float)), 0);
+  EXPECT_EQ(trainer.Evaluate(Data().test_x.data(), Data().test_y.data(), Data().test_x.size()),
+            mse);
 }
 
 }  // namespace

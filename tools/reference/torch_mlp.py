@@ -77,7 +77,9 @@ def make_data():
     return xn[train, None], y[train, None], xn[test, None], y[test, None]  # N x 1
 
 
-def make_model(recipe, seed):
+def make_model(recipe, seed, optimizer=None):
+    """The recipe's network and optimizer; optimizer="adam" swaps in Adam (lr from the recipe,
+    betas 0.9/0.999 and eps 1e-7 as Keras's defaults, and ours with --optimizer=adam)."""
     r = common.RECIPES[recipe]
     hidden = {"tanh": nn.Tanh, "relu": nn.ReLU}[r["hidden"]]
     layers = []
@@ -96,11 +98,34 @@ def make_model(recipe, seed):
                 else:  # U(-l, l), l = sqrt(6/(fan_in + fan_out))
                     nn.init.xavier_uniform_(layer.weight)
                 nn.init.zeros_(layer.bias)
-    if r["optimizer"] == "sgd":
+    optimizer = optimizer or r["optimizer"]
+    if optimizer == "sgd":
         optimizer = torch.optim.SGD(model.parameters(), lr=r["lr"])
+    elif optimizer == "adam":
+        # torch.optim.Adam adds eps to sqrt(v_hat); Keras and ours add it to sqrt(v) with the bias
+        # correction folded into the step size, i.e. an eps sqrt(1 - beta2^t) times torch's: at
+        # 1e-7 against gradients of ~1e-3, no difference a run can show.
+        optimizer = torch.optim.Adam(model.parameters(), lr=r["lr"], betas=(0.9, 0.999),
+                                     eps=common.EPS)
     else:
         optimizer = KerasRMSprop(model.parameters(), lr=r["lr"], rho=common.RHO, eps=common.EPS)
     return model, optimizer
+
+
+def train_epoch(model, optimizer, train_x, train_y, order, batch, epoch):
+    """One epoch of minibatch steps in `order`; returns the sum of loss x batch size."""
+    loss_sum = 0.0
+    for step, begin in enumerate(range(0, len(order), batch), 1):
+        idx = order[begin:begin + batch]  # the last batch may be partial: kept
+        optimizer.zero_grad(set_to_none=True)
+        loss = F.mse_loss(model(train_x[idx]), train_y[idx])  # mean over the batch
+        loss.backward()
+        optimizer.step()
+        value = loss.item()
+        if not common.finite(value):
+            common.diverged(epoch, step, value)
+        loss_sum += value * len(idx)
+    return loss_sum
 
 
 def main(args):
@@ -119,18 +144,8 @@ def main(args):
     for epoch in range(1, args.epochs + 1):
         if shuffle:
             order = torch.randperm(n, generator=shuffle_gen)
-        loss_sum = 0.0
         start = time.perf_counter()
-        for step, begin in enumerate(range(0, n, b), 1):
-            idx = order[begin:begin + b]  # the last batch may be partial: kept
-            optimizer.zero_grad(set_to_none=True)
-            loss = F.mse_loss(model(train_x[idx]), train_y[idx])  # mean over the batch
-            loss.backward()
-            optimizer.step()
-            value = loss.item()
-            if not common.finite(value):
-                common.diverged(epoch, step, value)
-            loss_sum += value * len(idx)
+        loss_sum = train_epoch(model, optimizer, train_x, train_y, order, b, epoch)
         ms = (time.perf_counter() - start) * 1e3
         with torch.no_grad():
             test_mse = F.mse_loss(model(test_x), test_y).item()
