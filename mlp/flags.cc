@@ -77,6 +77,8 @@ Setter Real(double TrainConfig::*field) {
       [field](const std::string& v, CliOptions* o) { return ParseDouble(v, &(o->config.*field)); };
 }
 
+static_assert(kMaxThreads == 64 && kParallelMinBatch == 128, "update --threads' help text");
+
 const std::map<std::string, Flag>& Flags() {
   static const auto* flags = new std::map<std::string, Flag>{
       {"activation",
@@ -140,6 +142,19 @@ const std::map<std::string, Flag>& Flags() {
       {"shuffle",
        {[](const std::string& v, CliOptions* o) { return ParseBool(v, &o->config.shuffle); },
         "true|false", "reshuffle the training set every epoch"}},
+      {"threads",  // the help text's numbers are kMaxThreads and kParallelMinBatch:
+       {[](const std::string& v, CliOptions* o) {
+          unsigned long long t;
+          if (v == "auto") {
+            o->config.threads = 0;
+          } else if (ParseUnsigned(v, &t) && t >= 1 && t <= std::size_t(kMaxThreads)) {
+            o->config.threads = static_cast<int>(t);
+          } else {
+            return false;
+          }
+          return true;
+        },
+        "INTEGER|auto", "threads per step, 1…64; auto: every core for a batch ≥ 128, else 1"}},
       {"metrics",
        {[](const std::string& v, CliOptions* o) {
           o->metrics_path = v;

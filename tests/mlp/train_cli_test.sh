@@ -19,6 +19,10 @@ done
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$metrics" 2>/dev/null ||
   ! command -v python3 >/dev/null || fail "metrics are not JSON lines"
 
+# --threads: the count is printed; automatic below kParallelMinBatch (128) is one thread.
+grep -q "threads 2$" <<<"$("$train" --epochs=1 --batch=1000 --threads=2)" || fail "--threads=2 not printed"
+grep -q "threads 1 (auto)$" <<<"$("$train" --epochs=1 --batch=32)" || fail "batch 32 is not 1 thread (auto)"
+
 expect_error() {
   local pattern=$1 status=0 err
   shift
@@ -39,4 +43,7 @@ expect_error "--recipe" --recipe=sklearn
 expect_error "--activation" --activation=sigmoid
 expect_error "--shuffle" --shuffle=maybe
 expect_error "epochs" --epochs
+expect_error "--threads" --threads=0
+expect_error "--threads" --threads=65
+expect_error "--threads" --threads=two
 echo PASS
