@@ -142,7 +142,7 @@ const std::map<std::string, Flag>& Flags() {
       {"shuffle",
        {[](const std::string& v, CliOptions* o) { return ParseBool(v, &o->config.shuffle); },
         "true|false", "reshuffle the training set every epoch"}},
-      {"threads",  // the help text's numbers are kMaxThreads and kParallelMinBatch:
+      {"threads",  // 64 and 128 below: kMaxThreads and kParallelMinBatch (static_assert above)
        {[](const std::string& v, CliOptions* o) {
           unsigned long long t;
           if (v == "auto") {
@@ -154,7 +154,7 @@ const std::map<std::string, Flag>& Flags() {
           }
           return true;
         },
-        "INTEGER|auto", "threads per step, 1…64; auto: every core for a batch ≥ 128, else 1"}},
+        "1…64|auto", "threads per step (auto: every core for a batch ≥ 128, else 1)"}},
       {"metrics",
        {[](const std::string& v, CliOptions* o) {
           o->metrics_path = v;
