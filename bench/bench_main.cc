@@ -84,9 +84,16 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
 
   void Finalize() override { display_->Finalize(); }
 
+  // The tables of the benchmarks that ran: per-epoch, and the GEMMs split over threads.
+  void PrintSummary(std::FILE* out) const {
+    PrintEpochSummary(out);
+    PrintSplitSummary(out);
+  }
+
+ private:
   // One row per batch and thread count: ours, Eigen (one thread) and our speed-up over it, our
   // speed-up over our own one-thread run, and our fraction of one core's FMA peak.
-  void PrintSummary(std::FILE* out) const {
+  void PrintEpochSummary(std::FILE* out) const {
     if (results_.empty()) return;
     const bool medians = results_.begin()->second.begin()->second.median;
     std::fprintf(out,
@@ -115,10 +122,8 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
         std::fprintf(out, " %15.1f%%\n", 100.0 * ours.peak_frac);
       }
     }
-    PrintSplitSummary(out);
   }
 
- private:
   // The GEMMs split over threads as the trainer splits them (split_gemm_bench.cc): GFLOP/s on
   // each thread count and the speed-up over one thread.
   void PrintSplitSummary(std::FILE* out) const {
