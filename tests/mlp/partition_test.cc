@@ -39,7 +39,9 @@ TEST(Partition, SlabsTileTheRangeOnGrainBoundariesAsEvenlyAsPossible) {
           if (r.end != n) smallest = std::min(smallest, r.size());
         }
         ASSERT_EQ(next, n) << n << " " << grain << " " << parts;
-        if (largest > 0) EXPECT_LE(largest - smallest, grain) << n << " " << grain << " " << parts;
+        if (largest > 0) {
+          EXPECT_LE(largest - smallest, grain) << n << " " << grain << " " << parts;
+        }
       }
     }
   }
@@ -57,7 +59,9 @@ TEST(Partition, BatchRowsAreWholeBlocksAndNoPartIsShorterThanABlock) {
         if (r.empty()) continue;
         ++nonempty;
         ASSERT_EQ(r.begin % kRowBlock, 0u) << m << " " << ranks << " " << rank;
-        if (m >= 2 * kRowBlock) ASSERT_GE(r.size(), kRowBlock) << m << " " << ranks << " " << rank;
+        if (m >= 2 * kRowBlock) {
+          ASSERT_GE(r.size(), kRowBlock) << m << " " << ranks << " " << rank;
+        }
       }
       ASSERT_EQ(next, m) << m << " " << ranks;
       EXPECT_EQ(nonempty, std::min<std::size_t>(ranks, std::max<std::size_t>(1, m / kRowBlock)));
@@ -191,14 +195,18 @@ void SplitTest::WeightGradientKernels() {
         if (const Range s = Slab(kN, kWeightRowGrain, ranks, part); !s.empty()) {
           k.gemm_grad_w(m, kN, s.size(), a.data() + s.begin, kLd, g.data(), kLd,
                         sdw.data() + s.begin * kLd, kLd, sdb.data());
-          if (s.begin == 0) ASSERT_TRUE(SameBits(db, sdb)) << Where("gemm_grad_w db", m, ranks);
+          if (s.begin == 0) {
+            ASSERT_TRUE(SameBits(db, sdb)) << Where("gemm_grad_w db", m, ranks);
+          }
         }
         if (const Range s = Slab(kN, kVectorGrain, ranks, part); !s.empty()) {
           k.outer_grad_w(m, s.size(), x.data(), g.data() + s.begin, kLd, sdv.data() + s.begin,
                          sdvb.data() + s.begin);
           k.gemv_grad_w(m, s.size(), a.data() + s.begin, kLd, g4.data(), sgemv.data() + s.begin,
                         sdcb.data());
-          if (s.begin == 0) ASSERT_TRUE(SameBits(dcb, sdcb)) << Where("gemv_grad_w db", m, ranks);
+          if (s.begin == 0) {
+            ASSERT_TRUE(SameBits(dcb, sdcb)) << Where("gemv_grad_w db", m, ranks);
+          }
         }
       }
       ASSERT_TRUE(SameBits(dw, sdw)) << Where("gemm_grad_w", m, ranks);
