@@ -68,11 +68,19 @@ void ThreadPool::Signal::WaitWhile(std::uint32_t seen) {
 ThreadPool::ThreadPool(int threads) : size_(threads) {
   assert(threads >= 1);
   workers_.reserve(static_cast<std::size_t>(threads - 1));
-  for (int rank = 1; rank < threads; ++rank)
-    workers_.emplace_back([this, rank] { WorkerLoop(rank); });
+  try {
+    for (int rank = 1; rank < threads; ++rank) {
+      workers_.emplace_back([this, rank] { WorkerLoop(rank); });
+    }
+  } catch (...) {
+    StopWorkers();  // a joinable std::thread left to its destructor would end the process
+    throw;
+  }
 }
 
-ThreadPool::~ThreadPool() {
+ThreadPool::~ThreadPool() { StopWorkers(); }
+
+void ThreadPool::StopWorkers() {
   stopping_ = true;
   job_posted_.Advance();
   for (std::thread& worker : workers_) worker.join();

@@ -33,7 +33,8 @@ int AvailableCores();
 
 class ThreadPool {
  public:
-  // threads ≥ 1: starts threads − 1 workers; the thread calling Run is the remaining one.
+  // threads ≥ 1: starts threads − 1 workers; the thread calling Run is the remaining one. If the
+  // system refuses a thread, the workers started so far are stopped and std::system_error thrown.
   explicit ThreadPool(int threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
@@ -64,7 +65,7 @@ class ThreadPool {
     // Increments the value (a release: what the caller wrote before is visible to every thread
     // that sees the new value) and wakes the threads sleeping on the old one.
     void Advance();
-    // Returns once the value differs from `seen` (an acquire): spins, then sleeps.
+    // Returns once the value differs from `seen` (an acquire): spins, yields, then sleeps.
     void WaitWhile(std::uint32_t seen);
 
    private:
@@ -77,6 +78,7 @@ class ThreadPool {
   using Erased = void (*)(void* job, int rank) noexcept;
   void RunErased(Erased invoke, void* job);
   void WorkerLoop(int rank);
+  void StopWorkers();
 
   // x86-64's cache line: what keeps two independently written atomics from false sharing.
   static constexpr std::size_t kCacheLine = 64;
