@@ -1,8 +1,8 @@
 // The //bench entry point: Google Benchmark's own flags, plus a header (CPU, the kernels' ISA, the
 // measured FMA peak, the build mode) and, after the run, a summary table of the per-epoch
-// benchmarks (batch → ms/epoch ours and Eigen, speed-up, fraction of peak). The summary goes to
-// stdout after the console table, or to stderr when --benchmark_format=json keeps stdout
-// machine-readable.
+// benchmarks (batch and threads → ms/epoch ours and Eigen, speed-ups over Eigen and over one
+// thread, fraction of peak). The summary goes to stdout after the console table, or to stderr
+// when --benchmark_format=json keeps stdout machine-readable.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -60,12 +60,22 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
       if (run.error_occurred) continue;
       const bool median = run.aggregate_name == "median";
       if (!(median || (run.aggregate_name.empty() && run.repetitions <= 1))) continue;
+      // epoch/ours/B:<b>/T:<t> or epoch/eigen/B:<b> (one thread).
       long batch = 0;
+      int threads = 1;
       char impl[16] = {};
-      if (std::sscanf(run.run_name.str().c_str(), "epoch/%15[a-z]/B:%ld", impl, &batch) != 2) {
+      const std::string name = run.run_name.str();
+      char kernel[32] = {}, isa[16] = {};
+      if (std::sscanf(name.c_str(), "%31[a-z_]/%15[a-z0-9]/B:%ld/T:%d", kernel, isa, &batch,
+                      &threads) == 4 &&
+          std::string(kernel) != "epoch") {
+        split_gflops_[{kernel, batch}][threads] = Counter(run, "gflops");
         continue;
       }
-      Result& result = results_[batch][impl];
+      if (std::sscanf(name.c_str(), "epoch/%15[a-z]/B:%ld/T:%d", impl, &batch, &threads) < 2) {
+        continue;
+      }
+      Result& result = results_[batch][Key{impl, threads}];
       result.ms = Counter(run, "ms_per_epoch");
       result.peak_frac = Counter(run, "peak_frac");
       result.median = median;
@@ -74,50 +84,91 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
 
   void Finalize() override { display_->Finalize(); }
 
+  // The tables of the benchmarks that ran: per-epoch, and the GEMMs split over threads.
   void PrintSummary(std::FILE* out) const {
+    PrintEpochSummary(out);
+    PrintSplitSummary(out);
+  }
+
+ private:
+  // One row per batch and thread count: ours, Eigen (one thread) and our speed-up over it, our
+  // speed-up over our own one-thread run, and our fraction of one core's FMA peak.
+  void PrintEpochSummary(std::FILE* out) const {
     if (results_.empty()) return;
     const bool medians = results_.begin()->second.begin()->second.median;
-    std::fprintf(
-        out,
-        "\nSummary: one epoch (8,000 samples, forward + backward + update), one core, "
-        "isa %s; %s\n",
-        kernels::IsaName(kernels::ActiveIsa()),
-        medians ? "medians over the repetitions"
-                : "single runs (add "
-                  "--benchmark_repetitions=5 --benchmark_report_aggregates_only=true for medians)");
-    std::fprintf(out, "%8s %14s %14s %10s %16s\n", "batch", "ours ms/epoch", "Eigen ms/epoch",
-                 "speed-up", "ours % of peak");
+    std::fprintf(out,
+                 "\nSummary: one epoch (8,000 samples, forward + backward + update), isa %s, wall "
+                 "time; %s\n",
+                 kernels::IsaName(kernels::ActiveIsa()),
+                 medians ? "medians over the repetitions"
+                         : "single runs (add --benchmark_repetitions=5 "
+                           "--benchmark_report_aggregates_only=true for medians)");
+    std::fprintf(out, "%8s %8s %14s %14s %9s %12s %16s\n", "batch", "threads", "ours ms/epoch",
+                 "Eigen ms/epoch", "vs Eigen", "vs 1 thread", "% of 1-core peak");
     for (const auto& [batch, impls] : results_) {
-      const auto ours = impls.find("ours"), eigen = impls.find("eigen");
-      std::fprintf(out, "%8ld", batch);
-      if (ours != impls.end()) {
-        std::fprintf(out, " %14.2f", ours->second.ms);
-      } else {
-        std::fprintf(out, " %14s", "-");
+      const Result* eigen = Find(impls, "eigen", 1);
+      const Result* ours_1 = Find(impls, "ours", 1);
+      if (eigen != nullptr && ours_1 == nullptr) {  // a filter that left only Eigen's run
+        std::fprintf(out, "%8ld %8d %14s %14.2f %9s %12s %16s\n", batch, 1, "-", eigen->ms, "-",
+                     "-", "-");
       }
-      if (eigen != impls.end()) {
-        std::fprintf(out, " %14.2f", eigen->second.ms);
-      } else {
-        std::fprintf(out, " %14s", "-");
-      }
-      if (ours != impls.end() && eigen != impls.end()) {
-        std::fprintf(out, " %9.2fx", eigen->second.ms / ours->second.ms);
-      } else {
-        std::fprintf(out, " %10s", "-");
-      }
-      if (ours != impls.end()) {
-        std::fprintf(out, " %15.1f%%\n", 100.0 * ours->second.peak_frac);
-      } else {
-        std::fprintf(out, " %16s\n", "-");
+      for (const auto& [key, ours] : impls) {
+        if (key.impl != "ours") continue;
+        const bool one = key.threads == 1;
+        std::fprintf(out, "%8ld %8d %14.2f", batch, key.threads, ours.ms);
+        PrintCell(out, 14, "%14.2f", one && eigen != nullptr, eigen ? eigen->ms : 0);
+        PrintCell(out, 9, "%8.2fx", one && eigen != nullptr, eigen ? eigen->ms / ours.ms : 0);
+        PrintCell(out, 12, "%11.2fx", !one && ours_1 != nullptr, ours_1 ? ours_1->ms / ours.ms : 0);
+        std::fprintf(out, " %15.1f%%\n", 100.0 * ours.peak_frac);
       }
     }
   }
 
- private:
+  // The GEMMs split over threads as the trainer splits them (split_gemm_bench.cc): GFLOP/s on
+  // each thread count and the speed-up over one thread.
+  void PrintSplitSummary(std::FILE* out) const {
+    if (split_gflops_.empty()) return;
+    std::fprintf(out, "\nThe hidden-layer GEMMs split over threads as the trainer splits them:\n");
+    std::fprintf(out, "%18s %8s %8s %14s %12s\n", "kernel", "batch", "threads", "GFLOP/s",
+                 "vs 1 thread");
+    for (const auto& [kernel_batch, by_threads] : split_gflops_) {
+      const auto one = by_threads.find(1);
+      for (const auto& [threads, gflops] : by_threads) {
+        std::fprintf(out, "%18s %8ld %8d %14.1f", kernel_batch.first.c_str(), kernel_batch.second,
+                     threads, gflops);
+        PrintCell(out, 12, "%11.2fx", threads > 1 && one != by_threads.end(),
+                  one != by_threads.end() ? gflops / one->second : 0);
+        std::fprintf(out, "\n");
+      }
+    }
+  }
+
+  struct Key {
+    std::string impl;
+    int threads;
+    bool operator<(const Key& other) const {
+      return impl != other.impl ? impl < other.impl : threads < other.threads;
+    }
+  };
   struct Result {
     double ms = 0, peak_frac = 0;
     bool median = false;
   };
+
+  static const Result* Find(const std::map<Key, Result>& impls, const char* impl, int threads) {
+    const auto it = impls.find(Key{impl, threads});
+    return it == impls.end() ? nullptr : &it->second;
+  }
+
+  // A right-aligned cell of `width` characters after a space: the value, or "-" if not shown.
+  static void PrintCell(std::FILE* out, int width, const char* format, bool shown, double value) {
+    if (shown) {
+      std::fprintf(out, " ");
+      std::fprintf(out, format, value);
+    } else {
+      std::fprintf(out, " %*s", width, "-");
+    }
+  }
 
   static double Counter(const Run& run, const char* name) {
     const auto it = run.counters.find(name);
@@ -125,7 +176,8 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
   }
 
   benchmark::BenchmarkReporter* display_;
-  std::map<long, std::map<std::string, Result>> results_;
+  std::map<long, std::map<Key, Result>> results_;
+  std::map<std::pair<std::string, long>, std::map<int, double>> split_gflops_;
 };
 
 // The reporter --benchmark_format names (Google Benchmark's default when we pass none is the

@@ -2,16 +2,22 @@
 // `keras-tanh` recipe — tanh hidden layers, identity output, Glorot-uniform start, RMSprop lr 1e-3
 // ρ 0.9 ε 1e-7, reshuffled every epoch — at each batch size, for our trainer and for the Eigen
 // baseline doing the same step (bench/eigen_mlp-inl.h) compiled for the same ISA:
-//   epoch/ours/B:<b>    mlp::Trainer::RunEpoch on the active ISA's kernels
-//   epoch/eigen/B:<b>   the Eigen trainer of the active ISA (SIMD_MLP_ISA picks another)
+//   epoch/ours/B:<b>/T:<t>   mlp::Trainer::RunEpoch on the active ISA's kernels and t threads
+//   epoch/eigen/B:<b>        the Eigen trainer of the active ISA (SIMD_MLP_ISA picks another),
+//                            one thread
 // Both start from the same weights and see the same sample order (the Trainer's own seeded
-// reshuffle, reproduced here with mlp::Rng), and both keep training across iterations.
+// reshuffle, reproduced here with mlp::Rng), and both keep training across iterations. Every
+// batch runs on one thread; the batches from 32 up also on 2 threads and on all cores (the same
+// run on a 2-core machine), for the speed-up of data-parallel training.
 //
-// Counters (a stable interface, README): ms_per_epoch, gflops, peak_frac, all on the thread's CPU
-// time, the clock the FMA peak is measured with (bench_util.cc).
+// Counters (a stable interface, README): ms_per_epoch, gflops, peak_frac, all on wall time: with
+// more than one thread, the calling thread's CPU time would count neither the other threads'
+// work nor the time it waits for them. (The kernel benchmarks and the FMA peak use the thread's
+// CPU time; on a quiet machine the two agree for one thread.) peak_frac is relative to one core's
+// peak, so t threads can reach t.
 #include <benchmark/benchmark.h>
-#include <time.h>
 
+#include <chrono>
 #include <cstdint>
 #include <numeric>
 #include <string>
@@ -26,6 +32,7 @@
 #include "mlp/layout.h"
 #include "mlp/model.h"
 #include "mlp/rng.h"
+#include "mlp/thread_pool.h"
 #include "mlp/trainer.h"
 
 namespace simd_mlp::bench {
@@ -61,33 +68,35 @@ const mlp::Dataset<float>& TrainingSet() {
   return *data;
 }
 
-mlp::TrainConfig Config(std::size_t batch) {
+mlp::TrainConfig Config(std::size_t batch, int threads = 1) {
   mlp::TrainConfig c;
   mlp::RecipeConfig("keras-tanh", &c);
   c.batch = batch;
+  c.threads = threads;
   return c;
 }
 
-// The calling thread's CPU time in milliseconds: the clock Google Benchmark's rates (gflops,
-// peak_frac) and the FMA peak use, so ms_per_epoch agrees with them on a busy machine.
-double ThreadCpuMs() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return 1e3 * double(ts.tv_sec) + 1e-6 * double(ts.tv_nsec);
+// Wall time in milliseconds: the clock of UseRealTime, which every epoch benchmark sets, so that
+// Google Benchmark's rates (gflops, peak_frac) agree with ms_per_epoch.
+double WallMs() {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
-// cpu_ms: the thread CPU time of the whole timed loop. A plain per-iteration average rather than
-// an inverted rate counter, which the console would print with a seconds unit ("13.0s").
-void SetEpochCounters(benchmark::State& state, double cpu_ms) {
+// wall_ms: the wall time of the whole timed loop. A plain per-iteration average rather than an
+// inverted rate counter, which the console would print with a seconds unit ("13.0s").
+void SetEpochCounters(benchmark::State& state, double wall_ms) {
   SetFlopCounters(state, kFlopsPerEpoch);
-  state.counters["ms_per_epoch"] = benchmark::Counter(cpu_ms, benchmark::Counter::kAvgIterations);
+  state.counters["ms_per_epoch"] = benchmark::Counter(wall_ms, benchmark::Counter::kAvgIterations);
 }
 
-void EpochOurs(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
-  mlp::Trainer trainer(Config(batch), kernels::KernelsFor<float>(isa), TrainingSet());
+void EpochOurs(benchmark::State& state, kernels::Isa isa, std::size_t batch, int threads) {
+  // The pool is created here, with the trainer: its threads are started before the timed loop.
+  mlp::Trainer trainer(Config(batch, threads), kernels::KernelsFor<float>(isa), TrainingSet());
   mlp::EpochStats stats;
   std::string error;
-  const double start = ThreadCpuMs();
+  const double start = WallMs();
   for (auto _ : state) {
     // Includes the reshuffle of the sample order (8,000 swaps), as the Eigen run does.
     if (!trainer.RunEpoch(&stats, &error)) {
@@ -95,12 +104,12 @@ void EpochOurs(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
       break;
     }
   }
-  SetEpochCounters(state, ThreadCpuMs() - start);
+  SetEpochCounters(state, WallMs() - start);
 }
 
 // Drives the Eigen trainer's epochs from Google Benchmark's loop, reshuffling as Trainer does:
 // its order starts as 0…n−1 and is shuffled in place before every epoch by its own stream.
-// The CPU clock brackets the benchmark's own timer: from the first KeepRunning (timer starts) to
+// The wall clock brackets the benchmark's own timer: from the first KeepRunning (timer starts) to
 // the one that returns false (timer stops); the Eigen trainer's setup and export stay outside.
 struct EigenDriver {
   benchmark::State* state;
@@ -111,9 +120,9 @@ struct EigenDriver {
 
   static const std::uint32_t* NextEpoch(void* context) {
     auto* self = static_cast<EigenDriver*>(context);
-    if (self->start_ms < 0) self->start_ms = ThreadCpuMs();
+    if (self->start_ms < 0) self->start_ms = WallMs();
     if (!self->state->KeepRunning()) {
-      self->stop_ms = ThreadCpuMs();
+      self->stop_ms = WallMs();
       return nullptr;
     }
     if (self->shuffle) self->rng.Shuffle(self->order);
@@ -153,15 +162,25 @@ const bool registered = [] {
   // compiled for that same ISA. Other ISAs: SIMD_MLP_ISA=sse2|avx2 (per-ISA variants of every
   // batch would triple the default run's longest part). The scalar reference has no Eigen build.
   const kernels::Isa isa = kernels::ActiveIsa();
+  const int cores = mlp::AvailableCores();
   for (long b : kBatchSizes) {
     const std::size_t batch = std::size_t(b);
-    benchmark::RegisterBenchmark(
-        BenchName("epoch", "ours", b).c_str(),
-        [isa, batch](benchmark::State& state) { EpochOurs(state, isa, batch); });
+    // B = 1 and 8 on one thread only: their rows are not split (fewer than two 16-row blocks,
+    // mlp/partition.h), and the default runs them on one thread anyway.
+    std::vector<int> thread_counts = {1};
+    if (b >= 32 && cores >= 2) thread_counts.push_back(2);
+    if (b >= 32 && cores > 2) thread_counts.push_back(cores);
+    for (int threads : thread_counts) {
+      benchmark::RegisterBenchmark(
+          (BenchName("epoch", "ours", b) + "/T:" + std::to_string(threads)).c_str(),
+          [isa, batch, threads](benchmark::State& state) { EpochOurs(state, isa, batch, threads); })
+          ->UseRealTime();
+    }
     if (isa == kernels::Isa::kRef) continue;
     benchmark::RegisterBenchmark(
         BenchName("epoch", "eigen", b).c_str(),
-        [isa, batch](benchmark::State& state) { EpochEigen(state, isa, batch); });
+        [isa, batch](benchmark::State& state) { EpochEigen(state, isa, batch); })
+        ->UseRealTime();
   }
   return true;
 }();

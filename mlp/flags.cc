@@ -105,6 +105,8 @@ std::string ValidateCheckpointFlags(const CliOptions& o) {
   return "";
 }
 
+static_assert(kMaxThreads == 64 && kParallelMinBatch == 128, "update --threads' help text");
+
 const std::map<std::string, Flag>& Flags() {
   static const auto* flags = new std::map<std::string, Flag>{
       {"activation",
@@ -194,6 +196,20 @@ const std::map<std::string, Flag>& Flags() {
         },
         "INTEGER",
         "stop after INTEGER epochs without a better validation MSE (needs --validation-split)"}},
+
+      {"threads",  // 64 and 128 below: kMaxThreads and kParallelMinBatch (static_assert above)
+       {[](const std::string& v, CliOptions* o) {
+          unsigned long long t;
+          if (v == "auto") {
+            o->config.threads = 0;
+          } else if (ParseUnsigned(v, &t) && t >= 1 && t <= std::size_t(kMaxThreads)) {
+            o->config.threads = static_cast<int>(t);
+          } else {
+            return false;
+          }
+          return true;
+        },
+        "1…64|auto", "threads per step (auto: every core for a batch ≥ 128, else 1)"}},
       {"metrics",
        {[](const std::string& v, CliOptions* o) {
           o->metrics_path = v;

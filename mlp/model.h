@@ -1,17 +1,29 @@
 // The 1-100-100-100-1 perceptron: forward and backward passes built only from the kernel table
 // (kernels/kernels.h), over the arenas of arena.h and one workspace allocated at construction.
 //
-//   forward                                    backward (the same layers, reversed)
-//   A1 = act(x ⊗ W1 + b1)    outer_bias_act    dW1, db1 = xᵀ·G1, Σ G1              outer_grad_w
-//   A2 = act(A1·W2 + b2)     gemm_bias_act     dW2, db2 = A1ᵀ·G2, Σ G2; G1 = …      gemm_grad_w,
-//   gemm_grad_x_act A3 = act(A2·W3 + b3)     gemm_bias_act     dW3, db3 = A2ᵀ·G3, Σ G3; G2 = …
-//   gemm_grad_w, gemm_grad_x_act ŷ  = out(A3·W4 + b4)     gemv_bias_act     dW4, db4 = A3ᵀ·G4, Σ
-//   G4; G3 = …      gemv_grad_w, gemv_grad_x_act L  = mean((ŷ − y)²)      mse_loss_grad     G4 =
-//   2(ŷ − y)/B ⊙ out'(ŷ)            mse_loss_grad, activation_grad
+//   forward                               backward (the same layers, reversed)
+//   A1 = act(x ⊗ W1 + b1)  outer_bias_act   dW1, db1 = xᵀ·G1, Σ G1               outer_grad_w
+//   A2 = act(A1·W2 + b2)   gemm_bias_act    dW2, db2 = A1ᵀ·G2, Σ G2; G1 = …      gemm_grad_w,
+//                                                                               gemm_grad_x_act
+//   A3 = act(A2·W3 + b3)   gemm_bias_act    dW3, db3 = A2ᵀ·G3, Σ G3; G2 = …      gemm_grad_w,
+//                                                                               gemm_grad_x_act
+//   ŷ  = out(A3·W4 + b4)   gemv_bias_act    dW4, db4 = A3ᵀ·G4, Σ G4; G3 = …      gemv_grad_w,
+//                                                                               gemv_grad_x_act
+//   L  = mean((ŷ − y)²)    mse_loss_grad    G4 = 2(ŷ − y)/B ⊙ out'(ŷ)            mse_loss_grad,
+//                                                                               activation_grad
 //
 // Hidden activations and deltas are B×100 matrices with row stride kPadded = 112; the kernels get
 // the logical n = k = 100 and never touch lanes 100…111, which stay zero from allocation.
 // T is float (training) or double (gradient checks). Nothing here allocates after construction.
+//
+// On a thread pool of any size the results are bit-identical (mlp/partition.h): a step is
+//   rows      each rank: the forward pass of its own rows of the batch (no row needs another's)
+//   ─ barrier ─
+//   serial    rank 0: the loss over the whole batch, in one fixed order, and ∂L/∂ŷ
+//   ─ barrier ─
+//   rows      each rank: G4 (through out'), G3, G2, G1 for its own rows
+//   ─ barrier ─
+//   outputs   each rank: its slab of every dW (and db), each summed over the whole batch
 #ifndef SIMD_MLP_MLP_MODEL_H_
 #define SIMD_MLP_MLP_MODEL_H_
 
@@ -21,17 +33,23 @@
 #include "kernels/kernels.h"
 #include "mlp/arena.h"
 #include "mlp/layout.h"
+#include "mlp/partition.h"
+#include "mlp/thread_pool.h"
 
 namespace simd_mlp::mlp {
 
 using kernels::Activation;
 
-// Activations and deltas for up to `capacity` samples, carved from one allocation.
+// Activations and deltas for up to `capacity` samples, and a scratch region per rank of a thread
+// pool of `ranks`, carved from one allocation.
 template <typename T>
 class Workspace {
  public:
-  explicit Workspace(std::size_t capacity);
+  explicit Workspace(std::size_t capacity, int ranks = 1);
   std::size_t capacity() const { return capacity_; }
+
+  // kPadded elements that only rank `rank` uses, starting on a cache line of their own.
+  T* rank_scratch(int rank) { return scratch_ + std::size_t(rank) * kPadded; }
 
   T* x;   // capacity          inputs of the batch (normalized x)
   T* y;   // capacity          targets
@@ -47,6 +65,7 @@ class Workspace {
  private:
   std::size_t capacity_;
   AlignedBuffer<T> buffer_;
+  T* scratch_;
 };
 
 enum class Init { kNormal, kGlorotUniform };
@@ -62,9 +81,10 @@ void InitParams(Init init, std::uint64_t seed, Arena<T>* params);
 template <typename T>
 class Model {
  public:
-  // `capacity` is the largest batch Forward/Backward will see.
+  // `capacity` is the largest batch Forward/Backward will see. `pool` (it must outlive the model)
+  // runs the passes on all its threads; without one they run on the calling thread.
   Model(const kernels::KernelTable<T>& k, Activation hidden, Activation output,
-        std::size_t capacity);
+        std::size_t capacity, ThreadPool* pool = nullptr);
 
   Arena<T>& params() { return params_; }
   const Arena<T>& params() const { return params_; }
@@ -84,17 +104,22 @@ class Model {
   // Backpropagates workspace().g4 (∂L/∂ŷ, as SeedMseGradient leaves it) into grads().
   void Backward(std::size_t m);
 
-  // One training step's gradient: Forward, SeedMseGradient, Backward. Returns the batch loss.
-  T LossAndGradient(std::size_t m) {
-    Forward(m);
-    const T loss = SeedMseGradient(m);
-    Backward(m);
-    return loss;
-  }
+  // One training step's gradient: Forward, SeedMseGradient, Backward, as one job on the pool.
+  // Returns the batch loss.
+  T LossAndGradient(std::size_t m);
 
  private:
+  // The parts of a pass that one rank does (see the top of this file).
+  void ForwardRows(Range rows);
+  void InputGradientRows(Range rows);
+  void WeightGradientSlabs(std::size_t m, int rank);
+  void BackwardOnRank(std::size_t m, int rank);
+
+  static ThreadPool& SerialPool();
+
   const kernels::KernelTable<T>& k_;
   Activation hidden_, output_;
+  ThreadPool& pool_;
   Arena<T> params_, grads_;
   Workspace<T> ws_;
 };

@@ -8,6 +8,8 @@
 #include <numeric>
 #include <sstream>
 
+#include "mlp/partition.h"
+
 namespace simd_mlp::mlp {
 
 namespace {
@@ -69,10 +71,18 @@ bool RecipeConfig(const std::string& name, TrainConfig* config) {
   return true;
 }
 
+int ThreadsFor(const TrainConfig& config) {
+  if (config.threads > 0) return config.threads;
+  return config.batch >= kParallelMinBatch ? AvailableCores() : 1;
+}
+
 std::string ValidateConfig(const TrainConfig& c) {
   if (c.batch < 1) return "--batch must be at least 1";
   if (c.batch > kMaxBatch) return "--batch must be at most " + std::to_string(kMaxBatch);
   if (c.epochs < 1) return "--epochs must be at least 1";
+  if (c.threads < 0 || c.threads > kMaxThreads) {
+    return "--threads must be in 1…" + std::to_string(kMaxThreads) + " or auto";
+  }
   if (!(c.lr > 0) || !std::isfinite(c.lr)) return "--lr must be a finite number > 0";
   if (!(c.momentum >= 0 && c.momentum < 1)) return "--momentum must be in [0, 1)";
   if (!(c.rho >= 0 && c.rho < 1)) return "--rho must be in [0, 1)";
@@ -110,7 +120,8 @@ std::string DescribeConfig(const TrainConfig& c) {
       break;
   }
   out << ", batch " << c.batch << ", shuffle " << (c.shuffle ? "on" : "off") << ", epochs "
-      << c.epochs << ", seed " << c.seed << ", data seed " << c.data_seed;
+      << c.epochs << ", seed " << c.seed << ", data seed " << c.data_seed << ", threads "
+      << ThreadsFor(c) << (c.threads == 0 ? " (auto)" : "");
   return out.str();
 }
 
@@ -118,36 +129,47 @@ Trainer::Trainer(const TrainConfig& config, const kernels::KernelTable<float>& k
                  const Dataset<float>& data)
     : config_(config),
       data_(data),
-      model_(k, config.hidden, config.output, std::max(config.batch, kEvalChunk)),
+      pool_(ThreadsFor(config)),
+      model_(k, config.hidden, config.output, std::max(config.batch, kEvalChunk), &pool_),
       order_(data.train_x.size()),
       shuffle_rng_(config.seed, RngStream::kShuffle) {
   InitParams(config_.init, config_.seed, &model_.params());
   std::iota(order_.begin(), order_.end(), 0u);
 }
 
+// One optimizer step over the whole arena (pad lanes included: they stay 0), each rank updating
+// its own cache-line-aligned range: every element's update reads only that element's gradient
+// and state, so the ranges change nothing but who computes what.
 void Trainer::Update() {
   const auto& k = model_.kernels();
-  constexpr std::size_t n = kArenaSize;  // the whole arena, pad lanes included (they stay 0)
-  float* p = model_.params().data();
-  const float* g = model_.grads().data();
   const float lr = static_cast<float>(config_.lr);
-  switch (config_.optimizer) {
-    case Optimizer::kSgd:
-      k.sgd(n, lr, g, p);
-      break;
-    case Optimizer::kMomentum:
-    case Optimizer::kNesterov:
-      k.momentum(n, {lr, float(config_.momentum), config_.optimizer == Optimizer::kNesterov}, g,
-                 state1_.data(), p);
-      break;
-    case Optimizer::kRmsprop:
-      k.rmsprop(n, {lr, float(config_.rho), float(config_.eps)}, g, state1_.data(), p);
-      break;
-    case Optimizer::kAdam:
-      k.adam(n, {lr, float(config_.beta1), float(config_.beta2), float(config_.eps)}, ++adam_step_,
-             g, state1_.data(), state2_.data(), p);
-      break;
-  }
+  const std::int64_t adam_step = config_.optimizer == Optimizer::kAdam ? ++adam_step_ : 0;
+  pool_.Run([&](int rank) {
+    const Range r = Slab(kArenaSize, kVectorGrain, pool_.size(), rank);
+    if (r.empty()) return;
+    const std::size_t n = r.size();
+    float* p = model_.params().data() + r.begin;
+    const float* g = model_.grads().data() + r.begin;
+    float* s1 = state1_.data() + r.begin;
+    float* s2 = state2_.data() + r.begin;
+    switch (config_.optimizer) {
+      case Optimizer::kSgd:
+        k.sgd(n, lr, g, p);
+        break;
+      case Optimizer::kMomentum:
+      case Optimizer::kNesterov:
+        k.momentum(n, {lr, float(config_.momentum), config_.optimizer == Optimizer::kNesterov}, g,
+                   s1, p);
+        break;
+      case Optimizer::kRmsprop:
+        k.rmsprop(n, {lr, float(config_.rho), float(config_.eps)}, g, s1, p);
+        break;
+      case Optimizer::kAdam:
+        k.adam(n, {lr, float(config_.beta1), float(config_.beta2), float(config_.eps)}, adam_step,
+               g, s1, s2, p);
+        break;
+    }
+  });
 }
 
 bool Trainer::RunEpoch(EpochStats* stats, std::string* error) {

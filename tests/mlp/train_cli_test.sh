@@ -60,6 +60,10 @@ grep -q "^early stop: validation MSE has not improved for 1 epochs" <<<"$out" ||
 grep -Eq "^restored: the weights of epoch [0-9]+ \(best validation MSE" <<<"$out" ||
   fail "no restore report: $out"
 
+# --threads: the count is printed; automatic below kParallelMinBatch (128) is one thread.
+grep -q "threads 2$" <<<"$("$train" --epochs=1 --batch=1000 --threads=2)" || fail "--threads=2 not printed"
+grep -q "threads 1 (auto)$" <<<"$("$train" --epochs=1 --batch=32)" || fail "batch 32 is not 1 thread (auto)"
+
 expect_error() {
   local pattern=$1 status=0 err
   shift
@@ -91,4 +95,8 @@ expect_error "--target-mse" --target-mse=nan
 expect_error "--quiet" --quiet=loud
 expect_error "--plot" --plot=
 expect_error "--plot: cannot create a file in" --plot=/nonexistent-dir/fit.svg
+
+expect_error "--threads" --threads=0
+expect_error "--threads" --threads=65
+expect_error "--threads" --threads=two
 echo PASS

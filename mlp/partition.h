@@ -1,0 +1,66 @@
+// How a training step's work is divided among the ranks of a thread pool so that the result does
+// not depend on how many there are: every output element is computed by exactly one rank, by the
+// same kernel arithmetic it would get from a single call over the whole output, and no sum is
+// ever split between ranks. tests/mlp/partition_test.cc checks the kernels' side of this bargain
+// (splitting a call's rows or output slabs at these boundaries changes no bit, on every ISA).
+//
+//   batch rows   (forward, input gradients)  BatchRows: chunks of whole 16-row blocks
+//   output slabs (weight gradients)          Slab over the rows of dW, or the entries of a vector
+//   flat ranges  (optimizer update)          Slab over the arena, in 16-element blocks
+#ifndef SIMD_MLP_MLP_PARTITION_H_
+#define SIMD_MLP_MLP_PARTITION_H_
+
+#include <algorithm>
+#include <cstddef>
+
+#include "mlp/layout.h"
+
+namespace simd_mlp::mlp {
+
+struct Range {
+  std::size_t begin = 0, end = 0;
+  constexpr std::size_t size() const { return end - begin; }
+  constexpr bool empty() const { return begin == end; }
+};
+
+// Part `part` of [0, n) cut into `parts` contiguous slabs whose boundaries fall on multiples of
+// `grain`: the ⌈n/grain⌉ grains are dealt out as evenly as possible, one more to the first slabs
+// when they do not divide, and slabs past the number of grains are empty.
+constexpr Range Slab(std::size_t n, std::size_t grain, int parts, int part) {
+  const std::size_t grains = (n + grain - 1) / grain, p = std::size_t(parts), i = std::size_t(part);
+  const std::size_t base = grains / p, extra = grains % p;
+  const std::size_t first = i * base + std::min(i, extra);
+  const std::size_t last = first + base + (i < extra ? 1 : 0);
+  return {std::min(first * grain, n), std::min(last * grain, n)};
+}
+
+// Rows of a batch are divided in blocks of this many. It keeps ranks off each other's cache
+// lines in the one-value-per-sample columns (x, y, ŷ, g4: 16 floats = 64 bytes; the 112-float
+// rows of the hidden matrices are whole cache lines already), and gives every non-empty part at
+// least 16 rows, well above the 4 below which gemm_grad_x_act takes a dot-product path that
+// sums in another order. It is also a multiple of every ISA's 4-row GEMM tile.
+inline constexpr std::size_t kRowBlock = 16;
+
+// The rows of an m-sample batch that rank `rank` of `ranks` computes: contiguous whole blocks,
+// the last part also taking the m mod 16 rows left over. A batch of fewer than 2 blocks is not
+// split (one part), so no part is ever shorter than a block.
+constexpr Range BatchRows(std::size_t m, int ranks, int rank) {
+  const std::size_t blocks = m / kRowBlock;
+  const int parts =
+      int(std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(ranks), blocks)));
+  if (rank >= parts) return {m, m};
+  const Range b = Slab(blocks, 1, parts, rank);
+  return {b.begin * kRowBlock, rank == parts - 1 ? m : b.end * kRowBlock};
+}
+
+// Rows of dW per grain in the weight gradients' slabs: the GEMMs' register tile is 4 rows on every
+// ISA, so a slab of whole grains never ends in a short tile. (Any grain gives the same bits.)
+inline constexpr std::size_t kWeightRowGrain = 4;
+
+// Entries of a weight or bias vector (W1, b1, W4), and elements of the flat arena, per grain:
+// one cache line of floats, so that no two ranks write the same line.
+inline constexpr std::size_t kVectorGrain = kAlignment / sizeof(float);
+
+}  // namespace simd_mlp::mlp
+
+#endif  // SIMD_MLP_MLP_PARTITION_H_

@@ -1,0 +1,280 @@
+// mlp/partition.h, and the kernels' side of its bargain: on every ISA, a call split where the
+// partition splits it computes exactly the bits of one whole call.
+//   row kernels      rows [0, m) in one call == the BatchRows parts in one call each
+//   weight gradients the whole dW (and db) == its Slabs, each a call over the whole batch
+//   optimizers       the whole arena == its Slabs
+// If a kernel's summation order came to depend on where a row falls in its register tiles (or a
+// small-m path took over inside a part), training would stop being bit-identical across thread
+// counts; this test names the kernel, ISA and shape where that happens.
+#include "mlp/partition.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/kernels.h"
+#include "mlp/layout.h"
+#include "mlp/trainer.h"
+
+namespace simd_mlp::mlp {
+namespace {
+
+using kernels::Isa;
+
+TEST(Partition, SlabsTileTheRangeOnGrainBoundariesAsEvenlyAsPossible) {
+  for (std::size_t n = 1; n <= 300; ++n) {
+    for (std::size_t grain : {1, 4, 16}) {
+      for (int parts = 1; parts <= 6; ++parts) {
+        std::size_t next = 0, largest = 0, smallest = n;
+        for (int part = 0; part < parts; ++part) {
+          const Range r = Slab(n, grain, parts, part);
+          ASSERT_EQ(r.begin, next) << n << " " << grain << " " << parts << " " << part;
+          ASSERT_LE(r.begin, r.end);
+          ASSERT_TRUE((r.begin % grain == 0 || r.begin == n) && (r.end % grain == 0 || r.end == n));
+          next = r.end;
+          if (r.end != n) largest = std::max(largest, r.size());
+          if (r.end != n) smallest = std::min(smallest, r.size());
+        }
+        ASSERT_EQ(next, n) << n << " " << grain << " " << parts;
+        if (largest > 0) {
+          EXPECT_LE(largest - smallest, grain) << n << " " << grain << " " << parts;
+        }
+      }
+    }
+  }
+}
+
+TEST(Partition, BatchRowsAreWholeBlocksAndNoPartIsShorterThanABlock) {
+  for (std::size_t m = 1; m <= 700; ++m) {
+    for (int ranks = 1; ranks <= 5; ++ranks) {
+      std::size_t next = 0;
+      int nonempty = 0;
+      for (int rank = 0; rank < ranks; ++rank) {
+        const Range r = BatchRows(m, ranks, rank);
+        ASSERT_EQ(r.begin, next) << m << " " << ranks << " " << rank;
+        next = r.end;
+        if (r.empty()) continue;
+        ++nonempty;
+        ASSERT_EQ(r.begin % kRowBlock, 0u) << m << " " << ranks << " " << rank;
+        if (m >= 2 * kRowBlock) {
+          ASSERT_GE(r.size(), kRowBlock) << m << " " << ranks << " " << rank;
+        }
+      }
+      ASSERT_EQ(next, m) << m << " " << ranks;
+      EXPECT_EQ(nonempty, std::min<std::size_t>(ranks, std::max<std::size_t>(1, m / kRowBlock)));
+    }
+  }
+}
+
+// ---- The kernels, split as the model splits them ------------------------------------------------
+
+constexpr std::size_t kN = 100, kLd = kPadded;  // the MLP's hidden width and row stride
+const std::size_t kBatches[] = {1, 4, 15, 16, 17, 31, 32, 33, 47, 48, 100, 257, 1000};
+constexpr int kMaxRanks = 5;
+
+template <typename T>
+std::vector<T> Random(std::size_t n, std::uint64_t seed, T lo = T(-1), T hi = T(1)) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<T> dist(lo, hi);
+  std::vector<T> v(n);
+  for (T& x : v) x = dist(rng);
+  return v;
+}
+
+// A rows×112 matrix with 100 random columns and zero pad lanes, as the model's workspace holds.
+template <typename T>
+std::vector<T> RandomRows(std::size_t rows, std::uint64_t seed, T lo = T(-1), T hi = T(1)) {
+  std::vector<T> v = Random<T>(rows * kLd, seed, lo, hi);
+  for (std::size_t i = 0; i < rows; ++i)
+    std::fill(v.begin() + i * kLd + kN, v.begin() + (i + 1) * kLd, T(0));
+  return v;
+}
+
+template <typename T>
+bool SameBits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+class SplitTest : public ::testing::TestWithParam<Isa> {
+ protected:
+  void SetUp() override {
+    if (!kernels::CpuSupports(GetParam())) {
+      GTEST_SKIP() << "this CPU does not support " << kernels::IsaName(GetParam());
+    }
+  }
+  template <typename T>
+  const kernels::KernelTable<T>& K() const {
+    return kernels::KernelsFor<T>(GetParam());
+  }
+  std::string Where(const char* kernel, std::size_t m, int ranks) const {
+    return std::string(kernel) + "__" + kernels::IsaName(GetParam()) + " m=" + std::to_string(m) +
+           " ranks=" + std::to_string(ranks);
+  }
+
+  // out = call(rows) over [0, m) at once, then over BatchRows' parts into a second buffer.
+  template <typename T, typename Call>
+  void ExpectRowSplitInvariant(const char* kernel, std::size_t m, std::size_t out_size,
+                               Call&& call) {
+    std::vector<T> whole(out_size, T(0));
+    call(Range{0, m}, whole.data());
+    for (int ranks = 2; ranks <= kMaxRanks; ++ranks) {
+      std::vector<T> split(out_size, T(0));
+      for (int rank = 0; rank < ranks; ++rank) {
+        const Range rows = BatchRows(m, ranks, rank);
+        if (!rows.empty()) call(rows, split.data());
+      }
+      ASSERT_TRUE(SameBits(whole, split)) << Where(kernel, m, ranks);
+    }
+  }
+
+  template <typename T>
+  void RowKernels();
+  template <typename T>
+  void WeightGradientKernels();
+  template <typename T>
+  void Optimizers();
+};
+
+template <typename T>
+void SplitTest::RowKernels() {
+  const auto& k = K<T>();
+  const std::vector<T> w1 = Random<T>(kLd, 1), b1 = Random<T>(kLd, 2), w = RandomRows<T>(kN, 3),
+                       b = Random<T>(kLd, 4), w4 = Random<T>(kLd, 5);
+  for (std::size_t m : kBatches) {
+    const std::vector<T> x = Random<T>(m, 10 + m), a = RandomRows<T>(m, 20 + m, T(-0.9), T(0.9)),
+                         g = RandomRows<T>(m, 30 + m), g4 = Random<T>(m, 40 + m);
+    for (kernels::Activation act : kernels::kAllActivations) {
+      ExpectRowSplitInvariant<T>("outer_bias_act", m, m * kLd, [&](Range r, T* out) {
+        k.outer_bias_act(act, r.size(), kN, x.data() + r.begin, w1.data(), b1.data(),
+                         out + r.begin * kLd, kLd);
+      });
+      ExpectRowSplitInvariant<T>("gemm_bias_act", m, m * kLd, [&](Range r, T* out) {
+        k.gemm_bias_act(act, r.size(), kN, kN, a.data() + r.begin * kLd, kLd, w.data(), kLd,
+                        b.data(), out + r.begin * kLd, kLd);
+      });
+      ExpectRowSplitInvariant<T>("gemv_bias_act", m, m, [&](Range r, T* out) {
+        k.gemv_bias_act(act, r.size(), kN, a.data() + r.begin * kLd, kLd, w4.data(), T(0.25),
+                        out + r.begin);
+      });
+      ExpectRowSplitInvariant<T>("gemm_grad_x_act", m, m * kLd, [&](Range r, T* out) {
+        k.gemm_grad_x_act(act, r.size(), kN, kN, g.data() + r.begin * kLd, kLd, w.data(), kLd,
+                          a.data() + r.begin * kLd, kLd, out + r.begin * kLd, kLd);
+      });
+      ExpectRowSplitInvariant<T>("gemv_grad_x_act", m, m * kLd, [&](Range r, T* out) {
+        k.gemv_grad_x_act(act, r.size(), kN, g4.data() + r.begin, w4.data(),
+                          a.data() + r.begin * kLd, kLd, out + r.begin * kLd, kLd);
+      });
+      ExpectRowSplitInvariant<T>("activation_grad", m, m, [&](Range r, T* out) {
+        k.activation_grad(act, r.size(), x.data() + r.begin, g4.data() + r.begin, out + r.begin);
+      });
+    }
+  }
+}
+
+// Each weight gradient over the whole batch, once whole and once as the slabs of every pool size
+// (each slab's bias sum goes to its own buffer; the one starting at 0 must equal the whole one).
+template <typename T>
+void SplitTest::WeightGradientKernels() {
+  const auto& k = K<T>();
+  for (std::size_t m : kBatches) {
+    const std::vector<T> x = Random<T>(m, 50 + m), a = RandomRows<T>(m, 60 + m),
+                         g = RandomRows<T>(m, 70 + m), g4 = Random<T>(m, 80 + m);
+    std::vector<T> dw(kN * kLd, T(0)), db(kLd, T(0));
+    k.gemm_grad_w(m, kN, kN, a.data(), kLd, g.data(), kLd, dw.data(), kLd, db.data());
+    std::vector<T> dv(kLd, T(0)), dvb(kLd, T(0)), gemv_dw(kLd, T(0)), dcb(1, T(0));
+    k.outer_grad_w(m, kN, x.data(), g.data(), kLd, dv.data(), dvb.data());
+    k.gemv_grad_w(m, kN, a.data(), kLd, g4.data(), gemv_dw.data(), dcb.data());
+
+    for (int ranks = 2; ranks <= kMaxRanks; ++ranks) {
+      std::vector<T> sdw(kN * kLd, T(0)), sdv(kLd, T(0)), sdvb(kLd, T(0)), sgemv(kLd, T(0));
+      for (int part = 0; part < ranks; ++part) {
+        std::vector<T> sdb(kLd, T(0)), sdcb(1, T(0));
+        if (const Range s = Slab(kN, kWeightRowGrain, ranks, part); !s.empty()) {
+          k.gemm_grad_w(m, kN, s.size(), a.data() + s.begin, kLd, g.data(), kLd,
+                        sdw.data() + s.begin * kLd, kLd, sdb.data());
+          if (s.begin == 0) {
+            ASSERT_TRUE(SameBits(db, sdb)) << Where("gemm_grad_w db", m, ranks);
+          }
+        }
+        if (const Range s = Slab(kN, kVectorGrain, ranks, part); !s.empty()) {
+          k.outer_grad_w(m, s.size(), x.data(), g.data() + s.begin, kLd, sdv.data() + s.begin,
+                         sdvb.data() + s.begin);
+          k.gemv_grad_w(m, s.size(), a.data() + s.begin, kLd, g4.data(), sgemv.data() + s.begin,
+                        sdcb.data());
+          if (s.begin == 0) {
+            ASSERT_TRUE(SameBits(dcb, sdcb)) << Where("gemv_grad_w db", m, ranks);
+          }
+        }
+      }
+      ASSERT_TRUE(SameBits(dw, sdw)) << Where("gemm_grad_w", m, ranks);
+      ASSERT_TRUE(SameBits(dv, sdv)) << Where("outer_grad_w dw", m, ranks);
+      ASSERT_TRUE(SameBits(dvb, sdvb)) << Where("outer_grad_w db", m, ranks);
+      ASSERT_TRUE(SameBits(gemv_dw, sgemv)) << Where("gemv_grad_w dw", m, ranks);
+    }
+  }
+}
+
+// One step of each optimizer over an arena-sized array, whole and in slabs.
+template <typename T>
+void SplitTest::Optimizers() {
+  const auto& k = K<T>();
+  constexpr std::size_t n = kArenaSize;
+  const std::vector<T> g = Random<T>(n, 90), p0 = Random<T>(n, 91), s0 = Random<T>(n, 92, T(0)),
+                       v0 = Random<T>(n, 93, T(0));
+  struct State {
+    std::vector<T> p, s, v;
+  };
+  auto step = [&](Optimizer optimizer, Range r, State& st) {
+    const std::size_t c = r.size(), o = r.begin;
+    switch (optimizer) {
+      case Optimizer::kSgd:
+        k.sgd(c, T(0.01), g.data() + o, st.p.data() + o);
+        break;
+      case Optimizer::kMomentum:
+      case Optimizer::kNesterov:
+        k.momentum(c, {T(0.01), T(0.9), optimizer == Optimizer::kNesterov}, g.data() + o,
+                   st.s.data() + o, st.p.data() + o);
+        break;
+      case Optimizer::kRmsprop:
+        k.rmsprop(c, {T(1e-3), T(0.9), T(1e-7)}, g.data() + o, st.s.data() + o, st.p.data() + o);
+        break;
+      case Optimizer::kAdam:
+        k.adam(c, {T(1e-3), T(0.9), T(0.999), T(1e-7)}, 3, g.data() + o, st.s.data() + o,
+               st.v.data() + o, st.p.data() + o);
+        break;
+    }
+  };
+  for (Optimizer optimizer : {Optimizer::kSgd, Optimizer::kMomentum, Optimizer::kNesterov,
+                              Optimizer::kRmsprop, Optimizer::kAdam}) {
+    State whole{p0, s0, v0};
+    step(optimizer, Range{0, n}, whole);
+    for (int ranks = 2; ranks <= kMaxRanks; ++ranks) {
+      State split{p0, s0, v0};
+      for (int part = 0; part < ranks; ++part) {
+        step(optimizer, Slab(n, kVectorGrain, ranks, part), split);
+      }
+      ASSERT_TRUE(SameBits(whole.p, split.p) && SameBits(whole.s, split.s) &&
+                  SameBits(whole.v, split.v))
+          << Where(OptimizerName(optimizer), n, ranks);
+    }
+  }
+}
+
+TEST_P(SplitTest, RowKernelsFloat) { RowKernels<float>(); }
+TEST_P(SplitTest, RowKernelsDouble) { RowKernels<double>(); }
+TEST_P(SplitTest, WeightGradientsFloat) { WeightGradientKernels<float>(); }
+TEST_P(SplitTest, WeightGradientsDouble) { WeightGradientKernels<double>(); }
+TEST_P(SplitTest, OptimizersFloat) { Optimizers<float>(); }
+TEST_P(SplitTest, OptimizersDouble) { Optimizers<double>(); }
+
+INSTANTIATE_TEST_SUITE_P(Isa, SplitTest,
+                         ::testing::Values(Isa::kRef, Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512),
+                         [](const ::testing::TestParamInfo<Isa>& info) {
+                           return std::string(kernels::IsaName(info.param));
+                         });
+
+}  // namespace
+}  // namespace simd_mlp::mlp
