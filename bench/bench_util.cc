@@ -1,6 +1,7 @@
 #include "bench/bench_util.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -83,6 +84,17 @@ void SetFlopCounters(benchmark::State& state, double flops_per_iteration) {
   // kIsRate divides by the elapsed seconds; peak_frac = (flops / s) / peak.
   state.counters["peak_frac"] =
       benchmark::Counter(total * 1e-9 / MachinePeakGflops(), benchmark::Counter::kIsRate);
+}
+
+double WallSeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+void SetWallFlopCounters(benchmark::State& state, double flops_per_iteration, double wall_seconds) {
+  const double gflops =
+      flops_per_iteration * static_cast<double>(state.iterations()) / wall_seconds * 1e-9;
+  state.counters["gflops"] = gflops;
+  state.counters["peak_frac"] = gflops / MachinePeakGflops();
 }
 
 FloatBuffer::FloatBuffer(std::size_t n, std::uint64_t seed)

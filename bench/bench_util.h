@@ -27,6 +27,15 @@ double MachinePeakGflops();
 // point operations per iteration.
 void SetFlopCounters(benchmark::State& state, double flops_per_iteration);
 
+// For benchmarks that run several threads: the steady clock, and the same two counters computed
+// from the wall time of the timed loop instead of the calling thread's CPU time (which counts
+// neither the other threads' work nor the time spent waiting for them). Google Benchmark's own
+// wall-clock mode, UseRealTime, is not used because it appends "/real_time" to every name, and
+// the names are a stable interface (README). On a quiet machine the two clocks agree for one
+// thread.
+double WallSeconds();
+void SetWallFlopCounters(benchmark::State& state, double flops_per_iteration, double wall_seconds);
+
 // The batch sizes every per-batch benchmark runs: one sample, small and Keras-default minibatches,
 // large ones, and the whole 8,000-sample training set.
 inline const std::vector<long> kBatchSizes = {1, 8, 32, 128, 512, 8000};

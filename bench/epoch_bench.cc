@@ -17,7 +17,6 @@
 // peak, so t threads can reach t.
 #include <benchmark/benchmark.h>
 
-#include <chrono>
 #include <cstdint>
 #include <numeric>
 #include <string>
@@ -76,19 +75,13 @@ mlp::TrainConfig Config(std::size_t batch, int threads = 1) {
   return c;
 }
 
-// Wall time in milliseconds: the clock of UseRealTime, which every epoch benchmark sets, so that
-// Google Benchmark's rates (gflops, peak_frac) agree with ms_per_epoch.
-double WallMs() {
-  return std::chrono::duration<double, std::milli>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-// wall_ms: the wall time of the whole timed loop. A plain per-iteration average rather than an
-// inverted rate counter, which the console would print with a seconds unit ("13.0s").
-void SetEpochCounters(benchmark::State& state, double wall_ms) {
-  SetFlopCounters(state, kFlopsPerEpoch);
-  state.counters["ms_per_epoch"] = benchmark::Counter(wall_ms, benchmark::Counter::kAvgIterations);
+// wall_seconds: the wall time of the whole timed loop. ms_per_epoch is a plain per-iteration
+// average rather than an inverted rate counter, which the console would print with a seconds unit
+// ("13.0s").
+void SetEpochCounters(benchmark::State& state, double wall_seconds) {
+  SetWallFlopCounters(state, kFlopsPerEpoch, wall_seconds);
+  state.counters["ms_per_epoch"] =
+      benchmark::Counter(wall_seconds * 1e3, benchmark::Counter::kAvgIterations);
 }
 
 void EpochOurs(benchmark::State& state, kernels::Isa isa, std::size_t batch, int threads) {
@@ -96,7 +89,7 @@ void EpochOurs(benchmark::State& state, kernels::Isa isa, std::size_t batch, int
   mlp::Trainer trainer(Config(batch, threads), kernels::KernelsFor<float>(isa), TrainingSet());
   mlp::EpochStats stats;
   std::string error;
-  const double start = WallMs();
+  const double start = WallSeconds();
   for (auto _ : state) {
     // Includes the reshuffle of the sample order (8,000 swaps), as the Eigen run does.
     if (!trainer.RunEpoch(&stats, &error)) {
@@ -104,7 +97,7 @@ void EpochOurs(benchmark::State& state, kernels::Isa isa, std::size_t batch, int
       break;
     }
   }
-  SetEpochCounters(state, WallMs() - start);
+  SetEpochCounters(state, WallSeconds() - start);
 }
 
 // Drives the Eigen trainer's epochs from Google Benchmark's loop, reshuffling as Trainer does:
@@ -116,13 +109,13 @@ struct EigenDriver {
   bool shuffle;
   mlp::Rng rng;
   std::vector<std::uint32_t> order;
-  double start_ms = -1, stop_ms = -1;
+  double start_s = -1, stop_s = -1;
 
   static const std::uint32_t* NextEpoch(void* context) {
     auto* self = static_cast<EigenDriver*>(context);
-    if (self->start_ms < 0) self->start_ms = WallMs();
+    if (self->start_s < 0) self->start_s = WallSeconds();
     if (!self->state->KeepRunning()) {
-      self->stop_ms = WallMs();
+      self->stop_s = WallSeconds();
       return nullptr;
     }
     if (self->shuffle) self->rng.Shuffle(self->order);
@@ -154,7 +147,7 @@ void EpochEigen(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
     state.SkipWithError("Eigen baseline: a batch loss is not finite");
     return;
   }
-  SetEpochCounters(state, driver.stop_ms - driver.start_ms);
+  SetEpochCounters(state, driver.stop_s - driver.start_s);
 }
 
 const bool registered = [] {
@@ -173,14 +166,14 @@ const bool registered = [] {
     for (int threads : thread_counts) {
       benchmark::RegisterBenchmark(
           (BenchName("epoch", "ours", b) + "/T:" + std::to_string(threads)).c_str(),
-          [isa, batch, threads](benchmark::State& state) { EpochOurs(state, isa, batch, threads); })
-          ->UseRealTime();
+          [isa, batch, threads](benchmark::State& state) {
+            EpochOurs(state, isa, batch, threads);
+          });
     }
     if (isa == kernels::Isa::kRef) continue;
     benchmark::RegisterBenchmark(
         BenchName("epoch", "eigen", b).c_str(),
-        [isa, batch](benchmark::State& state) { EpochEigen(state, isa, batch); })
-        ->UseRealTime();
+        [isa, batch](benchmark::State& state) { EpochEigen(state, isa, batch); });
   }
   return true;
 }();

@@ -6,9 +6,9 @@
 //                                        whole batch, and db (into its own scratch but on one rank)
 // on the active ISA, for the batches the epoch benchmark splits (32 … 8000) and t = 1, 2 and all
 // cores. T:1 runs the same job on a pool of one, so T:2 / T:1 is the split's speed-up; the plain
-// <kernel>/<isa>/B:<b> benchmarks (gemm_bench.cc) call the kernel directly. Wall time
-// (UseRealTime); gflops counts the 2·B·100·100 FLOPs of the product, peak_frac is relative to one
-// core's peak.
+// <kernel>/<isa>/B:<b> benchmarks (gemm_bench.cc) call the kernel directly. Counters on wall
+// time (SetWallFlopCounters); gflops counts the 2·B·100·100 FLOPs of the product, peak_frac is
+// relative to one core's peak.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -57,11 +57,12 @@ void BM_SplitGemm(benchmark::State& state, Product product, std::size_t b, int t
       }
     }
   };
+  const double start = WallSeconds();
   for (auto _ : state) {
     pool.Run(job);
     benchmark::ClobberMemory();
   }
-  SetFlopCounters(state, 2.0 * double(b) * kN * kN);
+  SetWallFlopCounters(state, 2.0 * double(b) * kN * kN, WallSeconds() - start);
 }
 
 const bool registered = [] {
@@ -78,8 +79,7 @@ const bool registered = [] {
       for (int threads : thread_counts) {
         benchmark::RegisterBenchmark(
             (BenchName(name, isa, b) + "/T:" + std::to_string(threads)).c_str(), BM_SplitGemm,
-            product, std::size_t(b), threads)
-            ->UseRealTime();
+            product, std::size_t(b), threads);
       }
     }
   }
