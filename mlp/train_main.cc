@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "kernels/kernels.h"
@@ -238,7 +239,15 @@ int Main(int argc, char** argv) {
   const bool has_validation = !validation.x.empty();
   const char* monitored = has_validation ? "validation" : "test";
   if (verbose) PrintPreamble(options, config, k, data, monitored);
-  Trainer trainer(config, k, dataset);
+  std::unique_ptr<Trainer> owned_trainer;
+  try {
+    owned_trainer = std::make_unique<Trainer>(config, k, dataset);
+  } catch (const std::system_error& e) {  // the thread pool could not start its threads
+    std::fprintf(stderr, "train: error: --threads=%d: cannot start the threads: %s\n",
+                 ThreadsFor(config), e.what());
+    return 1;
+  }
+  Trainer& trainer = *owned_trainer;
   if (!StartFrom(options, resume, init, verbose, &trainer, &error)) {
     std::fprintf(stderr, "train: error: %s\n", error.c_str());
     return 2;
