@@ -27,7 +27,7 @@ log "work directory $work"
 
 # target: sources beyond the target itself, then its seed directories.
 declare -A SOURCES=(
-  [checkpoint]="mlp/checkpoint.cc mlp/npy.cc mlp/file_io.cc mlp/data.cc mlp/trainer.cc mlp/model.cc"
+  [checkpoint]="mlp/checkpoint.cc mlp/npy.cc mlp/file_io.cc mlp/data.cc mlp/trainer.cc mlp/model.cc mlp/thread_pool.cc"
   [npy]="mlp/npy.cc"
   [csv]="mlp/csv.cc mlp/file_io.cc mlp/data.cc"
 )
@@ -44,7 +44,7 @@ for target in checkpoint npy csv; do
   binary=$work/${target}_fuzz
   t0=$(date +%s)
   # shellcheck disable=SC2086  # SOURCES holds a list of paths without spaces
-  "$CXX" "${FLAGS[@]}" "tests/mlp/fuzz/${target}_fuzz.cc" ${SOURCES[$target]} -lzip -o "$binary" \
+  "$CXX" "${FLAGS[@]}" "tests/mlp/fuzz/${target}_fuzz.cc" ${SOURCES[$target]} -lzip -pthread -o "$binary" \
     || die "$target: build failed"
   t1=$(date +%s)
 
