@@ -11,18 +11,19 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "kernels/kernels.h"
 #include "mlp/layout.h"
 #include "mlp/trainer.h"
+#include "tests/kernel_test_util.h"
 
 namespace simd_mlp::mlp {
 namespace {
 
 using kernels::Isa;
+using simd_mlp::testing::RandomVector;
 
 TEST(Partition, SlabsTileTheRangeOnGrainBoundariesAsEvenlyAsPossible) {
   for (std::size_t n = 1; n <= 300; ++n) {
@@ -75,19 +76,10 @@ constexpr std::size_t kN = 100, kLd = kPadded;  // the MLP's hidden width and ro
 const std::size_t kBatches[] = {1, 4, 15, 16, 17, 31, 32, 33, 47, 48, 100, 257, 1000};
 constexpr int kMaxRanks = 5;
 
-template <typename T>
-std::vector<T> Random(std::size_t n, std::uint64_t seed, T lo = T(-1), T hi = T(1)) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<T> dist(lo, hi);
-  std::vector<T> v(n);
-  for (T& x : v) x = dist(rng);
-  return v;
-}
-
 // A rows×112 matrix with 100 random columns and zero pad lanes, as the model's workspace holds.
 template <typename T>
 std::vector<T> RandomRows(std::size_t rows, std::uint64_t seed, T lo = T(-1), T hi = T(1)) {
-  std::vector<T> v = Random<T>(rows * kLd, seed, lo, hi);
+  std::vector<T> v = RandomVector<T>(rows * kLd, seed, lo, hi);
   for (std::size_t i = 0; i < rows; ++i)
     std::fill(v.begin() + i * kLd + kN, v.begin() + (i + 1) * kLd, T(0));
   return v;
@@ -141,11 +133,13 @@ class SplitTest : public ::testing::TestWithParam<Isa> {
 template <typename T>
 void SplitTest::RowKernels() {
   const auto& k = K<T>();
-  const std::vector<T> w1 = Random<T>(kLd, 1), b1 = Random<T>(kLd, 2), w = RandomRows<T>(kN, 3),
-                       b = Random<T>(kLd, 4), w4 = Random<T>(kLd, 5);
+  const std::vector<T> w1 = RandomVector<T>(kLd, 1), b1 = RandomVector<T>(kLd, 2),
+                       w = RandomRows<T>(kN, 3), b = RandomVector<T>(kLd, 4),
+                       w4 = RandomVector<T>(kLd, 5);
   for (std::size_t m : kBatches) {
-    const std::vector<T> x = Random<T>(m, 10 + m), a = RandomRows<T>(m, 20 + m, T(-0.9), T(0.9)),
-                         g = RandomRows<T>(m, 30 + m), g4 = Random<T>(m, 40 + m);
+    const std::vector<T> x = RandomVector<T>(m, 10 + m),
+                         a = RandomRows<T>(m, 20 + m, T(-0.9), T(0.9)),
+                         g = RandomRows<T>(m, 30 + m), g4 = RandomVector<T>(m, 40 + m);
     for (kernels::Activation act : kernels::kAllActivations) {
       ExpectRowSplitInvariant<T>("outer_bias_act", m, m * kLd, [&](Range r, T* out) {
         k.outer_bias_act(act, r.size(), kN, x.data() + r.begin, w1.data(), b1.data(),
@@ -180,8 +174,8 @@ template <typename T>
 void SplitTest::WeightGradientKernels() {
   const auto& k = K<T>();
   for (std::size_t m : kBatches) {
-    const std::vector<T> x = Random<T>(m, 50 + m), a = RandomRows<T>(m, 60 + m),
-                         g = RandomRows<T>(m, 70 + m), g4 = Random<T>(m, 80 + m);
+    const std::vector<T> x = RandomVector<T>(m, 50 + m), a = RandomRows<T>(m, 60 + m),
+                         g = RandomRows<T>(m, 70 + m), g4 = RandomVector<T>(m, 80 + m);
     std::vector<T> dw(kN * kLd, T(0)), db(kLd, T(0));
     k.gemm_grad_w(m, kN, kN, a.data(), kLd, g.data(), kLd, dw.data(), kLd, db.data());
     std::vector<T> dv(kLd, T(0)), dvb(kLd, T(0)), gemv_dw(kLd, T(0)), dcb(1, T(0));
@@ -222,8 +216,8 @@ template <typename T>
 void SplitTest::Optimizers() {
   const auto& k = K<T>();
   constexpr std::size_t n = kArenaSize;
-  const std::vector<T> g = Random<T>(n, 90), p0 = Random<T>(n, 91), s0 = Random<T>(n, 92, T(0)),
-                       v0 = Random<T>(n, 93, T(0));
+  const std::vector<T> g = RandomVector<T>(n, 90), p0 = RandomVector<T>(n, 91),
+                       s0 = RandomVector<T>(n, 92, T(0)), v0 = RandomVector<T>(n, 93, T(0));
   struct State {
     std::vector<T> p, s, v;
   };
