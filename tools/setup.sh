@@ -25,28 +25,6 @@ readonly PACKAGES=(
 log() { echo "setup.sh: $*"; }
 die() { echo "setup.sh: error: $*" >&2; exit 1; }
 
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
-    missing+=("$pkg")
-  fi
-done
-
-if ((${#missing[@]} == 0)); then
-  log "all ${#PACKAGES[@]} packages present (${PACKAGES[*]})"
-  exit 0
-fi
-
-log "missing: ${missing[*]}"
-if [[ $(id -u) -ne 0 ]]; then
-  die "installing packages needs root; run as root, or: sudo apt-get install ${missing[*]}"
-fi
-command -v apt-get >/dev/null || die "apt-get not found: this script supports Debian 12 only"
-
-export DEBIAN_FRONTEND=noninteractive
-log "apt-get update"
-apt-get update -qq || die "apt-get update failed (is Debian's package mirror reachable?)"
-log "apt-get install ${missing[*]}"
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-  || die "apt-get install failed for: ${missing[*]}"
-log "installed ${#missing[@]} package(s)"
+# shellcheck source=tools/lib/apt_install.sh
+source "$(dirname "$0")/lib/apt_install.sh"
+install_missing_packages "${PACKAGES[@]}"

@@ -14,7 +14,7 @@ set -euo pipefail
 
 readonly PACKAGES=(
   python3-numpy   # tools/reference/numpy_mlp.py
-  python3-torch   # tools/reference/torch_mlp.py (CPU build)
+  python3-torch   # tools/reference/torch_mlp.py (CPU build; ~1 GB with its dependencies)
   # Both call the system BLAS (libblas.so.3). Without this, that is Debian's netlib reference
   # BLAS (libblas3, unoptimized: numpy ~6x slower at batch 32), which no user benchmarks against;
   # OpenBLAS registers itself as the libblas.so.3 alternative with a higher priority.
@@ -25,30 +25,9 @@ readonly PYTHON=/usr/bin/python3
 log() { echo "setup_reference.sh: $*"; }
 die() { echo "setup_reference.sh: error: $*" >&2; exit 1; }
 
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
-    missing+=("$pkg")
-  fi
-done
-
-if ((${#missing[@]} == 0)); then
-  log "all ${#PACKAGES[@]} packages present (${PACKAGES[*]})"
-else
-  log "missing: ${missing[*]}"
-  if [[ $(id -u) -ne 0 ]]; then
-    die "installing packages needs root; run as root, or: sudo apt-get install ${missing[*]}"
-  fi
-  command -v apt-get >/dev/null || die "apt-get not found: this script supports Debian 12 only"
-
-  export DEBIAN_FRONTEND=noninteractive
-  log "apt-get update"
-  apt-get update -qq || die "apt-get update failed (is Debian's package mirror reachable?)"
-  log "apt-get install ${missing[*]} (python3-torch with its dependencies is ~1 GB)"
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || die "apt-get install failed for: ${missing[*]}"
-  log "installed ${#missing[@]} package(s)"
-fi
+# shellcheck source=tools/lib/apt_install.sh
+source "$(dirname "$0")/lib/apt_install.sh"
+install_missing_packages "${PACKAGES[@]}"
 
 [[ -x $PYTHON ]] || die "$PYTHON not found: the Debian packages are importable only by Debian's python3"
 log "checking: $PYTHON -c 'import numpy, torch'"
