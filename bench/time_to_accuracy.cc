@@ -166,6 +166,7 @@ mlp::TrainConfig ConfigFor(const Variant& v, std::uint64_t seed, std::size_t bat
   if (v.adam) c.optimizer = mlp::Optimizer::kAdam;  // lr 1e-3, β 0.9/0.999, ε 1e-7: defaults
   c.seed = seed;
   c.batch = batch;
+  c.threads = 1;  // one core, as PyTorch gets: the automatic count takes both from B = 128
   return c;
 }
 

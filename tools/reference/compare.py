@@ -123,7 +123,7 @@ def main():
         for batch in batches:
             e_ours, e_np, e_torch = epochs_for(batch)
             common = [f"--recipe={args.recipe}", f"--batch={batch}"]
-            h, ours, _ = run([train, *common, f"--epochs={e_ours}"])
+            h, ours, _ = run([train, *common, f"--epochs={e_ours}", "--threads=1"])
             headers.setdefault("ours", h[0] if h else "")
             h, np_ms, _ = run([PYTHON, os.path.join(HERE, "numpy_mlp.py"), *common,
                                f"--epochs={e_np}", "--threads=1"], env=ref_env)
