@@ -15,8 +15,8 @@
 
 namespace simd_mlp::bench {
 
-// The single-core FP32 FMA throughput of one ISA in GFLOP/s: the median of several timed runs of
-// a register-only FMA loop, measured once per process and cached.
+// The single-core FP32 FMA throughput of one ISA in GFLOP/s: the best of several timed runs of a
+// register-only FMA loop, measured once per process and cached.
 double MeasuredPeakGflops(kernels::Isa isa);
 
 // The machine's peak: that of the best ISA this CPU supports. peak_frac is relative to this, so
