@@ -127,17 +127,23 @@ SIMD_MLP_INLINE Vec<T> GemvDotsVector(std::size_t count, std::size_t len, const 
 
 // Register tiles: MR rows × up to kGemmSlots vectors, so a tile needs MR·slots accumulators.
 // Measured at B = 32 (fraction of the FMA peak, forward with tanh / identity / grad_w / grad_x):
-// AVX-512 (32 registers), 4 × (6 zmm + 1 ymm), the MLP's whole 100-column row in one block:
-//   82 / 94 / 89 / 76 %, against 73 / 81 / 81 / 68 % for 3 × 7, 81 / 92 / 87 / 73 % for 6 × 4,
-//   82 / 92 / 89 / 76 % for 5 × 5, and 71 / 87 / 82 / 70 % for the former 4 × 6 zmm + 4 × 1.
-//   28 accumulators leave no room for 4 broadcasts: g++ folds them into the FMAs as {1to16}
-//   memory operands.
+// AVX-512 (32 registers), 5 × 5: 25 accumulators, 5 row vectors and a broadcast, all in registers;
+//   the MLP's 100 columns (6 zmm + 1 ymm) run as blocks of 4 and 3 slots. On Zen 4 (one zmm FMA
+//   per cycle): 82 / 92 / 89 / 76 %, against 82 / 94 / 89 / 76 % for 4 × (6 zmm + 1 ymm), the
+//   whole row in one block, 73 / 81 / 81 / 68 % for 3 × 7 and 81 / 92 / 87 / 73 % for 6 × 4.
+//   4 × 7's 28 accumulators leave too few registers for its row vectors, and g++ reads them as
+//   memory operands (half the FMAs of its object code have one): a load per FMA, free on Zen 4,
+//   but the bottleneck on a core that issues two zmm FMAs and two loads per cycle. On an Intel
+//   Xeon (Emerald Rapids; minimum of 6–8 runs, interleaved, on a busy host) 5 × 5 took 16–30 %
+//   less time than 4 × 7 for the weight gradient at B = 128 and 512, 13–25 % less for the input
+//   gradient at B = 32 … 512, and 11–23 % less for a B = 32 training epoch; the forward pass was
+//   the same within the noise, and 6 × 4 and 8 × 3 close to 5 × 5.
 // AVX2 (16 registers), 3 × 4: 12 accumulators, 3 broadcasts, one row vector: 70 / 81 / 85 / 71 %
 //   against 68 / 80 / 79 / 65 % for 4 × 2 and 66 / 76 / 81 / 65 % for 3 × 3.
 // SSE2 (16 registers, no FMA: a multiply and an add): the 4 × 2 tile it had before.
 #if SIMD_MLP_TARGET_LEVEL >= 3
-inline constexpr int kGemmMR = 4;
-inline constexpr int kGemmSlots = 7;
+inline constexpr int kGemmMR = 5;
+inline constexpr int kGemmSlots = 5;
 #elif SIMD_MLP_TARGET_LEVEL == 2
 inline constexpr int kGemmMR = 3;
 inline constexpr int kGemmSlots = 4;

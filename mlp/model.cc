@@ -123,8 +123,8 @@ void Model<T>::InputGradientRows(Range rows) {
 // A rank's slab of every weight gradient, each summed over the whole batch by one kernel call:
 // the rows [begin, end) of dW2 and dW3 (their inputs' columns of A), the entries [begin, end) of
 // the vectors dW1, db1 and dW4. The slabs of alternate layers are dealt in mirrored order, so
-// that when the grains do not divide evenly the larger slabs fall on different ranks (2 ranks:
-// 52 + 48 rows of dW3, 48 + 52 of dW2).
+// that when the grains do not divide evenly the larger slabs fall on different ranks (3 ranks:
+// 35 + 35 + 30 rows of dW3, 30 + 35 + 35 of dW2).
 template <typename T>
 void Model<T>::WeightGradientSlabs(std::size_t m, int rank) {
   Arena<T>& d = grads_;

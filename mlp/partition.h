@@ -38,7 +38,7 @@ constexpr Range Slab(std::size_t n, std::size_t grain, int parts, int part) {
 // lines in the one-value-per-sample columns (x, y, ŷ, g4: 16 floats = 64 bytes; the 112-float
 // rows of the hidden matrices are whole cache lines already), and gives every non-empty part at
 // least 16 rows, well above the 4 below which gemm_grad_x_act takes a dot-product path that
-// sums in another order. It is also a multiple of every ISA's 4-row GEMM tile.
+// sums in another order.
 inline constexpr std::size_t kRowBlock = 16;
 
 // The rows of an m-sample batch that rank `rank` of `ranks` computes: contiguous whole blocks,
@@ -53,9 +53,9 @@ constexpr Range BatchRows(std::size_t m, int ranks, int rank) {
   return {b.begin * kRowBlock, rank == parts - 1 ? m : b.end * kRowBlock};
 }
 
-// Rows of dW per grain in the weight gradients' slabs: the GEMMs' register tile is 4 rows on every
-// ISA, so a slab of whole grains never ends in a short tile. (Any grain gives the same bits.)
-inline constexpr std::size_t kWeightRowGrain = 4;
+// Rows of dW per grain in the weight gradients' slabs: AVX-512's register tile is 5 rows, so its
+// slabs never end in a short tile (2 threads: 50 + 50 rows). (Any grain gives the same bits.)
+inline constexpr std::size_t kWeightRowGrain = 5;
 
 // Entries of a weight or bias vector (W1, b1, W4), and elements of the flat arena, per grain:
 // one cache line of floats, so that no two ranks write the same line.

@@ -53,7 +53,7 @@ struct TrainConfig {
 inline constexpr std::size_t kParallelMinBatch = 128;
 
 // The most --threads accepts: well past what the model can use (dW2 and dW3 are split into at
-// most 25 slabs of 4 rows), so a larger value is taken for a typing mistake.
+// most 20 slabs of 5 rows), so a larger value is taken for a typing mistake.
 inline constexpr int kMaxThreads = 64;
 
 // The number of threads training with `config` runs on: config.threads if set, else all the cores

@@ -61,12 +61,12 @@ inline std::string IsaParamName(const ::testing::TestParamInfo<Isa>& info) {
   EXPECT_TRUE(::rc::check(std::string(description) + " on " + kernels::IsaName(isa()), __VA_ARGS__))
 
 // A dimension that is often exactly at a tile or vector edge: 1, w−1, w, w+1 for every vector
-// width and register tile of every ISA (2 … 16 lanes, tiles up to 7 vectors), the MLP's 100 and
-// its padded 112, and sometimes anything in [1, max].
+// width and register tile of every ISA (2 … 16 lanes; tiles of 3 … 5 rows, one and two of them,
+// and 2 … 7 vectors), the MLP's 100 and its padded 112, and sometimes anything in [1, max].
 inline rc::Gen<std::size_t> GenDim(std::size_t max = 130) {
-  static const std::vector<std::size_t> kEdges = {1,  2,  3,  4,  5,  7,   8,   9,   15,  16, 17,
-                                                  23, 24, 25, 31, 32, 33,  47,  48,  49,  63, 64,
-                                                  65, 95, 96, 97, 99, 100, 101, 111, 112, 113};
+  static const std::vector<std::size_t> kEdges = {
+      1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 15, 16, 17, 23,  24,  25,  31,  32,
+      33, 47, 48, 49, 63, 64, 65, 79, 80, 81, 95, 96, 97, 99, 100, 101, 111, 112, 113};
   std::vector<std::size_t> edges;
   for (std::size_t e : kEdges) {
     if (e <= max) edges.push_back(e);
