@@ -5,6 +5,8 @@
 //   epoch/ours/B:<b>/T:<t>   mlp::Trainer::RunEpoch on the active ISA's kernels and t threads
 //   epoch/eigen/B:<b>        the Eigen trainer of the active ISA (SIMD_MLP_ISA picks another),
 //                            one thread
+//   epoch_vs_eigen/B:<b>     both, one thread each, an epoch of each in turn: the comparison
+//                            that a busy machine cannot tilt (below)
 // Both start from the same weights and see the same sample order (the Trainer's own seeded
 // reshuffle, reproduced here with mlp::Rng), and both keep training across iterations. Every
 // batch runs on one thread; the batches from 32 up also on 2 threads and on all cores (the same
@@ -17,6 +19,7 @@
 // peak, so t threads can reach t.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <numeric>
 #include <string>
@@ -123,10 +126,9 @@ struct EigenDriver {
   }
 };
 
-void EpochEigen(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
-  const mlp::TrainConfig c = Config(batch);
-  const mlp::Dataset<float>& data = TrainingSet();
-  // The Trainer's initial weights, packed as the interface wants (tensor by tensor, unpadded).
+// The Trainer's initial weights, packed as the Eigen trainer's interface wants (tensor by tensor,
+// unpadded).
+std::vector<float> PackedInitialParams(const mlp::TrainConfig& c) {
   mlp::Arena<float> arena;
   mlp::InitParams(c.init, c.seed, &arena);
   std::vector<float> params;
@@ -136,6 +138,13 @@ void EpochEigen(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
         params.push_back(arena.at(mlp::Tensor(t), r, col));
     }
   }
+  return params;
+}
+
+void EpochEigen(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
+  const mlp::TrainConfig c = Config(batch);
+  const mlp::Dataset<float>& data = TrainingSet();
+  std::vector<float> params = PackedInitialParams(c);
   EigenDriver driver{&state, c.shuffle, mlp::Rng(c.seed, mlp::RngStream::kShuffle),
                      std::vector<std::uint32_t>(data.train_x.size())};
   std::iota(driver.order.begin(), driver.order.end(), 0u);
@@ -148,6 +157,92 @@ void EpochEigen(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
     return;
   }
   SetEpochCounters(state, driver.stop_s - driver.start_s);
+}
+
+// epoch/ours and epoch/eigen run one after the other, seconds apart, and on a machine shared with
+// other work the load can change in between: on a busy host one-core epochs moved by 40 % from
+// run to run, so the ratio of the two benchmarks could move by as much. Here the two trainers
+// take turns instead — an Eigen epoch, then one of ours, and so on — so that each pair sees the
+// same machine, and the speed-up is the median over the pairs of Eigen's time / ours. Counters:
+// eigen_over_ours (that median), ours_ms and eigen_ms (the medians of each side's epochs). Both
+// trainers start from the same weights and sample order, keep training from pair to pair, and
+// include their reshuffles. Each benchmark iteration is kEpochPairs pairs, so that even the
+// default minimum time gives a median of several (at 15–90 ms per epoch it would allow 1–3).
+constexpr int kEpochPairs = 9;
+
+struct PairedDriver {
+  benchmark::State* state;
+  mlp::Trainer* ours;
+  bool shuffle;
+  mlp::Rng rng;
+  std::vector<std::uint32_t> order;
+  double eigen_start_s;
+  int pairs_left;  // in this benchmark iteration
+  std::vector<double> eigen_ms, ours_ms;
+
+  // Called by the Eigen trainer before each of its epochs: closes the timing of its last one,
+  // runs one of ours, and opens the next.
+  static const std::uint32_t* NextEpoch(void* context) {
+    auto* self = static_cast<PairedDriver*>(context);
+    if (self->eigen_start_s >= 0) {
+      const double ours_start_s = WallSeconds();
+      self->eigen_ms.push_back((ours_start_s - self->eigen_start_s) * 1e3);
+      mlp::EpochStats stats;
+      std::string error;
+      if (!self->ours->RunEpoch(&stats, &error)) {
+        self->state->SkipWithError(error.c_str());
+        return nullptr;
+      }
+      self->ours_ms.push_back((WallSeconds() - ours_start_s) * 1e3);
+    }
+    if (self->pairs_left == 0) {
+      if (!self->state->KeepRunning()) return nullptr;
+      self->pairs_left = kEpochPairs;
+    }
+    --self->pairs_left;
+    self->eigen_start_s = WallSeconds();
+    if (self->shuffle) self->rng.Shuffle(self->order);
+    return self->order.data();
+  }
+};
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+void EpochPaired(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
+  const mlp::TrainConfig c = Config(batch);
+  const mlp::Dataset<float>& data = TrainingSet();
+  mlp::Trainer trainer(c, kernels::KernelsFor<float>(isa), data);
+  std::vector<float> params = PackedInitialParams(c);
+  PairedDriver driver{&state,
+                      &trainer,
+                      c.shuffle,
+                      mlp::Rng(c.seed, mlp::RngStream::kShuffle),
+                      std::vector<std::uint32_t>(data.train_x.size()),
+                      /*eigen_start_s=*/-1,
+                      /*pairs_left=*/0,
+                      {},
+                      {}};
+  std::iota(driver.order.begin(), driver.order.end(), 0u);
+  const bool finite = BenchTargetFor(isa).eigen_mlp_train(
+      c.hidden, c.output, c.optimizer == mlp::Optimizer::kRmsprop, float(c.lr), float(c.rho),
+      float(c.eps), batch, data.train_x.size(), data.train_x.data(), data.train_y.data(),
+      &PairedDriver::NextEpoch, &driver, params.data());
+  if (state.error_occurred()) return;
+  if (!finite || driver.ours_ms.empty()) {
+    state.SkipWithError("Eigen baseline: a batch loss is not finite");
+    return;
+  }
+  std::vector<double> speedups;
+  for (std::size_t i = 0; i < driver.ours_ms.size(); ++i) {
+    speedups.push_back(driver.eigen_ms[i] / driver.ours_ms[i]);
+  }
+  state.counters["eigen_over_ours"] = Median(speedups);
+  state.counters["ours_ms"] = Median(driver.ours_ms);
+  state.counters["eigen_ms"] = Median(driver.eigen_ms);
 }
 
 const bool registered = [] {
@@ -174,6 +269,9 @@ const bool registered = [] {
     benchmark::RegisterBenchmark(
         BenchName("epoch", "eigen", b).c_str(),
         [isa, batch](benchmark::State& state) { EpochEigen(state, isa, batch); });
+    benchmark::RegisterBenchmark(
+        ("epoch_vs_eigen/B:" + std::to_string(b)).c_str(),
+        [isa, batch](benchmark::State& state) { EpochPaired(state, isa, batch); });
   }
   return true;
 }();
