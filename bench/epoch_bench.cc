@@ -232,8 +232,12 @@ void EpochPaired(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
       float(c.eps), batch, data.train_x.size(), data.train_x.data(), data.train_y.data(),
       &PairedDriver::NextEpoch, &driver, params.data());
   if (state.error_occurred()) return;
-  if (!finite || driver.ours_ms.empty()) {
+  if (!finite) {
     state.SkipWithError("Eigen baseline: a batch loss is not finite");
+    return;
+  }
+  if (driver.ours_ms.empty()) {
+    state.SkipWithError("no pair of epochs ran");
     return;
   }
   std::vector<double> speedups;
