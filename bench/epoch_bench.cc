@@ -19,7 +19,6 @@
 // peak, so t threads can reach t.
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <numeric>
 #include <string>
@@ -27,6 +26,7 @@
 
 #include "bench/bench_targets.h"
 #include "bench/bench_util.h"
+#include "bench/median.h"
 #include "kernels/isa.h"
 #include "kernels/kernels.h"
 #include "mlp/arena.h"
@@ -103,32 +103,30 @@ void EpochOurs(benchmark::State& state, kernels::Isa isa, std::size_t batch, int
   SetEpochCounters(state, WallSeconds() - start);
 }
 
-// Drives the Eigen trainer's epochs from Google Benchmark's loop, reshuffling as Trainer does:
-// its order starts as 0…n−1 and is shuffled in place before every epoch by its own stream.
-// The wall clock brackets the benchmark's own timer: from the first KeepRunning (timer starts) to
-// the one that returns false (timer stops); the Eigen trainer's setup and export stay outside.
-struct EigenDriver {
-  benchmark::State* state;
+// The sample order Trainer uses: 0…n−1, shuffled in place before every epoch by its own stream.
+struct TrainerOrder {
+  explicit TrainerOrder(const mlp::TrainConfig& c)
+      : shuffle(c.shuffle),
+        rng(c.seed, mlp::RngStream::kShuffle),
+        order(TrainingSet().train_x.size()) {
+    std::iota(order.begin(), order.end(), 0u);
+  }
+  const std::uint32_t* Next() {
+    if (shuffle) rng.Shuffle(order);
+    return order.data();
+  }
+
   bool shuffle;
   mlp::Rng rng;
   std::vector<std::uint32_t> order;
-  double start_s = -1, stop_s = -1;
-
-  static const std::uint32_t* NextEpoch(void* context) {
-    auto* self = static_cast<EigenDriver*>(context);
-    if (self->start_s < 0) self->start_s = WallSeconds();
-    if (!self->state->KeepRunning()) {
-      self->stop_s = WallSeconds();
-      return nullptr;
-    }
-    if (self->shuffle) self->rng.Shuffle(self->order);
-    return self->order.data();
-  }
 };
 
-// The Trainer's initial weights, packed as the Eigen trainer's interface wants (tensor by tensor,
-// unpadded).
-std::vector<float> PackedInitialParams(const mlp::TrainConfig& c) {
+// Trains the Eigen trainer of `isa` from the Trainer's initial weights, asking
+// next_epoch(context) for each epoch's sample order until it returns nullptr. False if a batch
+// loss was not finite.
+bool RunEigenTrainer(kernels::Isa isa, const mlp::TrainConfig& c,
+                     const std::uint32_t* (*next_epoch)(void*), void* context) {
+  // The initial weights, packed as the interface wants (tensor by tensor, unpadded).
   mlp::Arena<float> arena;
   mlp::InitParams(c.init, c.seed, &arena);
   std::vector<float> params;
@@ -138,21 +136,36 @@ std::vector<float> PackedInitialParams(const mlp::TrainConfig& c) {
         params.push_back(arena.at(mlp::Tensor(t), r, col));
     }
   }
-  return params;
+  const mlp::Dataset<float>& data = TrainingSet();
+  return BenchTargetFor(isa).eigen_mlp_train(
+      c.hidden, c.output, c.optimizer == mlp::Optimizer::kRmsprop, float(c.lr), float(c.rho),
+      float(c.eps), c.batch, data.train_x.size(), data.train_x.data(), data.train_y.data(),
+      next_epoch, context, params.data());
 }
+
+// Drives the Eigen trainer's epochs from Google Benchmark's loop. The wall clock brackets the
+// benchmark's own timer: from the first KeepRunning (timer starts) to the one that returns false
+// (timer stops); the Eigen trainer's setup and export stay outside.
+struct EigenDriver {
+  benchmark::State* state;
+  TrainerOrder order;
+  double start_s = -1, stop_s = -1;
+
+  static const std::uint32_t* NextEpoch(void* context) {
+    auto* self = static_cast<EigenDriver*>(context);
+    if (self->start_s < 0) self->start_s = WallSeconds();
+    if (!self->state->KeepRunning()) {
+      self->stop_s = WallSeconds();
+      return nullptr;
+    }
+    return self->order.Next();
+  }
+};
 
 void EpochEigen(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
   const mlp::TrainConfig c = Config(batch);
-  const mlp::Dataset<float>& data = TrainingSet();
-  std::vector<float> params = PackedInitialParams(c);
-  EigenDriver driver{&state, c.shuffle, mlp::Rng(c.seed, mlp::RngStream::kShuffle),
-                     std::vector<std::uint32_t>(data.train_x.size())};
-  std::iota(driver.order.begin(), driver.order.end(), 0u);
-  const bool finite = BenchTargetFor(isa).eigen_mlp_train(
-      c.hidden, c.output, c.optimizer == mlp::Optimizer::kRmsprop, float(c.lr), float(c.rho),
-      float(c.eps), batch, data.train_x.size(), data.train_x.data(), data.train_y.data(),
-      &EigenDriver::NextEpoch, &driver, params.data());
-  if (!finite) {
+  EigenDriver driver{&state, TrainerOrder(c)};
+  if (!RunEigenTrainer(isa, c, &EigenDriver::NextEpoch, &driver)) {
     state.SkipWithError("Eigen baseline: a batch loss is not finite");
     return;
   }
@@ -173,12 +186,10 @@ constexpr int kEpochPairs = 9;
 struct PairedDriver {
   benchmark::State* state;
   mlp::Trainer* ours;
-  bool shuffle;
-  mlp::Rng rng;
-  std::vector<std::uint32_t> order;
-  double eigen_start_s;
-  int pairs_left;  // in this benchmark iteration
-  std::vector<double> eigen_ms, ours_ms;
+  TrainerOrder order;
+  double eigen_start_s = -1;
+  int pairs_left = 0;  // in this benchmark iteration
+  std::vector<double> eigen_ms = {}, ours_ms = {};
 
   // Called by the Eigen trainer before each of its epochs: closes the timing of its last one,
   // runs one of ours, and opens the next.
@@ -201,36 +212,15 @@ struct PairedDriver {
     }
     --self->pairs_left;
     self->eigen_start_s = WallSeconds();
-    if (self->shuffle) self->rng.Shuffle(self->order);
-    return self->order.data();
+    return self->order.Next();
   }
 };
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 void EpochPaired(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
   const mlp::TrainConfig c = Config(batch);
-  const mlp::Dataset<float>& data = TrainingSet();
-  mlp::Trainer trainer(c, kernels::KernelsFor<float>(isa), data);
-  std::vector<float> params = PackedInitialParams(c);
-  PairedDriver driver{&state,
-                      &trainer,
-                      c.shuffle,
-                      mlp::Rng(c.seed, mlp::RngStream::kShuffle),
-                      std::vector<std::uint32_t>(data.train_x.size()),
-                      /*eigen_start_s=*/-1,
-                      /*pairs_left=*/0,
-                      {},
-                      {}};
-  std::iota(driver.order.begin(), driver.order.end(), 0u);
-  const bool finite = BenchTargetFor(isa).eigen_mlp_train(
-      c.hidden, c.output, c.optimizer == mlp::Optimizer::kRmsprop, float(c.lr), float(c.rho),
-      float(c.eps), batch, data.train_x.size(), data.train_x.data(), data.train_y.data(),
-      &PairedDriver::NextEpoch, &driver, params.data());
+  mlp::Trainer trainer(c, kernels::KernelsFor<float>(isa), TrainingSet());
+  PairedDriver driver{&state, &trainer, TrainerOrder(c)};
+  const bool finite = RunEigenTrainer(isa, c, &PairedDriver::NextEpoch, &driver);
   if (state.error_occurred()) return;
   if (!finite) {
     state.SkipWithError("Eigen baseline: a batch loss is not finite");

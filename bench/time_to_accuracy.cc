@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/median.h"
 #include "kernels/kernels.h"
 #include "mlp/data.h"
 #include "mlp/early_stopping.h"
@@ -76,13 +77,6 @@ double ProcessCpuSeconds() {
   timespec ts;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 [[noreturn]] void Fail(const std::string& message, int status) {
