@@ -1,8 +1,8 @@
 // The //bench entry point: Google Benchmark's own flags, plus a header (CPU, the kernels' ISA, the
 // measured FMA peak, the build mode) and, after the run, a summary table of the per-epoch
-// benchmarks (batch and threads → ms/epoch ours and Eigen, speed-ups over Eigen — measured apart
-// and taking turns — and over one thread, fraction of peak). The summary goes to stdout after the
-// console table, or to stderr when --benchmark_format=json keeps stdout machine-readable.
+// benchmarks (batch and threads → ms/epoch ours and Eigen, speed-ups over Eigen and over one
+// thread — each measured apart and taking turns — fraction of peak). The summary goes to stdout
+// after the console table, or to stderr when --benchmark_format=json keeps stdout machine-readable.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -67,6 +67,10 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
       char impl[16] = {};
       const std::string name = run.run_name.str();
       char kernel[32] = {}, isa[16] = {};
+      if (std::sscanf(name.c_str(), "epoch_vs_1thread/B:%ld/T:%d", &batch, &threads) == 2) {
+        paired_thread_speedup_[{batch, threads}] = Counter(run, "one_thread_over_ours");
+        continue;
+      }
       if (std::sscanf(name.c_str(), "%31[a-z_]/%15[a-z0-9]/B:%ld/T:%d", kernel, isa, &batch,
                       &threads) == 4 &&
           std::string(kernel) != "epoch") {
@@ -98,7 +102,8 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
  private:
   // One row per batch and thread count: ours, Eigen (one thread) and our speed-up over it, from
   // the two benchmarks and from the two taking turns (epoch_vs_eigen), our speed-up over our own
-  // one-thread run, and our fraction of one core's FMA peak.
+  // one-thread run, likewise both ways (epoch_vs_1thread), and our fraction of one core's FMA
+  // peak.
   void PrintEpochSummary(std::FILE* out) const {
     if (results_.empty()) return;
     const bool medians = results_.begin()->second.begin()->second.median;
@@ -109,8 +114,9 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
                  medians ? "medians over the repetitions"
                          : "single runs (add --benchmark_repetitions=5 "
                            "--benchmark_report_aggregates_only=true for medians)");
-    std::fprintf(out, "%8s %8s %14s %14s %9s %9s %12s %16s\n", "batch", "threads", "ours ms/epoch",
-                 "Eigen ms/epoch", "vs Eigen", "in turns", "vs 1 thread", "% of 1-core peak");
+    std::fprintf(out, "%8s %8s %14s %14s %9s %9s %12s %9s %16s\n", "batch", "threads",
+                 "ours ms/epoch", "Eigen ms/epoch", "vs Eigen", "in turns", "vs 1 thread",
+                 "in turns", "% of 1-core peak");
     for (const auto& [batch, impls] : results_) {
       const Result* eigen = Find(impls, "eigen", 1);
       const Result* ours_1 = Find(impls, "ours", 1);
@@ -119,7 +125,7 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
       if (eigen != nullptr && ours_1 == nullptr) {  // a filter that left only Eigen's run
         std::fprintf(out, "%8ld %8d %14s %14.2f %9s", batch, 1, "-", eigen->ms, "-");
         PrintCell(out, 9, "%8.2fx", has_paired, has_paired ? paired->second : 0);
-        std::fprintf(out, " %12s %16s\n", "-", "-");
+        std::fprintf(out, " %12s %9s %16s\n", "-", "-", "-");
       }
       for (const auto& [key, ours] : impls) {
         if (key.impl != "ours") continue;
@@ -129,6 +135,10 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
         PrintCell(out, 9, "%8.2fx", one && eigen != nullptr, eigen ? eigen->ms / ours.ms : 0);
         PrintCell(out, 9, "%8.2fx", one && has_paired, has_paired ? paired->second : 0);
         PrintCell(out, 12, "%11.2fx", !one && ours_1 != nullptr, ours_1 ? ours_1->ms / ours.ms : 0);
+        const auto paired_threads = paired_thread_speedup_.find({batch, key.threads});
+        const bool has_paired_threads = paired_threads != paired_thread_speedup_.end();
+        PrintCell(out, 9, "%8.2fx", has_paired_threads,
+                  has_paired_threads ? paired_threads->second : 0);
         std::fprintf(out, " %15.1f%%\n", 100.0 * ours.peak_frac);
       }
     }
@@ -188,6 +198,8 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
   benchmark::BenchmarkReporter* display_;
   std::map<long, std::map<Key, Result>> results_;
   std::map<long, double> paired_speedup_;  // epoch_vs_eigen: Eigen's time / ours, taking turns
+  // epoch_vs_1thread, by batch and threads: one thread's time / ours, taking turns.
+  std::map<std::pair<long, int>, double> paired_thread_speedup_;
   std::map<std::pair<std::string, long>, std::map<int, double>> split_gflops_;
 };
 

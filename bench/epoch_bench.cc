@@ -7,6 +7,7 @@
 //                            one thread
 //   epoch_vs_eigen/B:<b>     both, one thread each, an epoch of each in turn: the comparison
 //                            that a busy machine cannot tilt (below)
+//   epoch_vs_1thread/B:<b>/T:<t>  ours on one thread and on t, an epoch of each in turn
 // Both start from the same weights and see the same sample order (the Trainer's own seeded
 // reshuffle, reproduced here with mlp::Rng), and both keep training across iterations. Every
 // batch runs on one thread; the batches from 32 up also on 2 threads and on all cores (the same
@@ -239,6 +240,44 @@ void EpochPaired(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
   state.counters["eigen_ms"] = Median(driver.eigen_ms);
 }
 
+// The same for threads: epoch/ours/B:<b>/T:1 and /T:<t> also run seconds apart, so the ratio of
+// the two moves with the load as well (four runs of B = 512 on the Xeon of README.md: 1.13x to
+// 1.52x). Here a one-thread trainer and a t-thread one take turns, an epoch each, and the speed-up
+// is the median over the pairs of the one-thread time / the t-thread time. Counters:
+// one_thread_over_ours (that median), ours_ms (t threads) and one_thread_ms (the medians of each
+// side's epochs). Both trainers start from the same weights and are bit-identical epoch for epoch
+// (tests/mlp/threads_test.cc), so each pair does the same arithmetic.
+void EpochThreadsPaired(benchmark::State& state, kernels::Isa isa, std::size_t batch, int threads) {
+  const kernels::KernelTable<float>& k = kernels::KernelsFor<float>(isa);
+  mlp::Trainer one(Config(batch, 1), k, TrainingSet());
+  mlp::Trainer ours(Config(batch, threads), k, TrainingSet());
+  std::vector<double> one_ms, ours_ms;
+  mlp::EpochStats stats;
+  std::string error;
+  auto timed_epoch = [&](mlp::Trainer& trainer, std::vector<double>* ms) {
+    const double start = WallSeconds();
+    if (!trainer.RunEpoch(&stats, &error)) return false;
+    ms->push_back((WallSeconds() - start) * 1e3);
+    return true;
+  };
+  for (auto _ : state) {
+    bool ok = true;
+    for (int pair = 0; ok && pair < kEpochPairs; ++pair) {
+      ok = timed_epoch(one, &one_ms) && timed_epoch(ours, &ours_ms);
+    }
+    if (!ok) {
+      state.SkipWithError(error.c_str());
+      break;
+    }
+  }
+  if (state.error_occurred()) return;
+  std::vector<double> speedups;
+  for (std::size_t i = 0; i < ours_ms.size(); ++i) speedups.push_back(one_ms[i] / ours_ms[i]);
+  state.counters["one_thread_over_ours"] = Median(speedups);
+  state.counters["ours_ms"] = Median(ours_ms);
+  state.counters["one_thread_ms"] = Median(one_ms);
+}
+
 const bool registered = [] {
   // The default compares like with like: our kernels on the ISA the trainer would run, Eigen
   // compiled for that same ISA. Other ISAs: SIMD_MLP_ISA=sse2|avx2 (per-ISA variants of every
@@ -257,6 +296,14 @@ const bool registered = [] {
           (BenchName("epoch", "ours", b) + "/T:" + std::to_string(threads)).c_str(),
           [isa, batch, threads](benchmark::State& state) {
             EpochOurs(state, isa, batch, threads);
+          });
+    }
+    for (int threads : thread_counts) {
+      if (threads == 1) continue;
+      benchmark::RegisterBenchmark(
+          ("epoch_vs_1thread/B:" + std::to_string(b) + "/T:" + std::to_string(threads)).c_str(),
+          [isa, batch, threads](benchmark::State& state) {
+            EpochThreadsPaired(state, isa, batch, threads);
           });
     }
     if (isa == kernels::Isa::kRef) continue;

@@ -1,29 +1,36 @@
 #!/usr/bin/env bash
 # //bench at its boundary, the interface that scripts and dashboards read (README, "Benchmarks"):
 # with --benchmark_format=json, stdout is one JSON document holding the per-epoch benchmarks
-# under their stable names and counters, and the summary table goes to stderr, with the speed-up
-# over Eigen measured apart and in turns; a format other than console or json is a one-line error
-# with exit status 2. The largest batch keeps the run short: one pair of epochs is 2 × 8,000
-# samples whatever the batch, and B = 8000 has the fewest steps per epoch.
+# under their stable names and counters, and the summary table goes to stderr, with the speed-ups
+# over Eigen and (on a machine of two cores or more) over one thread, each measured apart and in
+# turns; a format other than console or json is a one-line error with exit status 2. The largest
+# batch keeps the run short: one pair of epochs is 2 × 8,000 samples whatever the batch, and
+# B = 8000 has the fewest steps per epoch.
 set -euo pipefail
 bench=$1
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 json=${TEST_TMPDIR:-/tmp}/bench.json
 summary=${TEST_TMPDIR:-/tmp}/bench_summary.txt
-"$bench" --benchmark_filter='^(fma_peak|epoch/(ours|eigen)/B:8000(/T:1)?|epoch_vs_eigen/B:8000)$' \
+# The two-thread benchmarks exist only where there are two cores to run them (epoch_bench.cc).
+cores=$(nproc)
+"$bench" --benchmark_filter='^(fma_peak|epoch/(ours|eigen)/B:8000(/T:[12])?|epoch_vs_(eigen|1thread)/B:8000(/T:2)?)$' \
   --benchmark_min_time=0.01 --benchmark_format=json >"$json" 2>"$summary" ||
   fail "bench exited with status $?: $(cat "$summary")"
 
-python3 - "$json" <<'PY' || fail "JSON output: see above"
+python3 - "$json" "$cores" <<'PY' || fail "JSON output: see above"
 import json, sys
 runs = {b["name"]: b for b in json.load(open(sys.argv[1]))["benchmarks"]}
+two_cores = int(sys.argv[2]) >= 2
 want = {
     "fma_peak": ["gflops"],
     "epoch/ours/B:8000/T:1": ["ms_per_epoch", "gflops", "peak_frac"],
     "epoch/eigen/B:8000": ["ms_per_epoch", "gflops", "peak_frac"],
     "epoch_vs_eigen/B:8000": ["eigen_over_ours", "ours_ms", "eigen_ms"],
 }
+if two_cores:
+    want["epoch/ours/B:8000/T:2"] = ["ms_per_epoch", "gflops", "peak_frac"]
+    want["epoch_vs_1thread/B:8000/T:2"] = ["one_thread_over_ours", "ours_ms", "one_thread_ms"]
 for name, counters in want.items():
     if name not in runs:
         sys.exit(f"no benchmark {name} among {sorted(runs)}")
@@ -37,13 +44,24 @@ pair = runs["epoch_vs_eigen/B:8000"]
 ratio_of_medians = pair["eigen_ms"] / pair["ours_ms"]
 if not 0.1 < pair["eigen_over_ours"] / ratio_of_medians < 10:
     sys.exit(f"eigen_over_ours {pair['eigen_over_ours']} against medians {ratio_of_medians}")
+if two_cores:
+    pair = runs["epoch_vs_1thread/B:8000/T:2"]
+    ratio_of_medians = pair["one_thread_ms"] / pair["ours_ms"]
+    if not 0.1 < pair["one_thread_over_ours"] / ratio_of_medians < 10:
+        sys.exit(f"one_thread_over_ours {pair['one_thread_over_ours']} against {ratio_of_medians}")
 PY
 
 grep -q "in turns" "$summary" || fail "summary lacks the in-turns column: $(cat "$summary")"
 row=$(grep -E '^ +8000 +1 ' "$summary") || fail "summary has no B = 8000 row: $(cat "$summary")"
-# batch, threads, ours, Eigen, vs Eigen, in turns, vs 1 thread (-), % of peak
-[[ $(awk '{print NF}' <<<"$row") -eq 8 && $(awk '{print $6}' <<<"$row") == *x ]] ||
-  fail "B = 8000 row lacks the in-turns speed-up: $row"
+# batch, threads, ours, Eigen, vs Eigen, in turns, vs 1 thread (-), in turns (-), % of peak
+[[ $(awk '{print NF}' <<<"$row") -eq 9 && $(awk '{print $6}' <<<"$row") == *x ]] ||
+  fail "B = 8000 row lacks the in-turns speed-up over Eigen: $row"
+if ((cores >= 2)); then
+  row=$(grep -E '^ +8000 +2 ' "$summary") || fail "no B = 8000, 2-thread row: $(cat "$summary")"
+  # batch, threads, ours, Eigen (-), vs Eigen (-), in turns (-), vs 1 thread, in turns, % of peak
+  [[ $(awk '{print NF}' <<<"$row") -eq 9 && $(awk '{print $8}' <<<"$row") == *x ]] ||
+    fail "B = 8000, 2-thread row lacks the in-turns speed-up over one thread: $row"
+fi
 
 set +e
 err=$("$bench" --benchmark_format=csv 2>&1 >/dev/null)
