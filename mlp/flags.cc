@@ -240,6 +240,14 @@ const std::map<std::string, Flag>& Flags() {
   return *flags;
 }
 
+// The columns `text` takes on a terminal: its UTF-8 code points, not its bytes (the "…" of
+// --threads' syntax is three bytes and one column).
+std::size_t Columns(const std::string& text) {
+  return std::size_t(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a continuation byte
+  }));
+}
+
 }  // namespace
 
 bool SetsTrainingMath(const std::string& flag) {
@@ -267,7 +275,8 @@ std::string Usage() {
       "      keras-tanh: keras with tanh hidden layers\n";
   for (const auto& [name, flag] : Flags()) {
     std::string line = "  --" + name + "=" + flag.syntax;
-    line.resize(std::max<std::size_t>(line.size() + 1, 30), ' ');
+    const std::size_t columns = Columns(line);
+    line.append(columns < 29 ? 30 - columns : 1, ' ');
     s += line + flag.help + "\n";
   }
   s += "  --help   this text\n"

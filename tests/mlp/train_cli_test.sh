@@ -8,6 +8,17 @@ train=$1
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$train" --help | grep -q -- "--recipe" || fail "--help does not list --recipe"
+# Each flag's description starts in one column (the 31st, counted in characters, not bytes:
+# --threads' syntax has a three-byte "…"), unless its --name=syntax is too long to leave room.
+"$train" --help | python3 -c '
+import sys
+for line in sys.stdin.read().splitlines():
+    if not line.startswith("  --") or line.startswith(("  --help", "  --recipe")):
+        continue
+    flag = line.split()[0]
+    if len(flag) < 28 and (line[29] != " " or line[30] == " "):
+        sys.exit(f"--help: description of {flag} does not start in column 31: {line!r}")
+' || fail "--help columns: see above"
 
 metrics=${TEST_TMPDIR:-/tmp}/metrics.jsonl
 out=$("$train" --recipe=keras --epochs=2 --batch=1000 --metrics="$metrics")
