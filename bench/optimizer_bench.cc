@@ -1,5 +1,6 @@
 // Optimizer updates over the MLP's flat parameter arena, <optimizer>/<isa>, at the padded size of
-// W1, b1, …, W4, b4 (kParams below).
+// W1, b1, …, W4, b4 (kParams below); and accumulate/<isa>, the y += x that adds one block's
+// gradients into the batch's sum (mlp/model.cc), over the same size.
 // Memory-bound: bytes_per_second counts every array read and written.
 #include <benchmark/benchmark.h>
 
@@ -54,6 +55,9 @@ const bool registered = [] {
     });
     Register("adam", isa, 7, [k](std::int64_t t, float* p, const float* g, float* m, float* v) {
       k->adam(kParams, {1e-3f, 0.9f, 0.999f, 1e-7f}, t, g, m, v, p);
+    });
+    Register("accumulate", isa, 3, [k](std::int64_t, float* p, const float* g, float*, float*) {
+      k->accumulate(kParams, g, p);
     });
   }
   return true;

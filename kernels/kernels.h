@@ -11,6 +11,7 @@
 //   activation.h  activate, activation_grad
 //   mse.h         mse_loss_grad
 //   optimizer.h   sgd, momentum, rmsprop, adam
+//   accumulate.h  accumulate
 // T is float (training) or double (gradient checks).
 //
 // What every kernel promises (each header adds its shapes, aliasing and accuracy):
@@ -33,6 +34,7 @@
 #ifndef SIMD_MLP_KERNELS_KERNELS_H_
 #define SIMD_MLP_KERNELS_KERNELS_H_
 
+#include "kernels/accumulate.h"
 #include "kernels/activation.h"
 #include "kernels/dense_edge.h"
 #include "kernels/gemm.h"
