@@ -2,8 +2,8 @@
 // (mlp/partition.h, mlp/model.cc): the kernel-level view of data-parallel training.
 //   gemm_bias_tanh/<isa>/B:<b>/T:<t>     forward: each rank its BatchRows
 //   gemm_grad_x_tanh/<isa>/B:<b>/T:<t>   input gradient: each rank its BatchRows
-//   gemm_grad_w/<isa>/B:<b>/T:<t>        weight gradient: each rank a Slab of dW's rows over the
-//                                        whole batch, and db (into its own scratch but on one rank)
+//   gemm_grad_w/<isa>/B:<b>/T:<t>        weight gradient: each rank dW and db of its gradient
+//                                        blocks of the batch, then its slab of their sum
 // on the active ISA, for the batches the epoch benchmark splits (32 … 8000) and t = 1, 2 and all
 // cores. T:1 runs the same job on a pool of one, so T:2 / T:1 is the split's speed-up; the plain
 // <kernel>/<isa>/B:<b> benchmarks (gemm_bench.cc) call the kernel directly. Counters on wall
@@ -31,8 +31,10 @@ enum class Product { kForward, kGradX, kGradW };
 void BM_SplitGemm(benchmark::State& state, Product product, std::size_t b, int threads) {
   const auto& k = kernels::Kernels<float>();
   mlp::ThreadPool pool(threads);
+  // A weight gradient's dW and db, one after the other: block 0's, then the other blocks'.
+  constexpr std::size_t kGradSize = kN * kLd + kLd;
   FloatBuffer in(b * kLd, 1), w(kN * kLd, 2), bias(kLd, 3), out(b * kLd, 4), act(b * kLd, 5),
-      grad(b * kLd, 6), dw(kN * kLd, 7), scratch(std::size_t(threads) * kLd, 8);
+      grad(b * kLd, 6), dw(kGradSize, 7), blocks_dw((mlp::kMaxGradientBlocks - 1) * kGradSize, 8);
   auto job = [&](int rank) {
     const Range rows = mlp::BatchRows(b, threads, rank);
     const std::size_t r = rows.begin;
@@ -48,11 +50,22 @@ void BM_SplitGemm(benchmark::State& state, Product product, std::size_t b, int t
                           w.data(), kLd, act.data() + r * kLd, kLd, out.data() + r * kLd, kLd);
         break;
       case Product::kGradW: {
-        const Range s = mlp::Slab(kN, mlp::kWeightRowGrain, threads, rank);
-        if (s.empty()) return;
-        float* db = s.begin == 0 ? bias.data() : scratch.data() + std::size_t(rank) * kLd;
-        k.gemm_grad_w(b, kN, s.size(), in.data() + s.begin, kLd, grad.data(), kLd,
-                      dw.data() + s.begin * kLd, kLd, db);
+        // Each rank the dW and db of its blocks of the batch, then its slab of their sum.
+        const std::size_t blocks = mlp::GradientBlocks(b);
+        const Range mine = mlp::Slab(blocks, 1, threads, rank);
+        for (std::size_t j = mine.begin; j < mine.end; ++j) {
+          const Range block_rows = mlp::GradientBlockRows(b, j);
+          float* const sum = j == 0 ? dw.data() : blocks_dw.data() + (j - 1) * kGradSize;
+          k.gemm_grad_w(block_rows.size(), kN, kN, in.data() + block_rows.begin * kLd, kLd,
+                        grad.data() + block_rows.begin * kLd, kLd, sum, kLd, sum + kN * kLd);
+        }
+        if (blocks == 1) break;
+        pool.Barrier();
+        const Range slab = mlp::Slab(kGradSize, mlp::kVectorGrain, threads, rank);
+        for (std::size_t j = 1; j < blocks && !slab.empty(); ++j) {
+          k.accumulate(slab.size(), blocks_dw.data() + (j - 1) * kGradSize + slab.begin,
+                       dw.data() + slab.begin);
+        }
         break;
       }
     }

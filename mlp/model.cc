@@ -19,9 +19,10 @@ T* Row(T* matrix, std::size_t r) {
 }  // namespace
 
 template <typename T>
-Workspace<T>::Workspace(std::size_t capacity, int ranks)
+Workspace<T>::Workspace(std::size_t capacity)
     : capacity_(capacity),
-      buffer_(4 * RoundUp(capacity, kVectorLanes) + 6 * capacity * kLd + std::size_t(ranks) * kLd) {
+      buffer_(4 * RoundUp(capacity, kVectorLanes) + 6 * capacity * kLd +
+              (GradientBlocks(capacity) - 1) * kArenaSize) {
   // Every piece is a multiple of 16 elements long, so every piece starts 64-byte aligned.
   T* p = buffer_.data();
   auto take = [&p](std::size_t n) {
@@ -40,7 +41,7 @@ Workspace<T>::Workspace(std::size_t capacity, int ranks)
   g2 = take(matrix);
   g3 = take(matrix);
   g4 = take(column);
-  scratch_ = take(std::size_t(ranks) * kLd);
+  gradient_blocks_ = take((GradientBlocks(capacity) - 1) * kArenaSize);
 }
 
 const char* InitName(Init init) { return init == Init::kNormal ? "normal" : "glorot"; }
@@ -76,7 +77,7 @@ Model<T>::Model(const kernels::KernelTable<T>& k, Activation hidden, Activation 
       hidden_(hidden),
       output_(output),
       pool_(pool != nullptr ? *pool : SerialPool()),
-      ws_(capacity, pool_.size()) {}
+      ws_(capacity) {}
 
 template <typename T>
 void Model<T>::ForwardRows(Range rows) {
@@ -120,43 +121,47 @@ void Model<T>::InputGradientRows(Range rows) {
                      Row(w.g1, r), kLd);
 }
 
-// A rank's slab of every weight gradient, each summed over the whole batch by one kernel call:
-// the rows [begin, end) of dW2 and dW3 (their inputs' columns of A), the entries [begin, end) of
-// the vectors dW1, db1 and dW4. The slabs of alternate layers are dealt in mirrored order, so
-// that when the grains do not divide evenly the larger slabs fall on different ranks (3 ranks:
-// 35 + 35 + 30 rows of dW3, 30 + 35 + 35 of dW2).
+// The whole weight gradient of each of the rank's blocks of the batch, over that block's rows
+// alone: block 0's into grads(), block j's into the workspace's gradient block j (an arena of the
+// same layout), for SumGradientBlocks to add. The ranks take the blocks in order, as they take
+// the batch rows, so these rows are mostly the rank's own.
 template <typename T>
-void Model<T>::WeightGradientSlabs(std::size_t m, int rank) {
-  Arena<T>& d = grads_;
-  Workspace<T>& w = ws_;
-  const int ranks = pool_.size(), mirrored = ranks - 1 - rank;
-  // The bias gradients db2, db3 and db4 are sums over the batch that every slab's call computes
-  // whole (the kernels have no way to skip them): the rank whose slab starts at 0 writes the
-  // arena's, the others their scratch. Every rank does the same work, so none waits longer.
-  T* const scratch = ws_.rank_scratch(rank);
-  auto bias_out = [scratch](Range slab, T* db) { return slab.begin == 0 ? db : scratch; };
+void Model<T>::BlockGradients(std::size_t m, int rank) {
+  const Workspace<T>& w = ws_;
+  const std::size_t blocks = GradientBlocks(m);
+  const Range mine = Slab(blocks, 1, pool_.size(), rank);
+  for (std::size_t block = mine.begin; block < mine.end; ++block) {
+    T* const out = block == 0 ? grads_.data() : ws_.gradient_block(block);
+    auto d = [out](Tensor t) { return out + Offset(t); };
+    const Range rows = GradientBlockRows(m, block);
+    const std::size_t r = rows.begin, n = rows.size();
+    k_.gemv_grad_w(n, kN, Row(w.a3, r), kLd, w.g4 + r, d(kW4), d(kB4));
+    k_.gemm_grad_w(n, kN, kN, Row(w.a2, r), kLd, Row(w.g3, r), kLd, d(kW3), kLd, d(kB3));
+    k_.gemm_grad_w(n, kN, kN, Row(w.a1, r), kLd, Row(w.g2, r), kLd, d(kW2), kLd, d(kB2));
+    k_.outer_grad_w(n, kN, w.x + r, Row(w.g1, r), kLd, d(kW1), d(kB1));
+  }
+}
 
-  if (const Range s = Slab(kN, kVectorGrain, ranks, rank); !s.empty()) {
-    k_.gemv_grad_w(m, s.size(), w.a3 + s.begin, kLd, w.g4, d[kW4] + s.begin, bias_out(s, d[kB4]));
-  }
-  if (const Range s = Slab(kN, kWeightRowGrain, ranks, mirrored); !s.empty()) {
-    k_.gemm_grad_w(m, kN, s.size(), w.a2 + s.begin, kLd, w.g3, kLd, Row(d[kW3], s.begin), kLd,
-                   bias_out(s, d[kB3]));
-  }
-  if (const Range s = Slab(kN, kWeightRowGrain, ranks, rank); !s.empty()) {
-    k_.gemm_grad_w(m, kN, s.size(), w.a1 + s.begin, kLd, w.g2, kLd, Row(d[kW2], s.begin), kLd,
-                   bias_out(s, d[kB2]));
-  }
-  if (const Range s = Slab(kN, kVectorGrain, ranks, mirrored); !s.empty()) {
-    k_.outer_grad_w(m, s.size(), w.x, w.g1 + s.begin, kLd, d[kW1] + s.begin, d[kB1] + s.begin);
+// grads() += gradient blocks 1, 2, … in that order (the sum's order is fixed by m alone), each
+// rank over its own cache-line-aligned slab of the arena.
+template <typename T>
+void Model<T>::SumGradientBlocks(std::size_t m, int rank) {
+  const Range slab = Slab(kArenaSize, kVectorGrain, pool_.size(), rank);
+  if (slab.empty()) return;
+  for (std::size_t block = 1; block < GradientBlocks(m); ++block) {
+    k_.accumulate(slab.size(), ws_.gradient_block(block) + slab.begin, grads_.data() + slab.begin);
   }
 }
 
 template <typename T>
 void Model<T>::BackwardOnRank(std::size_t m, int rank) {
   InputGradientRows(BatchRows(m, pool_.size(), rank));
-  pool_.Barrier();  // every delta is in place: the weight gradients sum over all rows
-  WeightGradientSlabs(m, rank);
+  pool_.Barrier();  // every delta is in place: a block's rows may be another rank's
+  BlockGradients(m, rank);
+  if (GradientBlocks(m) > 1) {  // the same on every rank: it depends on m alone
+    pool_.Barrier();            // every block's gradient is in place
+    SumGradientBlocks(m, rank);
+  }
 }
 
 template <typename T>

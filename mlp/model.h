@@ -23,7 +23,11 @@
 //   ─ barrier ─
 //   rows      each rank: G4 (through out'), G3, G2, G1 for its own rows
 //   ─ barrier ─
-//   outputs   each rank: its slab of every dW (and db), each summed over the whole batch
+//   blocks    each rank: the whole gradient (every dW and db) of its blocks of the batch, whose
+//             rows the batch size alone fixes (partition.h): block 0 into grads(), the others
+//             into the workspace
+//   ─ barrier ─ (when there is more than one block)
+//   slabs     each rank: its slab of grads() += blocks 1, 2, … in that order
 #ifndef SIMD_MLP_MLP_MODEL_H_
 #define SIMD_MLP_MLP_MODEL_H_
 
@@ -40,16 +44,18 @@ namespace simd_mlp::mlp {
 
 using kernels::Activation;
 
-// Activations and deltas for up to `capacity` samples, and a scratch region per rank of a thread
-// pool of `ranks`, carved from one allocation.
+// Activations and deltas for up to `capacity` samples, and the gradients of the weight
+// gradients' blocks past the first (partition.h) for batches that large, carved from one
+// allocation.
 template <typename T>
 class Workspace {
  public:
-  explicit Workspace(std::size_t capacity, int ranks = 1);
+  explicit Workspace(std::size_t capacity);
   std::size_t capacity() const { return capacity_; }
 
-  // kPadded elements that only rank `rank` uses, starting on a cache line of their own.
-  T* rank_scratch(int rank) { return scratch_ + std::size_t(rank) * kPadded; }
+  // The gradient of block `block` (1 ≤ block < GradientBlocks(capacity)): kArenaSize elements laid
+  // out as an arena (layout.h), pad lanes zero.
+  T* gradient_block(std::size_t block) { return gradient_blocks_ + (block - 1) * kArenaSize; }
 
   T* x;   // capacity          inputs of the batch (normalized x)
   T* y;   // capacity          targets
@@ -65,7 +71,7 @@ class Workspace {
  private:
   std::size_t capacity_;
   AlignedBuffer<T> buffer_;
-  T* scratch_;
+  T* gradient_blocks_;
 };
 
 enum class Init { kNormal, kGlorotUniform };
@@ -112,7 +118,8 @@ class Model {
   // The parts of a pass that one rank does (see the top of this file).
   void ForwardRows(Range rows);
   void InputGradientRows(Range rows);
-  void WeightGradientSlabs(std::size_t m, int rank);
+  void BlockGradients(std::size_t m, int rank);
+  void SumGradientBlocks(std::size_t m, int rank);
   void BackwardOnRank(std::size_t m, int rank);
 
   static ThreadPool& SerialPool();

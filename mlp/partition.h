@@ -1,12 +1,15 @@
 // How a training step's work is divided among the ranks of a thread pool so that the result does
 // not depend on how many there are: every output element is computed by exactly one rank, by the
-// same kernel arithmetic it would get from a single call over the whole output, and no sum is
-// ever split between ranks. tests/mlp/partition_test.cc checks the kernels' side of this bargain
-// (splitting a call's rows or output slabs at these boundaries changes no bit, on every ISA).
+// same kernel arithmetic it would get from a single call over the whole output, and every sum
+// over the batch is cut into parts by the batch size alone, never by the number of ranks.
+// tests/mlp/partition_test.cc checks the kernels' side of this bargain (splitting a call's rows
+// or a flat range at these boundaries changes no bit, on every ISA).
 //
-//   batch rows   (forward, input gradients)  BatchRows: chunks of whole 16-row blocks
-//   output slabs (weight gradients)          Slab over the rows of dW, or the entries of a vector
-//   flat ranges  (optimizer update)          Slab over the arena, in 16-element blocks
+//   batch rows      (forward, input gradients)  BatchRows: chunks of whole 16-row blocks
+//   gradient blocks (weight gradients)          GradientBlockRows: ≤ 4 blocks of rows, fixed by
+//                                               the batch size; each rank the blocks of Slab
+//   flat ranges     (adding the blocks, the     Slab over the arena, in 16-element blocks
+//                    optimizer update)
 #ifndef SIMD_MLP_MLP_PARTITION_H_
 #define SIMD_MLP_MLP_PARTITION_H_
 
@@ -53,12 +56,32 @@ constexpr Range BatchRows(std::size_t m, int ranks, int rank) {
   return {b.begin * kRowBlock, rank == parts - 1 ? m : b.end * kRowBlock};
 }
 
-// Rows of dW per grain in the weight gradients' slabs: AVX-512's register tile is 5 rows, so its
-// slabs never end in a short tile (2 threads: 50 + 50 rows). (Any grain gives the same bits.)
-inline constexpr std::size_t kWeightRowGrain = 5;
+// The weight gradients sum over the batch in blocks of rows that the batch size alone fixes: each
+// block's gradient (every dW and db, over that block's rows) is computed whole by one rank, and
+// the blocks' gradients are then added in block order (kernels/accumulate.h), so the sum's order
+// depends on m, never on the number of ranks. The ranks take the blocks in order, as they take
+// the batch rows, so a rank mostly reads activations and deltas its own core wrote. (When each
+// rank instead summed a slab of dW over the whole batch, half of what it read came from the other
+// core: the two-thread B = 512 epoch took 9.5 ms against 7.95 with per-rank sums on an Intel
+// Xeon, README.) Each block past the first costs a gradient-sized buffer and an add over the
+// arena (3 µs on AVX-512), so there are at most kMaxGradientBlocks, of about
+// kMinGradientBlockRows rows or more: 1 block below B = 128, 2 to 191, 3 to 255, then 4. (So at
+// most 4 ranks share the weight gradients: enough for the 2-core machines this is measured on.)
+inline constexpr std::size_t kMaxGradientBlocks = 4;
+inline constexpr std::size_t kMinGradientBlockRows = 64;
 
-// Entries of a weight or bias vector (W1, b1, W4), and elements of the flat arena, per grain:
-// one cache line of floats, so that no two ranks write the same line.
+constexpr std::size_t GradientBlocks(std::size_t m) {
+  return std::clamp<std::size_t>(m / kMinGradientBlockRows, 1, kMaxGradientBlocks);
+}
+
+// Rows of block `block` < GradientBlocks(m) of an m-sample batch: whole 16-row blocks but in the
+// last, dealt as evenly as Slab deals them.
+constexpr Range GradientBlockRows(std::size_t m, std::size_t block) {
+  return Slab(m, kRowBlock, int(GradientBlocks(m)), int(block));
+}
+
+// Elements of the flat arena per grain (adding the gradient blocks, the optimizer update): one
+// cache line of floats, so that no two ranks write the same line.
 inline constexpr std::size_t kVectorGrain = kAlignment / sizeof(float);
 
 }  // namespace simd_mlp::mlp

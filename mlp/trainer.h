@@ -50,10 +50,13 @@ struct TrainConfig {
 // 112 (lower where the 16-row blocks split unevenly), and at least 1.5× faster at every batch
 // measured from 128 on (1.63× at 128, 1.77× at 512, 1.94× at 8000). The default asks that a
 // second core pay for itself at 75 % efficiency or better, on a machine that is often shared.
+// (Those figures predate the weight gradients' blocks, partition.h, which run the weight
+// gradients of a batch under 128 rows on one thread: below the threshold, two threads gain less
+// now, 0.70–0.87× at B = 32 on an Intel Xeon.)
 inline constexpr std::size_t kParallelMinBatch = 128;
 
-// The most --threads accepts: well past what the model can use (dW2 and dW3 are split into at
-// most 20 slabs of 5 rows), so a larger value is taken for a typing mistake.
+// The most --threads accepts: well past what the model can use (the weight gradients are split
+// into at most 4 blocks, partition.h), so a larger value is taken for a typing mistake.
 inline constexpr int kMaxThreads = 64;
 
 // The number of threads training with `config` runs on: config.threads if set, else all the cores

@@ -1,8 +1,10 @@
 // mlp/partition.h, and the kernels' side of its bargain: on every ISA, a call split where the
 // partition splits it computes exactly the bits of one whole call.
 //   row kernels      rows [0, m) in one call == the BatchRows parts in one call each
-//   weight gradients the whole dW (and db) == its Slabs, each a call over the whole batch
+//   accumulate       the whole arena == its Slabs (adding the weight gradients' blocks)
 //   optimizers       the whole arena == its Slabs
+// (The weight gradients need no such property: each block's is one call on one rank, whatever
+// the pool's size.)
 // If a kernel's summation order came to depend on where a row falls in its register tiles (or a
 // small-m path took over inside a part), training would stop being bit-identical across thread
 // counts; this test names the kernel, ISA and shape where that happens.
@@ -70,6 +72,23 @@ TEST(Partition, BatchRowsAreWholeBlocksAndNoPartIsShorterThanABlock) {
   }
 }
 
+TEST(Partition, GradientBlocksTileTheBatchInWholeRowBlocksFixedByTheBatchSize) {
+  for (std::size_t m = 1; m <= 700; ++m) {
+    const std::size_t blocks = GradientBlocks(m);
+    ASSERT_EQ(blocks, std::clamp<std::size_t>(m / kMinGradientBlockRows, 1, kMaxGradientBlocks));
+    std::size_t next = 0;
+    for (std::size_t j = 0; j < blocks; ++j) {
+      const Range r = GradientBlockRows(m, j);
+      ASSERT_EQ(r.begin, next) << m << " " << j;
+      ASSERT_EQ(r.begin % kRowBlock, 0u) << m << " " << j;
+      // Near kMinGradientBlockRows: a block is at most one 16-row block short of it.
+      ASSERT_GE(r.size(), std::min(m, kMinGradientBlockRows - kRowBlock)) << m << " " << j;
+      next = r.end;
+    }
+    ASSERT_EQ(next, m) << m;
+  }
+}
+
 // ---- The kernels, split as the model splits them ------------------------------------------------
 
 constexpr std::size_t kN = 100, kLd = kPadded;  // the MLP's hidden width and row stride
@@ -125,7 +144,7 @@ class SplitTest : public ::testing::TestWithParam<Isa> {
   template <typename T>
   void RowKernels();
   template <typename T>
-  void WeightGradientKernels();
+  void AccumulateInSlabs();
   template <typename T>
   void Optimizers();
 };
@@ -168,46 +187,22 @@ void SplitTest::RowKernels() {
   }
 }
 
-// Each weight gradient over the whole batch, once whole and once as the slabs of every pool size
-// (each slab's bias sum goes to its own buffer; the one starting at 0 must equal the whole one).
+// The weight gradients' blocks are summed into the gradient arena in slabs (model.cc): adding a
+// block whole and in the slabs of every pool size gives the same bits.
 template <typename T>
-void SplitTest::WeightGradientKernels() {
+void SplitTest::AccumulateInSlabs() {
   const auto& k = K<T>();
-  for (std::size_t m : kBatches) {
-    const std::vector<T> x = RandomVector<T>(m, 50 + m), a = RandomRows<T>(m, 60 + m),
-                         g = RandomRows<T>(m, 70 + m), g4 = RandomVector<T>(m, 80 + m);
-    std::vector<T> dw(kN * kLd, T(0)), db(kLd, T(0));
-    k.gemm_grad_w(m, kN, kN, a.data(), kLd, g.data(), kLd, dw.data(), kLd, db.data());
-    std::vector<T> dv(kLd, T(0)), dvb(kLd, T(0)), gemv_dw(kLd, T(0)), dcb(1, T(0));
-    k.outer_grad_w(m, kN, x.data(), g.data(), kLd, dv.data(), dvb.data());
-    k.gemv_grad_w(m, kN, a.data(), kLd, g4.data(), gemv_dw.data(), dcb.data());
-
-    for (int ranks = 2; ranks <= kMaxRanks; ++ranks) {
-      std::vector<T> sdw(kN * kLd, T(0)), sdv(kLd, T(0)), sdvb(kLd, T(0)), sgemv(kLd, T(0));
-      for (int part = 0; part < ranks; ++part) {
-        std::vector<T> sdb(kLd, T(0)), sdcb(1, T(0));
-        if (const Range s = Slab(kN, kWeightRowGrain, ranks, part); !s.empty()) {
-          k.gemm_grad_w(m, kN, s.size(), a.data() + s.begin, kLd, g.data(), kLd,
-                        sdw.data() + s.begin * kLd, kLd, sdb.data());
-          if (s.begin == 0) {
-            ASSERT_TRUE(SameBits(db, sdb)) << Where("gemm_grad_w db", m, ranks);
-          }
-        }
-        if (const Range s = Slab(kN, kVectorGrain, ranks, part); !s.empty()) {
-          k.outer_grad_w(m, s.size(), x.data(), g.data() + s.begin, kLd, sdv.data() + s.begin,
-                         sdvb.data() + s.begin);
-          k.gemv_grad_w(m, s.size(), a.data() + s.begin, kLd, g4.data(), sgemv.data() + s.begin,
-                        sdcb.data());
-          if (s.begin == 0) {
-            ASSERT_TRUE(SameBits(dcb, sdcb)) << Where("gemv_grad_w db", m, ranks);
-          }
-        }
-      }
-      ASSERT_TRUE(SameBits(dw, sdw)) << Where("gemm_grad_w", m, ranks);
-      ASSERT_TRUE(SameBits(dv, sdv)) << Where("outer_grad_w dw", m, ranks);
-      ASSERT_TRUE(SameBits(dvb, sdvb)) << Where("outer_grad_w db", m, ranks);
-      ASSERT_TRUE(SameBits(gemv_dw, sgemv)) << Where("gemv_grad_w dw", m, ranks);
+  constexpr std::size_t n = kArenaSize;
+  const std::vector<T> x = RandomVector<T>(n, 50), y0 = RandomVector<T>(n, 51);
+  std::vector<T> whole = y0;
+  k.accumulate(n, x.data(), whole.data());
+  for (int ranks = 2; ranks <= kMaxRanks; ++ranks) {
+    std::vector<T> split = y0;
+    for (int part = 0; part < ranks; ++part) {
+      const Range r = Slab(n, kVectorGrain, ranks, part);
+      k.accumulate(r.size(), x.data() + r.begin, split.data() + r.begin);
     }
+    ASSERT_TRUE(SameBits(whole, split)) << Where("accumulate", n, ranks);
   }
 }
 
@@ -259,8 +254,8 @@ void SplitTest::Optimizers() {
 
 TEST_P(SplitTest, RowKernelsFloat) { RowKernels<float>(); }
 TEST_P(SplitTest, RowKernelsDouble) { RowKernels<double>(); }
-TEST_P(SplitTest, WeightGradientsFloat) { WeightGradientKernels<float>(); }
-TEST_P(SplitTest, WeightGradientsDouble) { WeightGradientKernels<double>(); }
+TEST_P(SplitTest, AccumulateFloat) { AccumulateInSlabs<float>(); }
+TEST_P(SplitTest, AccumulateDouble) { AccumulateInSlabs<double>(); }
 TEST_P(SplitTest, OptimizersFloat) { Optimizers<float>(); }
 TEST_P(SplitTest, OptimizersDouble) { Optimizers<double>(); }
 
