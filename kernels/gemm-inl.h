@@ -546,8 +546,28 @@ template <typename T>
   for (std::size_t j = j_begin; j < j_end; ++j) {
     T* panel_row = panel + j * width;
     for (std::size_t c = c_begin; c < cols; ++c) panel_row[c] = w[c * ldw + j];
-    for (std::size_t c = cols > c_begin ? cols : c_begin; c < width; ++c) panel_row[c] = T(0);
+    std::size_t c = cols > c_begin ? cols : c_begin;
+    if constexpr (std::is_same_v<T, float>) {
+      // The zero lanes past cols (12 per row in the MLP's last block): as 4-float stores, since
+      // GCC 12 turned this loop into a call to memset per row.
+      for (; c + 4 <= width; c += 4) _mm_storeu_ps(panel_row + c, _mm_setzero_ps());
+    }
+    for (; c < width; ++c) panel_row[c] = T(0);
   }
+}
+
+// Panel rows [j, j + 4), columns [c, c + 4): Wᵀ's 4×4 block through SSE registers.
+SIMD_MLP_INLINE void GemmPackWt4x4(std::size_t j, std::size_t c, const float* w, std::size_t ldw,
+                                   std::size_t width, float* panel) {
+  __m128 r0 = _mm_loadu_ps(w + (c + 0) * ldw + j);
+  __m128 r1 = _mm_loadu_ps(w + (c + 1) * ldw + j);
+  __m128 r2 = _mm_loadu_ps(w + (c + 2) * ldw + j);
+  __m128 r3 = _mm_loadu_ps(w + (c + 3) * ldw + j);
+  _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+  _mm_storeu_ps(panel + (j + 0) * width + c, r0);
+  _mm_storeu_ps(panel + (j + 1) * width + c, r1);
+  _mm_storeu_ps(panel + (j + 2) * width + c, r2);
+  _mm_storeu_ps(panel + (j + 3) * width + c, r3);
 }
 
 // Copies Wᵀ[j0 .. j0+kc) × [p0 .. p0+cols) into panel (kc rows of `width` ≥ cols, zero beyond
@@ -588,6 +608,12 @@ SIMD_MLP_INLINE void GemmPackWt(std::size_t kc, std::size_t cols, std::size_t wi
                            _mm256_permute2f128_ps(r[q], r[q + 4], 0x31));
         }
       }
+      // A last group of 4 columns (the MLP's 36-column block leaves one) as two 4×4 blocks.
+      if (c + 4 <= cols) {
+        GemmPackWt4x4(j0, c, w, ldw, width, panel);
+        GemmPackWt4x4(j0 + 4, c, w, ldw, width, panel);
+        c += 4;
+      }
       GemmPackWtScalar<T>(j0, j0 + 8, c, cols, width, w, ldw, panel);
     }
   }
@@ -595,17 +621,7 @@ SIMD_MLP_INLINE void GemmPackWt(std::size_t kc, std::size_t cols, std::size_t wi
   if constexpr (std::is_same_v<T, float>) {
     for (; j0 + 4 <= kc; j0 += 4) {
       std::size_t c = 0;
-      for (; c + 4 <= cols; c += 4) {
-        __m128 r0 = _mm_loadu_ps(w + (c + 0) * ldw + j0);
-        __m128 r1 = _mm_loadu_ps(w + (c + 1) * ldw + j0);
-        __m128 r2 = _mm_loadu_ps(w + (c + 2) * ldw + j0);
-        __m128 r3 = _mm_loadu_ps(w + (c + 3) * ldw + j0);
-        _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
-        _mm_storeu_ps(panel + (j0 + 0) * width + c, r0);
-        _mm_storeu_ps(panel + (j0 + 1) * width + c, r1);
-        _mm_storeu_ps(panel + (j0 + 2) * width + c, r2);
-        _mm_storeu_ps(panel + (j0 + 3) * width + c, r3);
-      }
+      for (; c + 4 <= cols; c += 4) GemmPackWt4x4(j0, c, w, ldw, width, panel);
       GemmPackWtScalar<T>(j0, j0 + 4, c, cols, width, w, ldw, panel);
     }
   }
