@@ -536,23 +536,23 @@ void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::siz
 // of peak on AVX-512, with one panel at 85 %; the panel is read from L2 at no measured cost.
 inline constexpr std::size_t kGemmPackK = 128;
 
-// Panel rows [j_begin, j_end), columns [c_begin, width): the part the register transposes leave.
+// Panel rows [j_begin, j_end), columns [c_begin, read): the part the register transposes leave,
+// zero from cols on (rows are `width` apart).
 // Out of line: it is cold, and inlined into a tile whose cols is a constant GCC 12 reports a
 // false -Waggressive-loop-optimizations on the copy loop (whose trip count there is zero).
 template <typename T>
 [[gnu::noinline]] void GemmPackWtScalar(std::size_t j_begin, std::size_t j_end, std::size_t c_begin,
-                                        std::size_t cols, std::size_t width, const T* w,
-                                        std::size_t ldw, T* panel) {
+                                        std::size_t cols, std::size_t read, std::size_t width,
+                                        const T* w, std::size_t ldw, T* panel) {
   for (std::size_t j = j_begin; j < j_end; ++j) {
     T* panel_row = panel + j * width;
     for (std::size_t c = c_begin; c < cols; ++c) panel_row[c] = w[c * ldw + j];
     std::size_t c = cols > c_begin ? cols : c_begin;
     if constexpr (std::is_same_v<T, float>) {
-      // The zero lanes past cols (12 per row in the MLP's last block): as 4-float stores, since
-      // GCC 12 turned this loop into a call to memset per row.
-      for (; c + 4 <= width; c += 4) _mm_storeu_ps(panel_row + c, _mm_setzero_ps());
+      // As 4-float stores: GCC 12 turned the zero loop into a call to memset per row.
+      for (; c + 4 <= read; c += 4) _mm_storeu_ps(panel_row + c, _mm_setzero_ps());
     }
-    for (; c < width; ++c) panel_row[c] = T(0);
+    for (; c < read; ++c) panel_row[c] = T(0);
   }
 }
 
@@ -570,14 +570,15 @@ SIMD_MLP_INLINE void GemmPackWt4x4(std::size_t j, std::size_t c, const float* w,
   _mm_storeu_ps(panel + (j + 3) * width + c, r3);
 }
 
-// Copies Wᵀ[j0 .. j0+kc) × [p0 .. p0+cols) into panel (kc rows of `width` ≥ cols, zero beyond
-// cols), so the micro-kernel reads Wᵀ rows contiguously and never needs a masked load. For float
+// Copies Wᵀ[j0 .. j0+kc) × [p0 .. p0+cols) into panel (kc rows `width` apart, zero from cols to
+// `read`, the lanes of a row the micro-kernel reads: cols ≤ read ≤ width), so the micro-kernel
+// reads Wᵀ rows contiguously and never needs a masked load. For float
 // the bulk moves as 8×8 blocks through ymm registers (AVX2, AVX-512), then 4×4 blocks through
 // SSE registers: a scalar copy cost 3.1 µs of the 10 µs gemm_grad_x at B = 32 on AVX-512, and
 // 8×8 blocks raised it from 73 to 76 % of peak over 4×4 ones.
 template <typename T>
-SIMD_MLP_INLINE void GemmPackWt(std::size_t kc, std::size_t cols, std::size_t width, const T* w,
-                                std::size_t ldw, T* panel) {
+SIMD_MLP_INLINE void GemmPackWt(std::size_t kc, std::size_t cols, std::size_t read,
+                                std::size_t width, const T* w, std::size_t ldw, T* panel) {
   std::size_t j0 = 0;
 #if SIMD_MLP_TARGET_LEVEL >= 2
   if constexpr (std::is_same_v<T, float>) {
@@ -614,7 +615,7 @@ SIMD_MLP_INLINE void GemmPackWt(std::size_t kc, std::size_t cols, std::size_t wi
         GemmPackWt4x4(j0 + 4, c, w, ldw, width, panel);
         c += 4;
       }
-      GemmPackWtScalar<T>(j0, j0 + 8, c, cols, width, w, ldw, panel);
+      if (c < read) GemmPackWtScalar<T>(j0, j0 + 8, c, cols, read, width, w, ldw, panel);
     }
   }
 #endif
@@ -622,10 +623,10 @@ SIMD_MLP_INLINE void GemmPackWt(std::size_t kc, std::size_t cols, std::size_t wi
     for (; j0 + 4 <= kc; j0 += 4) {
       std::size_t c = 0;
       for (; c + 4 <= cols; c += 4) GemmPackWt4x4(j0, c, w, ldw, width, panel);
-      GemmPackWtScalar<T>(j0, j0 + 4, c, cols, width, w, ldw, panel);
+      if (c < read) GemmPackWtScalar<T>(j0, j0 + 4, c, cols, read, width, w, ldw, panel);
     }
   }
-  GemmPackWtScalar<T>(j0, kc, 0, cols, width, w, ldw, panel);
+  GemmPackWtScalar<T>(j0, kc, 0, cols, read, width, w, ldw, panel);
 }
 
 template <Activation kAct, typename T, int MR, int NV, GemmTail kTail>
@@ -692,10 +693,13 @@ void GemmGradXAct(Activation act, std::size_t m, std::size_t n, std::size_t k, c
       const std::size_t cols = kNV * kLanes<T> + (kTail == GemmTail::kNone ? 0 : tail);
       // Whole vectors per panel row, so every row starts aligned.
       const std::size_t width = GemmTile<T, 1, kNV, kTail>::kSlots * kLanes<T>;
+      // A half-width tail reads half a vector past the whole ones: the panel need be zero past
+      // cols only up to there (4 lanes of the MLP's 36-column block instead of 12).
+      const std::size_t read = kTail == GemmTail::kHalf ? kNV * kLanes<T> + kHalfLanes<T> : width;
       for (std::size_t j0 = 0; j0 < n; j0 += chunk) {
         const std::size_t kc = n - j0 < chunk ? n - j0 : chunk;
         const bool first = j0 == 0, final = j0 + kc == n;
-        GemmPackWt<T>(kc, cols, width, w + p0 * ldw + j0, ldw, panel);
+        GemmPackWt<T>(kc, cols, read, width, w + p0 * ldw + j0, ldw, panel);
         GemmForEachRowBlock(m, [&](std::size_t i, auto rows) {
           GemmGradXActTile<kAct, T, decltype(rows)::value, kNV, kTail>(
               kc, g + i * ldg + j0, ldg, panel, width, a + i * lda + p0, lda, dx + i * lddx + p0,
