@@ -184,6 +184,26 @@ void EpochEigen(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
 // default minimum time gives a median of several (at 15–90 ms per epoch it would allow 1–3).
 constexpr int kEpochPairs = 9;
 
+// Runs one epoch of `trainer` and appends its wall time in ms; false (and *error) if it diverged.
+bool TimedEpoch(mlp::Trainer& trainer, std::vector<double>* ms, std::string* error) {
+  mlp::EpochStats stats;
+  const double start = WallSeconds();
+  if (!trainer.RunEpoch(&stats, error)) return false;
+  ms->push_back((WallSeconds() - start) * 1e3);
+  return true;
+}
+
+// The counters of a comparison in turns: `ratio_name`, the median over the pairs of
+// other_ms[i] / ours_ms[i]; ours_ms and `other_name`, the medians of each side's epochs.
+void SetPairedCounters(benchmark::State& state, const char* ratio_name, const char* other_name,
+                       const std::vector<double>& other_ms, const std::vector<double>& ours_ms) {
+  std::vector<double> ratios;
+  for (std::size_t i = 0; i < ours_ms.size(); ++i) ratios.push_back(other_ms[i] / ours_ms[i]);
+  state.counters[ratio_name] = Median(ratios);
+  state.counters["ours_ms"] = Median(ours_ms);
+  state.counters[other_name] = Median(other_ms);
+}
+
 struct PairedDriver {
   benchmark::State* state;
   mlp::Trainer* ours;
@@ -197,15 +217,12 @@ struct PairedDriver {
   static const std::uint32_t* NextEpoch(void* context) {
     auto* self = static_cast<PairedDriver*>(context);
     if (self->eigen_start_s >= 0) {
-      const double ours_start_s = WallSeconds();
-      self->eigen_ms.push_back((ours_start_s - self->eigen_start_s) * 1e3);
-      mlp::EpochStats stats;
+      self->eigen_ms.push_back((WallSeconds() - self->eigen_start_s) * 1e3);
       std::string error;
-      if (!self->ours->RunEpoch(&stats, &error)) {
+      if (!TimedEpoch(*self->ours, &self->ours_ms, &error)) {
         self->state->SkipWithError(error.c_str());
         return nullptr;
       }
-      self->ours_ms.push_back((WallSeconds() - ours_start_s) * 1e3);
     }
     if (self->pairs_left == 0) {
       if (!self->state->KeepRunning()) return nullptr;
@@ -231,13 +248,7 @@ void EpochPaired(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
     state.SkipWithError("no pair of epochs ran");
     return;
   }
-  std::vector<double> speedups;
-  for (std::size_t i = 0; i < driver.ours_ms.size(); ++i) {
-    speedups.push_back(driver.eigen_ms[i] / driver.ours_ms[i]);
-  }
-  state.counters["eigen_over_ours"] = Median(speedups);
-  state.counters["ours_ms"] = Median(driver.ours_ms);
-  state.counters["eigen_ms"] = Median(driver.eigen_ms);
+  SetPairedCounters(state, "eigen_over_ours", "eigen_ms", driver.eigen_ms, driver.ours_ms);
 }
 
 // The same for threads: epoch/ours/B:<b>/T:1 and /T:<t> also run seconds apart, so the ratio of
@@ -252,18 +263,11 @@ void EpochThreadsPaired(benchmark::State& state, kernels::Isa isa, std::size_t b
   mlp::Trainer one(Config(batch, 1), k, TrainingSet());
   mlp::Trainer ours(Config(batch, threads), k, TrainingSet());
   std::vector<double> one_ms, ours_ms;
-  mlp::EpochStats stats;
   std::string error;
-  auto timed_epoch = [&](mlp::Trainer& trainer, std::vector<double>* ms) {
-    const double start = WallSeconds();
-    if (!trainer.RunEpoch(&stats, &error)) return false;
-    ms->push_back((WallSeconds() - start) * 1e3);
-    return true;
-  };
   for (auto _ : state) {
     bool ok = true;
     for (int pair = 0; ok && pair < kEpochPairs; ++pair) {
-      ok = timed_epoch(one, &one_ms) && timed_epoch(ours, &ours_ms);
+      ok = TimedEpoch(one, &one_ms, &error) && TimedEpoch(ours, &ours_ms, &error);
     }
     if (!ok) {
       state.SkipWithError(error.c_str());
@@ -271,11 +275,7 @@ void EpochThreadsPaired(benchmark::State& state, kernels::Isa isa, std::size_t b
     }
   }
   if (state.error_occurred()) return;
-  std::vector<double> speedups;
-  for (std::size_t i = 0; i < ours_ms.size(); ++i) speedups.push_back(one_ms[i] / ours_ms[i]);
-  state.counters["one_thread_over_ours"] = Median(speedups);
-  state.counters["ours_ms"] = Median(ours_ms);
-  state.counters["one_thread_ms"] = Median(one_ms);
+  SetPairedCounters(state, "one_thread_over_ours", "one_thread_ms", one_ms, ours_ms);
 }
 
 const bool registered = [] {
