@@ -11,6 +11,7 @@
 // relative to one core's peak.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,8 @@ void BM_SplitGemm(benchmark::State& state, Product product, std::size_t b, int t
   // A weight gradient's dW and db, one after the other: block 0's, then the other blocks'.
   constexpr std::size_t kGradSize = kN * kLd + kLd;
   FloatBuffer in(b * kLd, 1), w(kN * kLd, 2), bias(kLd, 3), out(b * kLd, 4), act(b * kLd, 5),
-      grad(b * kLd, 6), dw(kGradSize, 7), blocks_dw((mlp::kMaxGradientBlocks - 1) * kGradSize, 8);
+      grad(b * kLd, 6), dw(kGradSize, 7),
+      blocks_dw(std::max<std::size_t>(1, mlp::GradientBlocks(b) - 1) * kGradSize, 8);
   auto job = [&](int rank) {
     const Range rows = mlp::BatchRows(b, threads, rank);
     const std::size_t r = rows.begin;

@@ -79,16 +79,21 @@ Model<T>::Model(const kernels::KernelTable<T>& k, Activation hidden, Activation 
       pool_(pool != nullptr ? *pool : SerialPool()),
       ws_(capacity) {}
 
+// In pieces of at most kCachedRows rows, so that each layer reads its input from L2 (at B = 8000
+// one rank's rows of one matrix are 1.8 MiB or more); a short remainder joins the piece before
+// it. Splitting rows at 16-row boundaries changes no bit (partition.h).
 template <typename T>
 void Model<T>::ForwardRows(Range rows) {
-  if (rows.empty()) return;
   const Arena<T>& p = params_;
   Workspace<T>& w = ws_;
-  const std::size_t r = rows.begin, m = rows.size();
-  k_.outer_bias_act(hidden_, m, kN, w.x + r, p[kW1], p[kB1], Row(w.a1, r), kLd);
-  k_.gemm_bias_act(hidden_, m, kN, kN, Row(w.a1, r), kLd, p[kW2], kLd, p[kB2], Row(w.a2, r), kLd);
-  k_.gemm_bias_act(hidden_, m, kN, kN, Row(w.a2, r), kLd, p[kW3], kLd, p[kB3], Row(w.a3, r), kLd);
-  k_.gemv_bias_act(output_, m, kN, Row(w.a3, r), kLd, p[kW4], p[kB4][0], w.yhat + r);
+  for (std::size_t r = rows.begin; r < rows.end;) {
+    const std::size_t m = rows.end - r < kCachedRows + kRowBlock ? rows.end - r : kCachedRows;
+    k_.outer_bias_act(hidden_, m, kN, w.x + r, p[kW1], p[kB1], Row(w.a1, r), kLd);
+    k_.gemm_bias_act(hidden_, m, kN, kN, Row(w.a1, r), kLd, p[kW2], kLd, p[kB2], Row(w.a2, r), kLd);
+    k_.gemm_bias_act(hidden_, m, kN, kN, Row(w.a2, r), kLd, p[kW3], kLd, p[kB3], Row(w.a3, r), kLd);
+    k_.gemv_bias_act(output_, m, kN, Row(w.a3, r), kLd, p[kW4], p[kB4][0], w.yhat + r);
+    r += m;
+  }
 }
 
 template <typename T>
@@ -106,10 +111,9 @@ T Model<T>::SeedMseGradient(std::size_t m) {
   return k_.mse_loss_grad(m, w.yhat, w.y, w.g4);
 }
 
-// The deltas of the rows a rank owns: each row's G_l needs only that row's G_{l+1} and A_l.
+// The deltas of a block's rows: each row's G_l needs only that row's G_{l+1} and A_l.
 template <typename T>
 void Model<T>::InputGradientRows(Range rows) {
-  if (rows.empty()) return;
   const Arena<T>& p = params_;
   Workspace<T>& w = ws_;
   const std::size_t r = rows.begin, m = rows.size();
@@ -121,10 +125,10 @@ void Model<T>::InputGradientRows(Range rows) {
                      Row(w.g1, r), kLd);
 }
 
-// The whole weight gradient of each of the rank's blocks of the batch, over that block's rows
-// alone: block 0's into grads(), block j's into the workspace's gradient block j (an arena of the
-// same layout), for SumGradientBlocks to add. The ranks take the blocks in order, as they take
-// the batch rows, so these rows are mostly the rank's own.
+// For each of the rank's blocks of the batch, the deltas of its rows, then its whole weight
+// gradient over those rows alone, while they are in cache (partition.h): block 0's into grads(),
+// block j's into the workspace's gradient block j (an arena of the same layout), for
+// SumGradientBlocks to add.
 template <typename T>
 void Model<T>::BlockGradients(std::size_t m, int rank) {
   const Workspace<T>& w = ws_;
@@ -134,6 +138,7 @@ void Model<T>::BlockGradients(std::size_t m, int rank) {
     T* const out = block == 0 ? grads_.data() : ws_.gradient_block(block);
     auto d = [out](Tensor t) { return out + Offset(t); };
     const Range rows = GradientBlockRows(m, block);
+    InputGradientRows(rows);
     const std::size_t r = rows.begin, n = rows.size();
     k_.gemv_grad_w(n, kN, Row(w.a3, r), kLd, w.g4 + r, d(kW4), d(kB4));
     k_.gemm_grad_w(n, kN, kN, Row(w.a2, r), kLd, Row(w.g3, r), kLd, d(kW3), kLd, d(kB3));
@@ -155,8 +160,6 @@ void Model<T>::SumGradientBlocks(std::size_t m, int rank) {
 
 template <typename T>
 void Model<T>::BackwardOnRank(std::size_t m, int rank) {
-  InputGradientRows(BatchRows(m, pool_.size(), rank));
-  pool_.Barrier();  // every delta is in place: a block's rows may be another rank's
   BlockGradients(m, rank);
   if (GradientBlocks(m) > 1) {  // the same on every rank: it depends on m alone
     pool_.Barrier();            // every block's gradient is in place

@@ -17,15 +17,15 @@
 // T is float (training) or double (gradient checks). Nothing here allocates after construction.
 //
 // On a thread pool of any size the results are bit-identical (mlp/partition.h): a step is
-//   rows      each rank: the forward pass of its own rows of the batch (no row needs another's)
+//   rows      each rank: the forward pass of its own rows of the batch (no row needs another's),
+//             in pieces of kCachedRows rows
 //   ─ barrier ─
 //   serial    rank 0: the loss over the whole batch, in one fixed order, and ∂L/∂ŷ
 //   ─ barrier ─
-//   rows      each rank: G4 (through out'), G3, G2, G1 for its own rows
-//   ─ barrier ─
-//   blocks    each rank: the whole gradient (every dW and db) of its blocks of the batch, whose
-//             rows the batch size alone fixes (partition.h): block 0 into grads(), the others
-//             into the workspace
+//   blocks    each rank, for each of its blocks of the batch, whose rows the batch size alone
+//             fixes (partition.h): G4 (through out'), G3, G2, G1 for the block's rows, then the
+//             block's whole gradient (every dW and db), block 0's into grads(), the others into
+//             the workspace
 //   ─ barrier ─ (when there is more than one block)
 //   slabs     each rank: its slab of grads() += blocks 1, 2, … in that order
 #ifndef SIMD_MLP_MLP_MODEL_H_

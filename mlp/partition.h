@@ -5,9 +5,9 @@
 // tests/mlp/partition_test.cc checks the kernels' side of this bargain (splitting a call's rows
 // or a flat range at these boundaries changes no bit, on every ISA).
 //
-//   batch rows      (forward, input gradients)  BatchRows: chunks of whole 16-row blocks
-//   gradient blocks (weight gradients)          GradientBlockRows: ≤ 4 blocks of rows, fixed by
-//                                               the batch size; each rank the blocks of Slab
+//   batch rows      (forward)                   BatchRows: chunks of whole 16-row blocks
+//   gradient blocks (deltas of the backward     GradientBlockRows: blocks of ≤ 256 rows, fixed
+//                    pass, weight gradients)    by the batch size; each rank the blocks of Slab
 //   flat ranges     (adding the blocks, the     Slab over the arena, in 16-element blocks
 //                    optimizer update)
 #ifndef SIMD_MLP_MLP_PARTITION_H_
@@ -56,22 +56,32 @@ constexpr Range BatchRows(std::size_t m, int ranks, int rank) {
   return {b.begin * kRowBlock, rank == parts - 1 ? m : b.end * kRowBlock};
 }
 
+// Rows of a batch whose activations and deltas stay in a core's L2 cache between the passes that
+// write and read them: 6 matrices of 112 floats per row, 690 KiB for 256 rows (L2 is 1 MiB per
+// core on Zen 4, 2 MiB on an Intel Xeon of Emerald Rapids). The forward pass runs in pieces of
+// this many rows, and no gradient block (below) is longer.
+inline constexpr std::size_t kCachedRows = 256;
+
 // The weight gradients sum over the batch in blocks of rows that the batch size alone fixes: each
 // block's gradient (every dW and db, over that block's rows) is computed whole by one rank, and
 // the blocks' gradients are then added in block order (kernels/accumulate.h), so the sum's order
 // depends on m, never on the number of ranks. The ranks take the blocks in order, as they take
-// the batch rows, so a rank mostly reads activations and deltas its own core wrote. (When each
-// rank instead summed a slab of dW over the whole batch, half of what it read came from the other
-// core: the two-thread B = 512 epoch took 9.5 ms against 7.95 with per-rank sums on an Intel
-// Xeon, README.) Each block past the first costs a gradient-sized buffer and an add over the
-// arena (3 µs on AVX-512), so there are at most kMaxGradientBlocks, of about
-// kMinGradientBlockRows rows or more: 1 block below B = 128, 2 to 191, 3 to 255, then 4. (So at
-// most 4 ranks share the weight gradients: enough for the 2-core machines this is measured on.)
-inline constexpr std::size_t kMaxGradientBlocks = 4;
+// the batch rows, and each computes its blocks' deltas just before their weight gradients, so
+// what a block's products read was written by the same core moments before, and is still in its
+// L2. (When each rank instead summed a slab of dW over the whole batch, half of what it read came
+// from the other core: the two-thread B = 512 epoch took 9.5 ms against 7.95 with per-rank sums on
+// an Intel Xeon, README; when the deltas of all of a rank's rows came first, at B = 8000 they had
+// left L2 before the weight gradients read them, README "Cached blocks".)
+// Each block past the first costs a gradient-sized buffer (92 KiB) and an add over the arena
+// (3 µs on AVX-512), so small batches have few: blocks of about kMinGradientBlockRows rows or
+// more, at most kSmallBatchBlocks (1 block below B = 128, 2 to 191, 3 to 255, 4 to 1024); larger
+// batches have as many as keep every block within kCachedRows rows (32 at B = 8000).
+inline constexpr std::size_t kSmallBatchBlocks = 4;
 inline constexpr std::size_t kMinGradientBlockRows = 64;
 
 constexpr std::size_t GradientBlocks(std::size_t m) {
-  return std::clamp<std::size_t>(m / kMinGradientBlockRows, 1, kMaxGradientBlocks);
+  const std::size_t few = std::clamp<std::size_t>(m / kMinGradientBlockRows, 1, kSmallBatchBlocks);
+  return std::max(few, (m + kCachedRows - 1) / kCachedRows);
 }
 
 // Rows of block `block` < GradientBlocks(m) of an m-sample batch: whole 16-row blocks but in the

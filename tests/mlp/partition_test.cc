@@ -73,9 +73,13 @@ TEST(Partition, BatchRowsAreWholeBlocksAndNoPartIsShorterThanABlock) {
 }
 
 TEST(Partition, GradientBlocksTileTheBatchInWholeRowBlocksFixedByTheBatchSize) {
-  for (std::size_t m = 1; m <= 700; ++m) {
+  for (std::size_t m = 1; m <= 2200; ++m) {
     const std::size_t blocks = GradientBlocks(m);
-    ASSERT_EQ(blocks, std::clamp<std::size_t>(m / kMinGradientBlockRows, 1, kMaxGradientBlocks));
+    // Few blocks for a small batch (each costs an add over the arena), enough for a large one
+    // that none outgrows the rows that stay in cache.
+    const std::size_t few =
+        std::clamp<std::size_t>(m / kMinGradientBlockRows, 1, kSmallBatchBlocks);
+    ASSERT_EQ(blocks, std::max(few, (m + kCachedRows - 1) / kCachedRows)) << m;
     std::size_t next = 0;
     for (std::size_t j = 0; j < blocks; ++j) {
       const Range r = GradientBlockRows(m, j);
@@ -83,6 +87,7 @@ TEST(Partition, GradientBlocksTileTheBatchInWholeRowBlocksFixedByTheBatchSize) {
       ASSERT_EQ(r.begin % kRowBlock, 0u) << m << " " << j;
       // Near kMinGradientBlockRows: a block is at most one 16-row block short of it.
       ASSERT_GE(r.size(), std::min(m, kMinGradientBlockRows - kRowBlock)) << m << " " << j;
+      ASSERT_LE(r.size(), kCachedRows) << m << " " << j;
       next = r.end;
     }
     ASSERT_EQ(next, m) << m;

@@ -44,13 +44,14 @@ std::string FirstDifference(const Arena<float>& a, const Arena<float>& b) {
 
 // One step (forward, loss, backward) from the same weights and batch on pools of 1 to 4 threads,
 // for every ISA: the loss and every gradient must match the 1-thread step bit for bit. The
-// batches give the weight gradients 1 block (up to 127 rows), 2 (130), 3 (200) and 4
-// (mlp/partition.h), so pools have more ranks than blocks, fewer, and as many.
+// batches give the backward pass 1 block (up to 127 rows), 2 (130), 3 (200), 4 (257, 1000), 5
+// (1100) and 9 (2100) (mlp/partition.h), so pools have more ranks than blocks, fewer, and as many;
+// from 272 rows a rank's forward pass runs in pieces.
 TEST(Threads, OneStepIsBitIdenticalOnEveryPoolSize) {
   for (Isa isa : {Isa::kRef, Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512}) {
     if (!kernels::CpuSupports(isa)) continue;
     const auto& k = kernels::KernelsFor<float>(isa);
-    for (std::size_t m : {1, 17, 31, 33, 100, 130, 200, 257, 1000}) {
+    for (std::size_t m : {1, 17, 31, 33, 100, 130, 200, 257, 1000, 1100, 2100}) {
       auto step = [&](ThreadPool* pool, float* loss) {
         auto model =
             std::make_unique<Model<float>>(k, Activation::kTanh, Activation::kIdentity, m, pool);
