@@ -80,8 +80,9 @@ Model<T>::Model(const kernels::KernelTable<T>& k, Activation hidden, Activation 
       ws_(capacity) {}
 
 // In pieces of at most kCachedRows rows, so that each layer reads its input from L2 (at B = 8000
-// one rank's rows of one matrix are 1.8 MiB or more); a short remainder joins the piece before
-// it. Splitting rows at 16-row boundaries changes no bit (partition.h).
+// on one or two threads, a rank's rows of one layer's activations take 1.8 MB or more); a
+// remainder under 16 rows joins the piece before it. Splitting rows at 16-row boundaries changes
+// no bit (partition.h).
 template <typename T>
 void Model<T>::ForwardRows(Range rows) {
   const Arena<T>& p = params_;
