@@ -79,21 +79,19 @@ Model<T>::Model(const kernels::KernelTable<T>& k, Activation hidden, Activation 
       pool_(pool != nullptr ? *pool : SerialPool()),
       ws_(capacity) {}
 
-// In pieces of at most kCachedRows rows, so that each layer reads its input from L2 (at B = 8000
-// on one or two threads, a rank's rows of one layer's activations take 1.8 MB or more); a
-// remainder under 16 rows joins the piece before it. Splitting rows at 16-row boundaries changes
-// no bit (partition.h).
+// In pieces of about kCachedRows rows (PieceAt), so that each layer reads its input from L2 (at
+// B = 8000 on one or two threads, a rank's rows of one layer's activations take 1.8 MB or more).
+// Splitting rows at 16-row boundaries changes no bit (partition.h).
 template <typename T>
 void Model<T>::ForwardRows(Range rows) {
   const Arena<T>& p = params_;
   Workspace<T>& w = ws_;
-  for (std::size_t r = rows.begin; r < rows.end;) {
-    const std::size_t m = rows.end - r < kCachedRows + kRowBlock ? rows.end - r : kCachedRows;
+  for (Range piece = PieceAt(rows, rows.begin); !piece.empty(); piece = PieceAt(rows, piece.end)) {
+    const std::size_t r = piece.begin, m = piece.size();
     k_.outer_bias_act(hidden_, m, kN, w.x + r, p[kW1], p[kB1], Row(w.a1, r), kLd);
     k_.gemm_bias_act(hidden_, m, kN, kN, Row(w.a1, r), kLd, p[kW2], kLd, p[kB2], Row(w.a2, r), kLd);
     k_.gemm_bias_act(hidden_, m, kN, kN, Row(w.a2, r), kLd, p[kW3], kLd, p[kB3], Row(w.a3, r), kLd);
     k_.gemv_bias_act(output_, m, kN, Row(w.a3, r), kLd, p[kW4], p[kB4][0], w.yhat + r);
-    r += m;
   }
 }
 
@@ -112,9 +110,10 @@ T Model<T>::SeedMseGradient(std::size_t m) {
   return k_.mse_loss_grad(m, w.yhat, w.y, w.g4);
 }
 
-// The deltas of a block's rows: each row's G_l needs only that row's G_{l+1} and A_l.
+// The deltas of a range of rows: each row's G_l needs only that row's G_{l+1} and A_l.
 template <typename T>
 void Model<T>::InputGradientRows(Range rows) {
+  if (rows.empty()) return;
   const Arena<T>& p = params_;
   Workspace<T>& w = ws_;
   const std::size_t r = rows.begin, m = rows.size();
@@ -126,12 +125,12 @@ void Model<T>::InputGradientRows(Range rows) {
                      Row(w.g1, r), kLd);
 }
 
-// For each of the rank's blocks of the batch, the deltas of its rows, then its whole weight
-// gradient over those rows alone, while they are in cache (partition.h): block 0's into grads(),
+// The whole weight gradient of each of the rank's blocks of the batch, over that block's rows
+// alone, after their deltas when `deltas_first` (BlockByBlockBackward): block 0's into grads(),
 // block j's into the workspace's gradient block j (an arena of the same layout), for
 // SumGradientBlocks to add.
 template <typename T>
-void Model<T>::BlockGradients(std::size_t m, int rank) {
+void Model<T>::BlockGradients(std::size_t m, int rank, bool deltas_first) {
   const Workspace<T>& w = ws_;
   const std::size_t blocks = GradientBlocks(m);
   const Range mine = Slab(blocks, 1, pool_.size(), rank);
@@ -139,7 +138,7 @@ void Model<T>::BlockGradients(std::size_t m, int rank) {
     T* const out = block == 0 ? grads_.data() : ws_.gradient_block(block);
     auto d = [out](Tensor t) { return out + Offset(t); };
     const Range rows = GradientBlockRows(m, block);
-    InputGradientRows(rows);
+    if (deltas_first) InputGradientRows(rows);
     const std::size_t r = rows.begin, n = rows.size();
     k_.gemv_grad_w(n, kN, Row(w.a3, r), kLd, w.g4 + r, d(kW4), d(kB4));
     k_.gemm_grad_w(n, kN, kN, Row(w.a2, r), kLd, Row(w.g3, r), kLd, d(kW3), kLd, d(kB3));
@@ -161,7 +160,12 @@ void Model<T>::SumGradientBlocks(std::size_t m, int rank) {
 
 template <typename T>
 void Model<T>::BackwardOnRank(std::size_t m, int rank) {
-  BlockGradients(m, rank);
+  const bool by_block = BlockByBlockBackward(m);  // the same on every rank: it depends on m alone
+  if (!by_block) {
+    InputGradientRows(BatchRows(m, pool_.size(), rank));
+    pool_.Barrier();  // every delta is in place: a block's rows may be another rank's
+  }
+  BlockGradients(m, rank, by_block);
   if (GradientBlocks(m) > 1) {  // the same on every rank: it depends on m alone
     pool_.Barrier();            // every block's gradient is in place
     SumGradientBlocks(m, rank);

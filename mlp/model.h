@@ -18,16 +18,19 @@
 //
 // On a thread pool of any size the results are bit-identical (mlp/partition.h): a step is
 //   rows      each rank: the forward pass of its own rows of the batch (no row needs another's),
-//             in pieces of kCachedRows rows
+//             in pieces of about kCachedRows rows
 //   ─ barrier ─
 //   serial    rank 0: the loss over the whole batch, in one fixed order, and ∂L/∂ŷ
 //   ─ barrier ─
-//   blocks    each rank, for each of its blocks of the batch, whose rows the batch size alone
-//             fixes (partition.h): G4 (through out'), G3, G2, G1 for the block's rows, then the
-//             block's whole gradient (every dW and db), block 0's into grads(), the others into
-//             the workspace
+//   rows      each rank: G4 (through out'), G3, G2, G1 for its own rows
+//   ─ barrier ─
+//   blocks    each rank: the whole gradient (every dW and db) of its blocks of the batch, whose
+//             rows the batch size alone fixes (partition.h): block 0 into grads(), the others
+//             into the workspace
 //   ─ barrier ─ (when there is more than one block)
 //   slabs     each rank: its slab of grads() += blocks 1, 2, … in that order
+// Past 1,024 rows (BlockByBlockBackward) the deltas come block by block instead: each rank
+// computes G4 … G1 for a block's rows just before that block's gradient, with no barrier between.
 #ifndef SIMD_MLP_MLP_MODEL_H_
 #define SIMD_MLP_MLP_MODEL_H_
 
@@ -118,7 +121,7 @@ class Model {
   // The parts of a pass that one rank does (see the top of this file).
   void ForwardRows(Range rows);
   void InputGradientRows(Range rows);
-  void BlockGradients(std::size_t m, int rank);
+  void BlockGradients(std::size_t m, int rank, bool deltas_first);
   void SumGradientBlocks(std::size_t m, int rank);
   void BackwardOnRank(std::size_t m, int rank);
 

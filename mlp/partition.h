@@ -5,9 +5,10 @@
 // tests/mlp/partition_test.cc checks the kernels' side of this bargain (splitting a call's rows
 // or a flat range at these boundaries changes no bit, on every ISA).
 //
-//   batch rows      (forward)                   BatchRows: chunks of whole 16-row blocks
-//   gradient blocks (deltas of the backward     GradientBlockRows: blocks of ≤ 256 rows, fixed
-//                    pass, weight gradients)    by the batch size; each rank the blocks of Slab
+//   batch rows      (forward; deltas of the     BatchRows: chunks of whole 16-row blocks
+//                    backward pass to 1024 rows)
+//   gradient blocks (weight gradients; deltas   GradientBlockRows: blocks of rows fixed by the
+//                    past 1024 rows)            batch size; each rank the blocks of Slab
 //   flat ranges     (adding the blocks, the     Slab over the arena, in 16-element blocks
 //                    optimizer update)
 #ifndef SIMD_MLP_MLP_PARTITION_H_
@@ -57,32 +58,49 @@ constexpr Range BatchRows(std::size_t m, int ranks, int rank) {
 }
 
 // Rows of a batch whose activations and deltas stay in a core's L2 cache between the passes that
-// write and read them: 6 matrices of 112 floats per row, 690 KiB for 256 rows (L2 is 1 MiB per
-// core on Zen 4, 2 MiB on an Intel Xeon of Emerald Rapids). The forward pass runs in pieces of
-// this many rows, and no gradient block (below) is longer.
+// write and read them: 6 matrices of 112 floats per row, 672 KiB for 256 rows (L2 is 1 MiB per
+// core on Zen 4, 2 MiB on an Intel Xeon of Emerald Rapids). A rank's forward pass runs in pieces
+// of about this many rows (PieceAt), and no gradient block of a large batch is longer.
 inline constexpr std::size_t kCachedRows = 256;
+
+// The piece of `rows` that starts at `begin`, a piece boundary (rows.begin, then each piece's
+// end): kCachedRows rows, or all that are left when fewer than kCachedRows + kRowBlock are, so no
+// piece but a whole short range is under 16 rows. Empty at rows.end.
+constexpr Range PieceAt(Range rows, std::size_t begin) {
+  return {begin, rows.end - begin < kCachedRows + kRowBlock ? rows.end : begin + kCachedRows};
+}
 
 // The weight gradients sum over the batch in blocks of rows that the batch size alone fixes: each
 // block's gradient (every dW and db, over that block's rows) is computed whole by one rank, and
 // the blocks' gradients are then added in block order (kernels/accumulate.h), so the sum's order
 // depends on m, never on the number of ranks. The ranks take the blocks in order, as they take
-// the batch rows, and each computes its blocks' deltas just before their weight gradients, so
-// what a block's products read was written by the same core moments before, and is still in its
-// L2. (When each rank instead summed a slab of dW over the whole batch, half of what it read came
-// from the other core: the two-thread B = 512 epoch took 9.5 ms against 7.95 with per-rank sums on
-// an Intel Xeon, README; when the deltas of all of a rank's rows came first, at B = 8000 they had
-// left L2 before the weight gradients read them, README "Cached blocks".)
-// Each block past the first costs a gradient-sized buffer (92 KiB) and an add over the arena
-// (3 µs on AVX-512), so small batches have few: blocks of about kMinGradientBlockRows rows or
-// more, at most kSmallBatchBlocks (1 block below B = 128, 2 to 191, 3 to 255, 4 to 1024); larger
-// batches have as many as keep every block within kCachedRows rows (32 at B = 8000).
+// the batch rows, so a rank mostly reads activations and deltas its own core wrote. (When each
+// rank instead summed a slab of dW over the whole batch, half of what it read came from the other
+// core: the two-thread B = 512 epoch took 9.5 ms against 7.95 with per-rank sums on an Intel
+// Xeon, README.) Each block past the first costs a gradient-sized buffer (90 KiB) and an add over
+// the arena (3 µs on AVX-512), so a batch of up to kFewBlocksMaxBatch rows has few: blocks of
+// about kMinGradientBlockRows rows or more, at most kSmallBatchBlocks (1 block below B = 128, 2
+// to 191, 3 to 255, 4 to 1024). A larger batch has as many as keep each within kCachedRows rows,
+// rounded up to a multiple of 4 so that 2 or 4 ranks get equal shares (8 from 1025 rows, 32 at
+// B = 8000), and its backward pass runs block by block (BlockByBlockBackward).
 inline constexpr std::size_t kSmallBatchBlocks = 4;
 inline constexpr std::size_t kMinGradientBlockRows = 64;
+inline constexpr std::size_t kFewBlocksMaxBatch = kSmallBatchBlocks * kCachedRows;
 
 constexpr std::size_t GradientBlocks(std::size_t m) {
-  const std::size_t few = std::clamp<std::size_t>(m / kMinGradientBlockRows, 1, kSmallBatchBlocks);
-  return std::max(few, (m + kCachedRows - 1) / kCachedRows);
+  if (m <= kFewBlocksMaxBatch) {
+    return std::clamp<std::size_t>(m / kMinGradientBlockRows, 1, kSmallBatchBlocks);
+  }
+  return kSmallBatchBlocks * ((m + kFewBlocksMaxBatch - 1) / kFewBlocksMaxBatch);
 }
+
+// Whether each rank computes the deltas of its gradient blocks' rows just before their weight
+// gradients (so that what those read is still in its L2: at B = 8000, when the deltas of all a
+// rank's rows came first, they had left it, README "Cached blocks"), rather than the deltas of its
+// batch rows (BatchRows), then a barrier, then the blocks. Only for batches past
+// kFewBlocksMaxBatch: with fewer, larger blocks the deltas would be split as unevenly as the
+// blocks (3 blocks on 2 ranks: 2 to 1), and on more than 4 cores some would sit idle.
+constexpr bool BlockByBlockBackward(std::size_t m) { return m > kFewBlocksMaxBatch; }
 
 // Rows of block `block` < GradientBlocks(m) of an m-sample batch: whole 16-row blocks but in the
 // last, dealt as evenly as Slab deals them.

@@ -50,16 +50,15 @@ struct TrainConfig {
 // 112 (lower where the 16-row blocks split unevenly), and at least 1.5× faster at every batch
 // measured from 128 on (1.63× at 128, 1.77× at 512, 1.94× at 8000). The default asks that a
 // second core pay for itself at 75 % efficiency or better, on a machine that is often shared.
-// (Those figures predate the gradient blocks, partition.h, which run the weight gradients of a
-// batch under 128 rows on one thread, and now its whole backward pass: below the threshold two
-// threads gained nothing even before the latter, on an Intel Xeon 0.70–0.87× at B = 32 and
-// 0.90–1.08× at 64 and 96, against 1.05–1.77× at 128, 5 rounds each alternating 1 and 2 threads:
-// the threshold stands.)
+// (Those figures predate the weight gradients' blocks, partition.h, which run the weight
+// gradients of a batch under 128 rows on one thread: below the threshold two threads gain nothing
+// now, on an Intel Xeon 0.70–0.87× at B = 32 and 0.90–1.08× at 64 and 96, against 1.05–1.77× at
+// 128, 5 rounds each alternating 1 and 2 threads: the threshold stands.)
 inline constexpr std::size_t kParallelMinBatch = 128;
 
-// The most --threads accepts: well past the cores a step of this model can keep busy (the
-// backward pass of a batch of B rows is split into about B / 256 blocks, partition.h, 4 at
-// B = 1000), so a larger value is taken for a typing mistake.
+// The most --threads accepts: well past the cores a step of this model can keep busy (the weight
+// gradients of a batch of up to 1,024 rows are split into at most 4 blocks, partition.h), so a
+// larger value is taken for a typing mistake.
 inline constexpr int kMaxThreads = 64;
 
 // The number of threads training with `config` runs on: config.threads if set, else all the cores

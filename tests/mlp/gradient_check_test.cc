@@ -1,13 +1,17 @@
 // The model's analytic gradient, in double, against central differences of its loss, for every
-// hidden activation × output activation and both initializations; and the two wrong gradients of
-// the original question, which the same checker must reject.
+// hidden activation × output activation and both initializations; a batch's gradient summed over
+// several blocks against its rows' gradients; and the two wrong gradients of the original
+// question, which the same checker must reject.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "kernels/kernels.h"
 #include "mlp/data.h"
+#include "mlp/partition.h"
 #include "tests/mlp/grad_check.h"
 
 namespace simd_mlp::mlp::testing {
@@ -94,6 +98,48 @@ INSTANTIATE_TEST_SUITE_P(AllActivations, GradientCheck, ::testing::ValuesIn(AllC
                                   kernels::ActivationName(info.param.output) + "_" +
                                   InitName(info.param.init);
                          });
+
+// The checks above see one gradient block (mlp/partition.h). A large batch's gradient is summed
+// over several, and its deltas come block by block: on the reference kernels in double it must
+// equal the sum of its rows' gradients taken 50 at a time (one block each), every piece seeded
+// with the whole batch's ∂L/∂ŷ = 2(ŷ − y)/m. The sums differ only in order: to 1e-12 of the
+// largest entry. A block whose deltas were skipped, or counted twice, is off by O(1).
+TEST(GradientBlocks, SumToTheGradientOfTheWholeBatch) {
+  constexpr std::size_t kRows = 1100, kPiece = 50;
+  static_assert(GradientBlocks(kRows) == 8 && BlockByBlockBackward(kRows));
+  static_assert(GradientBlocks(kPiece) == 1 && kRows % kPiece == 0);
+  const auto& k = kernels::KernelsFor<double>(Isa::kRef);
+  const Dataset<double> data = MakeCosDataset<double>(0);
+  Model<double> whole(k, Activation::kTanh, Activation::kIdentity, kRows);
+  InitParams(Init::kGlorotUniform, 3, &whole.params());
+  std::copy_n(data.train_x.data(), kRows, whole.workspace().x);
+  std::copy_n(data.train_y.data(), kRows, whole.workspace().y);
+  whole.LossAndGradient(kRows);
+
+  Model<double> piece(k, Activation::kTanh, Activation::kIdentity, kPiece);
+  piece.params().CopyFrom(whole.params());
+  std::vector<double> sum(kArenaSize, 0.0);
+  Workspace<double>& w = piece.workspace();
+  for (std::size_t start = 0; start < kRows; start += kPiece) {
+    std::copy_n(data.train_x.data() + start, kPiece, w.x);
+    std::copy_n(data.train_y.data() + start, kPiece, w.y);
+    piece.Forward(kPiece);
+    for (std::size_t i = 0; i < kPiece; ++i) w.g4[i] = 2 * (w.yhat[i] - w.y[i]) / kRows;
+    piece.Backward(kPiece);
+    for (std::size_t i = 0; i < kArenaSize; ++i) sum[i] += piece.grads().data()[i];
+  }
+  double largest = 0, worst = 0;
+  std::size_t worst_at = 0;
+  for (std::size_t i = 0; i < kArenaSize; ++i) {
+    largest = std::max(largest, std::abs(sum[i]));
+    const double error = std::abs(whole.grads().data()[i] - sum[i]);
+    if (error > worst) worst = error, worst_at = i;
+  }
+  ASSERT_GT(largest, 1e-3);
+  EXPECT_LE(worst, 1e-12 * largest)
+      << "arena entry " << worst_at << ": " << whole.grads().data()[worst_at] << " against "
+      << sum[worst_at];
+}
 
 // The checker must be able to fail: plant each wrong output delta of the original question,
 // backpropagate it with the same kernels, and expect a large error.

@@ -73,13 +73,18 @@ TEST(Partition, BatchRowsAreWholeBlocksAndNoPartIsShorterThanABlock) {
 }
 
 TEST(Partition, GradientBlocksTileTheBatchInWholeRowBlocksFixedByTheBatchSize) {
-  for (std::size_t m = 1; m <= 2200; ++m) {
+  for (std::size_t m = 1; m <= 5000; ++m) {
     const std::size_t blocks = GradientBlocks(m);
-    // Few blocks for a small batch (each costs an add over the arena), enough for a large one
-    // that none outgrows the rows that stay in cache.
-    const std::size_t few =
-        std::clamp<std::size_t>(m / kMinGradientBlockRows, 1, kSmallBatchBlocks);
-    ASSERT_EQ(blocks, std::max(few, (m + kCachedRows - 1) / kCachedRows)) << m;
+    // Few blocks for a batch of up to 1024 rows (each costs an add over the arena); past that, a
+    // multiple of 4 of them, none longer than the rows that stay in cache.
+    if (m <= kFewBlocksMaxBatch) {
+      ASSERT_EQ(blocks, std::clamp<std::size_t>(m / kMinGradientBlockRows, 1, kSmallBatchBlocks));
+    } else {
+      ASSERT_EQ(blocks % kSmallBatchBlocks, 0u) << m;
+    }
+    // The workspace holds the blocks of its capacity, and serves any batch up to it.
+    ASSERT_GE(blocks, GradientBlocks(m - 1)) << m;
+    ASSERT_EQ(BlockByBlockBackward(m), m > kFewBlocksMaxBatch) << m;
     std::size_t next = 0;
     for (std::size_t j = 0; j < blocks; ++j) {
       const Range r = GradientBlockRows(m, j);
@@ -87,17 +92,38 @@ TEST(Partition, GradientBlocksTileTheBatchInWholeRowBlocksFixedByTheBatchSize) {
       ASSERT_EQ(r.begin % kRowBlock, 0u) << m << " " << j;
       // Near kMinGradientBlockRows: a block is at most one 16-row block short of it.
       ASSERT_GE(r.size(), std::min(m, kMinGradientBlockRows - kRowBlock)) << m << " " << j;
-      ASSERT_LE(r.size(), kCachedRows) << m << " " << j;
+      if (m > kFewBlocksMaxBatch) ASSERT_LE(r.size(), kCachedRows) << m << " " << j;
       next = r.end;
     }
     ASSERT_EQ(next, m) << m;
   }
 }
 
+// A rank's forward pass runs its rows in pieces that start on 16-row boundaries, and none is
+// shorter than 16 rows unless the rank's whole range is.
+TEST(Partition, ForwardPiecesTileEachRanksRowsInWholeRowBlocks) {
+  for (std::size_t m = 1; m <= 3000; ++m) {
+    for (int ranks = 1; ranks <= 5; ++ranks) {
+      for (int rank = 0; rank < ranks; ++rank) {
+        const Range rows = BatchRows(m, ranks, rank);
+        std::size_t next = rows.begin;
+        for (Range p = PieceAt(rows, rows.begin); !p.empty(); p = PieceAt(rows, p.end)) {
+          ASSERT_EQ(p.begin, next) << m << " " << ranks << " " << rank;
+          ASSERT_EQ(p.begin % kRowBlock, 0u) << m << " " << ranks << " " << rank;
+          ASSERT_GE(p.size(), std::min(rows.size(), kRowBlock)) << m << " " << ranks << " " << rank;
+          ASSERT_LT(p.size(), kCachedRows + kRowBlock) << m << " " << ranks << " " << rank;
+          next = p.end;
+        }
+        ASSERT_EQ(next, rows.end) << m << " " << ranks << " " << rank;
+      }
+    }
+  }
+}
+
 // ---- The kernels, split as the model splits them ------------------------------------------------
 
 constexpr std::size_t kN = 100, kLd = kPadded;  // the MLP's hidden width and row stride
-const std::size_t kBatches[] = {1, 4, 15, 16, 17, 31, 32, 33, 47, 48, 100, 257, 1000};
+const std::size_t kBatches[] = {1, 4, 15, 16, 17, 31, 32, 33, 47, 48, 100, 257, 1000, 1100};
 constexpr int kMaxRanks = 5;
 
 // A rows×112 matrix with 100 random columns and zero pad lanes, as the model's workspace holds.
@@ -130,20 +156,35 @@ class SplitTest : public ::testing::TestWithParam<Isa> {
            " ranks=" + std::to_string(ranks);
   }
 
-  // out = call(rows) over [0, m) at once, then over BatchRows' parts into a second buffer.
+  // out = call(rows) over [0, m) at once, then, into a second buffer, over the parts the trainer
+  // cuts the batch into: BatchRows' parts for every pool size, each also in PieceAt's pieces (the
+  // forward pass), and the gradient blocks (the deltas of a batch past kFewBlocksMaxBatch).
   template <typename T, typename Call>
   void ExpectRowSplitInvariant(const char* kernel, std::size_t m, std::size_t out_size,
                                Call&& call) {
     std::vector<T> whole(out_size, T(0));
     call(Range{0, m}, whole.data());
-    for (int ranks = 2; ranks <= kMaxRanks; ++ranks) {
+    auto expect_same = [&](const char* how, int ranks, auto&& for_each_part) {
       std::vector<T> split(out_size, T(0));
-      for (int rank = 0; rank < ranks; ++rank) {
-        const Range rows = BatchRows(m, ranks, rank);
-        if (!rows.empty()) call(rows, split.data());
-      }
-      ASSERT_TRUE(SameBits(whole, split)) << Where(kernel, m, ranks);
+      for_each_part([&](Range r) {
+        if (!r.empty()) call(r, split.data());
+      });
+      EXPECT_TRUE(SameBits(whole, split)) << Where(kernel, m, ranks) << " " << how;
+    };
+    for (int ranks = 1; ranks <= kMaxRanks; ++ranks) {
+      expect_same("batch rows", ranks, [&](auto&& part) {
+        for (int rank = 0; rank < ranks; ++rank) part(BatchRows(m, ranks, rank));
+      });
+      expect_same("forward pieces", ranks, [&](auto&& part) {
+        for (int rank = 0; rank < ranks; ++rank) {
+          const Range rows = BatchRows(m, ranks, rank);
+          for (Range p = PieceAt(rows, rows.begin); !p.empty(); p = PieceAt(rows, p.end)) part(p);
+        }
+      });
     }
+    expect_same("gradient blocks", 1, [&](auto&& part) {
+      for (std::size_t j = 0; j < GradientBlocks(m); ++j) part(GradientBlockRows(m, j));
+    });
   }
 
   template <typename T>
