@@ -4,14 +4,14 @@
 //   gemm_grad_x_tanh/<isa>/B:<b>/T:<t>   input gradient: each rank its BatchRows
 //   gemm_grad_w/<isa>/B:<b>/T:<t>        weight gradient: each rank dW and db of its gradient
 //                                        blocks of the batch, then its slab of their sum
-// (The trainer also runs each rank's forward rows in pieces of about 256, and past 1,024 rows the
-// input gradients by gradient blocks, between the other kernels of a step: this measures each
-// product split across the ranks, on its own.)
 // on the active ISA, for the batches the epoch benchmark splits (32 … 8000) and t = 1, 2 and all
 // cores. T:1 runs the same job on a pool of one, so T:2 / T:1 is the split's speed-up; the plain
 // <kernel>/<isa>/B:<b> benchmarks (gemm_bench.cc) call the kernel directly. Counters on wall
 // time (SetWallFlopCounters); gflops counts the 2·B·100·100 FLOPs of the product, peak_frac is
 // relative to one core's peak.
+// (The trainer also runs each rank's forward rows in pieces of about 256, and past 1,024 rows the
+// input gradients by gradient blocks, between the other kernels of a step: this measures each
+// product split across the ranks, on its own.)
 #include <benchmark/benchmark.h>
 
 #include <algorithm>

@@ -80,7 +80,8 @@ Model<T>::Model(const kernels::KernelTable<T>& k, Activation hidden, Activation 
       ws_(capacity) {}
 
 // In pieces of about kCachedRows rows (PieceAt), so that each layer reads its input from L2 (at
-// B = 8000 on one or two threads, a rank's rows of one layer's activations take 1.8 MB or more).
+// B = 8000 on one or two threads, a layer's input and output over a rank's rows take 3.4 MiB or
+// more).
 // Splitting rows at 16-row boundaries changes no bit (partition.h).
 template <typename T>
 void Model<T>::ForwardRows(Range rows) {

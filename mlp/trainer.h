@@ -56,9 +56,9 @@ struct TrainConfig {
 // 128, 5 rounds each alternating 1 and 2 threads: the threshold stands.)
 inline constexpr std::size_t kParallelMinBatch = 128;
 
-// The most --threads accepts: well past the cores a step of this model can keep busy (the weight
-// gradients of a batch of up to 1,024 rows are split into at most 4 blocks, partition.h), so a
-// larger value is taken for a typing mistake.
+// The most --threads accepts: well past the cores of the machines this runs on (a batch of up to
+// 1,024 rows has at most 4 gradient blocks, B = 8000 has 32, partition.h), so a larger value is
+// taken for a typing mistake.
 inline constexpr int kMaxThreads = 64;
 
 // The number of threads training with `config` runs on: config.threads if set, else all the cores

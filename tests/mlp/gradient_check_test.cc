@@ -103,20 +103,21 @@ INSTANTIATE_TEST_SUITE_P(AllActivations, GradientCheck, ::testing::ValuesIn(AllC
 // over several, and its deltas come block by block: on the reference kernels in double it must
 // equal the sum of its rows' gradients taken 50 at a time (one block each), every piece seeded
 // with the whole batch's ∂L/∂ŷ = 2(ŷ − y)/m. The sums differ only in order: to 1e-12 of the
-// largest entry. A block whose deltas were skipped, or counted twice, is off by O(1).
+// largest entry. A block whose deltas were skipped, or counted twice, is off by O(1) (with a
+// tanh output, twice through out' is not once).
 TEST(GradientBlocks, SumToTheGradientOfTheWholeBatch) {
   constexpr std::size_t kRows = 1100, kPiece = 50;
   static_assert(GradientBlocks(kRows) == 8 && BlockByBlockBackward(kRows));
   static_assert(GradientBlocks(kPiece) == 1 && kRows % kPiece == 0);
   const auto& k = kernels::KernelsFor<double>(Isa::kRef);
   const Dataset<double> data = MakeCosDataset<double>(0);
-  Model<double> whole(k, Activation::kTanh, Activation::kIdentity, kRows);
+  Model<double> whole(k, Activation::kTanh, Activation::kTanh, kRows);
   InitParams(Init::kGlorotUniform, 3, &whole.params());
   std::copy_n(data.train_x.data(), kRows, whole.workspace().x);
   std::copy_n(data.train_y.data(), kRows, whole.workspace().y);
   whole.LossAndGradient(kRows);
 
-  Model<double> piece(k, Activation::kTanh, Activation::kIdentity, kPiece);
+  Model<double> piece(k, Activation::kTanh, Activation::kTanh, kPiece);
   piece.params().CopyFrom(whole.params());
   std::vector<double> sum(kArenaSize, 0.0);
   Workspace<double>& w = piece.workspace();

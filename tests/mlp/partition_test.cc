@@ -1,6 +1,7 @@
 // mlp/partition.h, and the kernels' side of its bargain: on every ISA, a call split where the
 // partition splits it computes exactly the bits of one whole call.
-//   row kernels      rows [0, m) in one call == the BatchRows parts in one call each
+//   row kernels      rows [0, m) in one call == the BatchRows parts in one call each, their
+//                    forward pieces (PieceAt), and the gradient blocks
 //   accumulate       the whole arena == its Slabs (adding the weight gradients' blocks)
 //   optimizers       the whole arena == its Slabs
 // (The weight gradients need no such property: each block's is one call on one rank, whatever
