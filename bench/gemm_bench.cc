@@ -3,6 +3,9 @@
 //   gemm_bias_tanh/<impl>/B:n     forward, C = tanh(A·W + b)
 //   gemm_grad_w/<impl>/B:n        dW = Aᵀ·G and db = Σ G (the batch reduction)
 //   gemm_grad_x_tanh/<impl>/B:n   dX = (G·Wᵀ) ⊙ (1 − A²)
+// and the feature-major forms (one column per sample, rows RoundUp(B, 16) floats apart), ours only:
+//   gemm_bias_tanh_fm/<isa>/B:n   Ct = tanh(Wᵀ·At + b)
+//   gemm_grad_x_tanh_fm/<isa>/B:n dXt = (W·Gt) ⊙ (1 − At²)
 // <impl> is an ISA name or eigen_<isa>. gflops counts the useful 2·B·100·100 FLOPs of the product.
 #include <benchmark/benchmark.h>
 
@@ -18,16 +21,21 @@ namespace {
 using kernels::Activation;
 constexpr std::size_t kN = kHidden, kLd = kPaddedHidden;
 
+// Rows of a feature-major matrix at batch b: whole vectors, as the batch-major rows are.
+std::size_t FeatureMajorLd(std::size_t b) { return (b + 15) / 16 * 16; }
+
 // Buffers for one hidden layer at batch b: activations in, weights, bias, and an output; every
-// matrix padded to rows of 112 floats.
+// matrix padded to rows of 112 floats (batch-major) or of FeatureMajorLd(b) (feature-major: 112
+// rows), so that either layout fits.
 struct LayerBuffers {
   explicit LayerBuffers(std::size_t b)
-      : in(b * kLd, 1),
+      : in(Size(b), 1),
         w(kN * kLd, 2),
         bias(kLd, 3),
-        out(b * kLd, 4),
-        act(b * kLd, 5),
-        grad(b * kLd, 6) {}
+        out(Size(b), 4),
+        act(Size(b), 5),
+        grad(Size(b), 6) {}
+  static std::size_t Size(std::size_t b) { return FeatureMajorLd(b) * kLd; }
   FloatBuffer in, w, bias, out, act, grad;
 };
 
@@ -75,6 +83,16 @@ const bool registered = [] {
     Register("gemm_grad_x_tanh", ours, [&k](std::size_t b, LayerBuffers& x) {
       k.gemm_grad_x_act(Activation::kTanh, b, kN, kN, x.grad.data(), kLd, x.w.data(), kLd,
                         x.act.data(), kLd, x.out.data(), kLd);
+    });
+    Register("gemm_bias_tanh_fm", ours, [&k](std::size_t b, LayerBuffers& x) {
+      const std::size_t ld = FeatureMajorLd(b);
+      k.gemm_bias_act_fm(Activation::kTanh, b, kN, kN, x.in.data(), ld, x.w.data(), kLd,
+                         x.bias.data(), x.out.data(), ld);
+    });
+    Register("gemm_grad_x_tanh_fm", ours, [&k](std::size_t b, LayerBuffers& x) {
+      const std::size_t ld = FeatureMajorLd(b);
+      k.gemm_grad_x_act_fm(Activation::kTanh, b, kN, kN, x.grad.data(), ld, x.w.data(), kLd,
+                           x.act.data(), ld, x.out.data(), ld);
     });
     Register("gemm_grad_x_tanh", theirs, [&eigen](std::size_t b, LayerBuffers& x) {
       eigen.eigen_gemm_grad_x_act(Activation::kTanh, b, kN, kN, x.grad.data(), kLd, x.w.data(), kLd,

@@ -19,7 +19,19 @@
 //     layer's output (activation.h): the backward of that layer's activation, fused. dX is the
 //     previous layer's G.
 //
-// Outputs are overwritten (no accumulation); nothing outside their m rows × row length is written,
+// Feature-major forms of the forward product and the input gradient: the same products with the
+// samples along the rows (row f of At holds feature f of every sample: At = Aᵀ, k×m; Ct = Cᵀ, n×m;
+// Gt = Gᵀ, n×m; dXt = dXᵀ, k×m), and the same W. A batch of 16 or 32 samples is then one or two
+// whole AVX-512 vectors, and the input gradient reads W in place instead of packing Wᵀ.
+// GemmBiasActFm(act, m, n, k, At, lda, W, ldw, b, Ct, ldc)
+//     forward:      Ct = act(Wᵀ·At + b)  (n×m, ldc; b added to every column)
+// GemmGradXActFm(act, m, n, k, Gt, ldg, W, ldw, At, lda, dXt, lddx)
+//     input grad:   dXt = (W·Gt) ⊙ act'(At)  (k×m, lddx)
+// On one ISA each of their elements is the same sum, in the same order, as the batch-major
+// kernel's, so the results are its transpose bit for bit (for GemmGradXAct when it reduces in one
+// pass: n ≤ 128 and m ≥ 4; tests/gemm_test.cc checks the MLP's shapes).
+//
+// Outputs are overwritten (no accumulation); nothing outside their rows × row length is written,
 // so the lanes between a row's end and its stride are left as they were. No padding is assumed:
 // any m, n, k ≥ 1; no alignment is required (64-byte aligned rows are faster). Inputs and
 // outputs must not overlap.
@@ -33,6 +45,7 @@
 //   dW   K = m (the products a·g);  db  K = m (the g)
 //   dX   K = n + 2 (the n products g·w, and the derivative's roundings); act' ∈ [0, 1] scales
 //        value and error alike
+//   Ct, dXt as C, dX
 // tests/gemm_test.cc asserts exactly these bounds per element, on every ISA, float and double.
 //
 // ISAs: every kernel runs on ref, sse2, avx2 and avx512, for float and double (kernels.h).
@@ -58,6 +71,16 @@ template <typename T>
 void GemmGradXAct(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* g,
                   std::size_t ldg, const T* w, std::size_t ldw, const T* a, std::size_t lda, T* dx,
                   std::size_t lddx);
+
+template <typename T>
+void GemmBiasActFm(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* at,
+                   std::size_t lda, const T* w, std::size_t ldw, const T* bias, T* ct,
+                   std::size_t ldc);
+
+template <typename T>
+void GemmGradXActFm(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* gt,
+                    std::size_t ldg, const T* w, std::size_t ldw, const T* at, std::size_t lda,
+                    T* dxt, std::size_t lddx);
 
 }  // namespace simd_mlp::kernels::ref
 

@@ -9,6 +9,8 @@
 // either), and, since tanh' ≤ 1, does not amplify the product's error; ReLU is exact.
 // The activation derivative in GemmGradXAct is 1 − a² ∈ [0, 1] or [a > 0]: it scales both the
 // value and its error, and adds ≤ 2 roundings of the result.
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,12 @@ template <typename T>
 double ActivationUlps(Activation act, double value) {
   if (act != Activation::kTanh) return 0;
   return (kernels::kTanhMaxUlp + 1) * 2 * kUnitRoundoff<T> * std::fabs(value);
+}
+
+std::uint32_t Bits(float f) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  return bits;
 }
 
 // The dimensions of one case. A stride of 0 is drawn by GenStride (exact or padded, with NaN
@@ -154,6 +162,71 @@ void CheckGemmGradXAct(Isa isa, Activation act, Dims d) {
   RcExpectGuardsIntact(dx, what);
 }
 
+// The feature-major forms (gemm.h): At is k×m, Ct is n×m, one column per sample.
+template <typename T>
+void CheckGemmBiasActFm(Isa isa, Activation act, Dims d) {
+  const std::size_t m = d.m, n = d.n, k = d.k;
+  const std::size_t lda = StrideFor(m, d.ld), ldw = StrideFor(n, d.ld), ldc = StrideFor(m, d.ld);
+  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+  Matrix<T> at(k, m, lda), w(k, n, ldw), bias(1, n, n), ct(n, m, ldc), ct_ref(n, m, ldc);
+  FillRandom(at, seed);
+  FillRandom(w, seed + 1);
+  FillRandom(bias, seed + 2);
+  FillRandom(ct, seed + 3);  // NaN guard lanes
+  ct_ref = ct;
+  kernels::KernelsFor<T>(Isa::kRef).gemm_bias_act_fm(act, m, n, k, at.ptr(), lda, w.ptr(), ldw,
+                                                     bias.ptr(), ct_ref.ptr(), ldc);
+  kernels::KernelsFor<T>(isa).gemm_bias_act_fm(act, m, n, k, at.ptr(), lda, w.ptr(), ldw,
+                                               bias.ptr(), ct.ptr(), ldc);
+  const std::string what =
+      Describe("gemm_bias_act_fm", isa,
+               std::string(kernels::ActivationName(act)) + " " + Shape(m, n, k, lda, ldw, ldc));
+  RcExpectNear(
+      ct_ref, ct,
+      [&](std::size_t j, std::size_t i) {
+        const double scale = AbsDot<T>(
+                                 k, [&](std::size_t p) { return at.at(p, i); },
+                                 [&](std::size_t p) { return w.at(p, j); }) +
+                             std::fabs(double(bias.at(0, j)));
+        return 2.0 * double(k + 1) * kUnitRoundoff<T> * scale +
+               ActivationUlps<T>(act, ct_ref.at(j, i)) + std::numeric_limits<T>::denorm_min();
+      },
+      what);
+  RcExpectGuardsIntact(ct, what);
+}
+
+template <typename T>
+void CheckGemmGradXActFm(Isa isa, Activation act, Dims d) {
+  const std::size_t m = d.m, n = d.n, k = d.k;
+  const std::size_t ldg = StrideFor(m, d.ld), ldw = StrideFor(n, d.ld), lda = StrideFor(m, d.ld),
+                    lddx = StrideFor(m, d.ld);
+  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+  Matrix<T> gt(n, m, ldg), w(k, n, ldw), at(k, m, lda), dxt(k, m, lddx);
+  FillRandom(gt, seed);
+  FillRandom(w, seed + 1);
+  FillRandom(at, seed + 2);
+  FillRandom(dxt, seed + 3);
+  Matrix<T> dxt_ref = dxt;
+  kernels::KernelsFor<T>(Isa::kRef).gemm_grad_x_act_fm(act, m, n, k, gt.ptr(), ldg, w.ptr(), ldw,
+                                                       at.ptr(), lda, dxt_ref.ptr(), lddx);
+  kernels::KernelsFor<T>(isa).gemm_grad_x_act_fm(act, m, n, k, gt.ptr(), ldg, w.ptr(), ldw,
+                                                 at.ptr(), lda, dxt.ptr(), lddx);
+  const std::string what =
+      Describe("gemm_grad_x_act_fm", isa,
+               std::string(kernels::ActivationName(act)) + " " + Shape(m, n, k, ldg, ldw, lddx));
+  RcExpectNear(
+      dxt_ref, dxt,
+      [&](std::size_t p, std::size_t i) {
+        return 2.0 * double(n + 2) * kUnitRoundoff<T> *
+                   AbsDot<T>(
+                       n, [&](std::size_t j) { return gt.at(j, i); },
+                       [&](std::size_t j) { return w.at(p, j); }) +
+               std::numeric_limits<T>::denorm_min();
+      },
+      what);
+  RcExpectGuardsIntact(dxt, what);
+}
+
 // Every kernel, float and double, every activation, on the dimensions drawn by gen (a function
 // returning Dims, called inside each rapidcheck case).
 template <typename Gen>
@@ -169,6 +242,14 @@ void CheckAllKernels(Isa which, const std::string& family, Gen gen) {
                             [&] { CheckGemmGradXAct<float>(which, act, gen()); });
     SIMD_MLP_CHECK_PROPERTY("gemm_grad_x_act<double>" + name,
                             [&] { CheckGemmGradXAct<double>(which, act, gen()); });
+    SIMD_MLP_CHECK_PROPERTY("gemm_bias_act_fm<float>" + name,
+                            [&] { CheckGemmBiasActFm<float>(which, act, gen()); });
+    SIMD_MLP_CHECK_PROPERTY("gemm_bias_act_fm<double>" + name,
+                            [&] { CheckGemmBiasActFm<double>(which, act, gen()); });
+    SIMD_MLP_CHECK_PROPERTY("gemm_grad_x_act_fm<float>" + name,
+                            [&] { CheckGemmGradXActFm<float>(which, act, gen()); });
+    SIMD_MLP_CHECK_PROPERTY("gemm_grad_x_act_fm<double>" + name,
+                            [&] { CheckGemmGradXActFm<double>(which, act, gen()); });
   }
   SIMD_MLP_CHECK_PROPERTY("gemm_grad_w<float> " + family,
                           [&] { CheckGemmGradW<float>(which, gen()); });
@@ -221,6 +302,46 @@ TEST_P(GemmTest, mlp_hidden_layer) {
   CheckAllKernels(isa(), "mlp", [] {
     return Dims{*rc::gen::elementOf(std::vector<std::size_t>{1, 8, 32, 33}), 100, 100, 112};
   });
+}
+
+// The feature-major kernels compute each element as the batch-major ones do (gemm.h): at the MLP's
+// hidden-layer shape (n = k = 100, rows 112 apart; batch-major input gradient in one pass from
+// m = 4), their outputs are the batch-major outputs transposed, bit for bit.
+TEST_P(GemmTest, FeatureMajorIsBatchMajorTransposed) {
+  const auto& k = kernels::KernelsFor<float>(isa());
+  for (Activation act : kernels::kAllActivations) {
+    SIMD_MLP_CHECK_PROPERTY(
+        std::string("feature-major = batch-major transposed, ") + kernels::ActivationName(act),
+        [&] {
+          const std::size_t m = *rc::gen::inRange<std::size_t>(4, 300), n = 100, ld = 112;
+          const std::size_t ldt = m + *rc::gen::inRange<std::size_t>(0, 17);
+          const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+          Matrix<float> a(m, n, ld), w(n, n, ld), bias(1, n, n), g(m, n, ld);
+          FillRandom(a, seed);
+          FillRandom(w, seed + 1);
+          FillRandom(bias, seed + 2);
+          FillRandom(g, seed + 3);
+          Matrix<float> at(n, m, ldt), gt(n, m, ldt);
+          for (std::size_t i = 0; i < m; ++i) {
+            for (std::size_t j = 0; j < n; ++j) {
+              at.at(j, i) = a.at(i, j);
+              gt.at(j, i) = g.at(i, j);
+            }
+          }
+          Matrix<float> c(m, n, ld), ct(n, m, ldt), dx(m, n, ld), dxt(n, m, ldt);
+          k.gemm_bias_act(act, m, n, n, a.ptr(), ld, w.ptr(), ld, bias.ptr(), c.ptr(), ld);
+          k.gemm_bias_act_fm(act, m, n, n, at.ptr(), ldt, w.ptr(), ld, bias.ptr(), ct.ptr(), ldt);
+          k.gemm_grad_x_act(act, m, n, n, g.ptr(), ld, w.ptr(), ld, a.ptr(), ld, dx.ptr(), ld);
+          k.gemm_grad_x_act_fm(act, m, n, n, gt.ptr(), ldt, w.ptr(), ld, at.ptr(), ldt, dxt.ptr(),
+                               ldt);
+          for (std::size_t i = 0; i < m; ++i) {
+            for (std::size_t j = 0; j < n; ++j) {
+              RC_ASSERT(Bits(ct.at(j, i)) == Bits(c.at(i, j)));
+              RC_ASSERT(Bits(dxt.at(j, i)) == Bits(dx.at(i, j)));
+            }
+          }
+        });
+  }
 }
 
 // The batch reduction of gemm_grad_w is cache-blocked: a batch longer than one block (8000, the
