@@ -93,7 +93,9 @@ TEST(Partition, GradientBlocksTileTheBatchInWholeRowBlocksFixedByTheBatchSize) {
       ASSERT_EQ(r.begin % kRowBlock, 0u) << m << " " << j;
       // Near kMinGradientBlockRows: a block is at most one 16-row block short of it.
       ASSERT_GE(r.size(), std::min(m, kMinGradientBlockRows - kRowBlock)) << m << " " << j;
-      if (m > kFewBlocksMaxBatch) ASSERT_LE(r.size(), kCachedRows) << m << " " << j;
+      if (m > kFewBlocksMaxBatch) {
+        ASSERT_LE(r.size(), kCachedRows) << m << " " << j;
+      }
       next = r.end;
     }
     ASSERT_EQ(next, m) << m;
