@@ -6,6 +6,7 @@
 // and the feature-major forms (one column per sample, rows RoundUp(B, 16) floats apart), ours only:
 //   gemm_bias_tanh_fm/<isa>/B:n   Ct = tanh(Wᵀ·At + b)
 //   gemm_grad_x_tanh_fm/<isa>/B:n dXt = (W·Gt) ⊙ (1 − At²)
+//   gemm_grad_w_fm/<isa>/B:n      dW = At·Gtᵀ and db = Σ Gt
 // <impl> is an ISA name or eigen_<isa>. gflops counts the useful 2·B·100·100 FLOPs of the product.
 #include <benchmark/benchmark.h>
 
@@ -93,6 +94,11 @@ const bool registered = [] {
       const std::size_t ld = FeatureMajorLd(b);
       k.gemm_grad_x_act_fm(Activation::kTanh, b, kN, kN, x.grad.data(), ld, x.w.data(), kLd,
                            x.act.data(), ld, x.out.data(), ld);
+    });
+    Register("gemm_grad_w_fm", ours, [&k](std::size_t b, LayerBuffers& x) {
+      const std::size_t ld = FeatureMajorLd(b);
+      k.gemm_grad_w_fm(b, kN, kN, x.in.data(), ld, x.grad.data(), ld, x.w.data(), kLd,
+                       x.bias.data());
     });
     Register("gemm_grad_x_tanh", theirs, [&eigen](std::size_t b, LayerBuffers& x) {
       eigen.eigen_gemm_grad_x_act(Activation::kTanh, b, kN, kN, x.grad.data(), kLd, x.w.data(), kLd,

@@ -158,12 +158,7 @@ template <typename T>
 void GemvGradW(std::size_t m, std::size_t k, const T* a, std::size_t lda, const T* g, T* dw,
                T* db) {
   EdgeColumnSums<T, false>(m, k, g, a, lda, dw, nullptr);
-  // db = Σ g: kLanes partial sums, then one horizontal add.
-  Vec<T> sum(T(0));
-  std::size_t i = 0;
-  for (; i + kLanes<T> <= m; i += kLanes<T>) sum += Vec<T>::load_unaligned(g + i);
-  if (i < m) sum += LoadPartial(g + i, m - i);
-  *db = xsimd::hadd(sum);
+  *db = GemvSum(m, g);
 }
 
 template <typename T>

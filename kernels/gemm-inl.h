@@ -111,6 +111,16 @@ SIMD_MLP_INLINE void GemvDotsOf(std::size_t len, const T* rows, std::size_t ld, 
   for (int r = 0; r < kRows; ++r) out[r] = xsimd::hadd(acc[r]);
 }
 
+// Σ v[0..len): kLanes partial sums, then one horizontal add.
+template <typename T>
+SIMD_MLP_INLINE T GemvSum(std::size_t len, const T* v) {
+  Vec<T> sum(T(0));
+  std::size_t i = 0;
+  for (; i + kLanes<T> <= len; i += kLanes<T>) sum += Vec<T>::load_unaligned(v + i);
+  if (i < len) sum += LoadPartial(v + i, len - i);
+  return xsimd::hadd(sum);
+}
+
 // Lane q of the result is rows[q, 0..len) · v for q < count ≤ kLanes; lanes past count are 0.
 template <typename T>
 SIMD_MLP_INLINE Vec<T> GemvDotsVector(std::size_t count, std::size_t len, const T* rows,
@@ -417,6 +427,19 @@ SIMD_MLP_INLINE void GemmForEachRowBlock(std::size_t m, F&& body) {
 
 // ---- Forward: C = act(A·W + bias) ----------------------------------------------------------
 
+// The forward epilogue (both layouts): row r of c := act(row r of the tile).
+template <Activation kAct, typename T, int MR, int NV, GemmTail kTail>
+SIMD_MLP_INLINE void GemmStoreActivated(const GemmTile<T, MR, NV, kTail>& tile, T* c,
+                                        std::size_t ldc, std::size_t tail_lanes) {
+#pragma GCC unroll 8
+  for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 8
+    for (int s = 0; s < GemmTile<T, MR, NV, kTail>::kSlots; ++s) {
+      GemmStoreSlot<T, NV>(c + r * ldc, s, tail_lanes, ActivateVec<kAct, T>(tile.Get(r, s)));
+    }
+  }
+}
+
 template <Activation kAct, typename T, int MR, int NV, GemmTail kTail>
 SIMD_MLP_INLINE void GemmBiasActTile(std::size_t k, const T* a, std::size_t lda, const T* w,
                                      std::size_t ldw, const T* bias, T* c, std::size_t ldc,
@@ -426,13 +449,7 @@ SIMD_MLP_INLINE void GemmBiasActTile(std::size_t k, const T* a, std::size_t lda,
   // Starting from the bias sums in the reference's order and saves an add per output vector.
   GemmInit(tile, [&](int s) { return GemmLoadSlot<T, NV>(bias, s, tail_lanes); });
   GemmAccumulate<T, MR, NV, kTail, false>(tile, k, a, lda, 1, w, ldw, tail_lanes);
-#pragma GCC unroll 8
-  for (int r = 0; r < MR; ++r) {
-#pragma GCC unroll 8
-    for (int s = 0; s < Tile::kSlots; ++s) {
-      GemmStoreSlot<T, NV>(c + r * ldc, s, tail_lanes, ActivateVec<kAct, T>(tile.Get(r, s)));
-    }
-  }
+  GemmStoreActivated<kAct>(tile, c, ldc, tail_lanes);
 }
 
 template <typename T>
@@ -466,17 +483,17 @@ inline constexpr std::size_t kGemmKC = 256;
 inline constexpr std::size_t kGemmKC = 128;
 #endif
 
-// One MR-row tile of dW over the batch rows [0, kc) of this block; the first block stores, later
-// ones add, so the sum over the batch is in a fixed order (same result for the same inputs).
-template <typename T, int MR, int NV, GemmTail kTail>
-SIMD_MLP_INLINE void GemmGradWTile(std::size_t kc, const T* a_t, std::size_t lda, const T* g,
-                                   std::size_t ldg, T* dw, std::size_t lddw, bool first_block,
-                                   std::size_t tail_lanes) {
+// One MR-row tile of dW over the batch rows [0, kc) of this block, a(r, i) = a_t[r·a_rs + i·a_ks]
+// (Aᵀ walked in place); the first block stores, later ones add, so the sum over the batch is in
+// a fixed order (same result for the same inputs).
+template <typename T, int MR, int NV, GemmTail kTail, bool kWholeTail>
+SIMD_MLP_INLINE void GemmGradWTile(std::size_t kc, const T* a_t, std::size_t a_rs, std::size_t a_ks,
+                                   const T* g, std::size_t ldg, T* dw, std::size_t lddw,
+                                   bool first_block, std::size_t tail_lanes) {
   using Tile = GemmTile<T, MR, NV, kTail>;
   Tile tile;
   GemmInit(tile, [](int) { return Vec<T>(T(0)); });
-  // a(r, i) = A[i, p0 + r]: Aᵀ walked in place, rows of Aᵀ are columns of A.
-  GemmAccumulate<T, MR, NV, kTail, false>(tile, kc, a_t, 1, lda, g, ldg, tail_lanes);
+  GemmAccumulate<T, MR, NV, kTail, kWholeTail>(tile, kc, a_t, a_rs, a_ks, g, ldg, tail_lanes);
 #pragma GCC unroll 8
   for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 8
@@ -519,8 +536,9 @@ void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::siz
       const T* a_block = a + i0 * lda;
       const T* g_block = g + i0 * ldg + j0;
       GemmForEachRowBlock(k, [&](std::size_t p, auto rows) {
-        GemmGradWTile<T, decltype(rows)::value, kNV, kTail>(kc, a_block + p, lda, g_block, ldg,
-                                                            dw + p * lddw + j0, lddw, first, tail);
+        // a(r, i) = A[i, p + r]: the rows of Aᵀ are the columns of A.
+        GemmGradWTile<T, decltype(rows)::value, kNV, kTail, false>(
+            kc, a_block + p, 1, lda, g_block, ldg, dw + p * lddw + j0, lddw, first, tail);
       });
       GemmColumnSums<T, GemmTile<T, 1, kNV, kTail>::kSlots, kNV>(kc, g_block, ldg, db + j0, first,
                                                                  tail);
@@ -742,13 +760,7 @@ SIMD_MLP_INLINE void GemmBiasActFmTile(std::size_t k, const T* w, std::size_t ld
     if constexpr (kTail == GemmTail::kHalf) tile.half[r] = GemmHalfLow<T>(b);
   }
   GemmAccumulate<T, MR, NV, kTail, false>(tile, k, w, 1, ldw, at, lda, tail_lanes);
-#pragma GCC unroll 8
-  for (int r = 0; r < MR; ++r) {
-#pragma GCC unroll 8
-    for (int s = 0; s < Tile::kSlots; ++s) {
-      GemmStoreSlot<T, NV>(ct + r * ldc, s, tail_lanes, ActivateVec<kAct, T>(tile.Get(r, s)));
-    }
-  }
+  GemmStoreActivated<kAct>(tile, ct, ldc, tail_lanes);
 }
 
 template <typename T>
@@ -807,4 +819,48 @@ void GemmGradXActFm(Activation act, std::size_t m, std::size_t n, std::size_t k,
       });
     });
   });
+}
+
+// dW = At·Gtᵀ, db = Σ_columns Gt. The tiles of GemmGradW need G's rows (vectors along n), so each
+// chunk of kGemmPackK samples of each column block of Gt is first transposed into a zero-padded
+// panel by GemmPackWt (whose copy is exactly that transpose); At is walked in place (a_rs = lda,
+// a_ks = 1). At B = 32 the transposes cost 3,200 copies per layer, against the 10,000 of the Wᵀ
+// pack that the feature-major input gradient saves.
+template <typename T>
+void GemmGradWFm(std::size_t m, std::size_t n, std::size_t k, const T* at, std::size_t lda,
+                 const T* gt, std::size_t ldg, T* dw, std::size_t lddw, T* db) {
+  if (n == 1) {
+    // One output (the MLP's last layer): k dot products of At's rows with Gt's one row, no
+    // transpose. The tiles would give each row of dW a single accumulator chain of m FMAs (5 in
+    // flight), bound by the FMA latency: 1 µs at m = 32 on the Xeon against the dots' 0.1.
+    constexpr int kRows = 4;
+    alignas(64) T dots[kRows];
+    std::size_t p = 0;
+    for (; p + kRows <= k; p += kRows) {
+      GemvDotsOf<T, kRows>(m, at + p * lda, lda, gt, dots);
+      for (int r = 0; r < kRows; ++r) dw[(p + std::size_t(r)) * lddw] = dots[r];
+    }
+    for (; p < k; ++p) GemvDotsOf<T, 1>(m, at + p * lda, lda, gt, dw + p * lddw);
+    *db = GemvSum(m, gt);
+    return;
+  }
+  alignas(64) T panel[kGemmPackK * kGemmSlots * kLanes<T>];
+  for (std::size_t i0 = 0; i0 < m; i0 += kGemmPackK) {
+    const std::size_t kc = m - i0 < kGemmPackK ? m - i0 : kGemmPackK;
+    const bool first = i0 == 0;
+    GemmForEachSlotBlock<T>(n, [&](std::size_t j0, std::size_t tail, auto nv_c, auto tail_c) {
+      constexpr int kNV = decltype(nv_c)::value;
+      constexpr GemmTail kTail = decltype(tail_c)::value;
+      constexpr int kSlots = GemmTile<T, 1, kNV, kTail>::kSlots;
+      const std::size_t cols = kNV * kLanes<T> + (kTail == GemmTail::kNone ? 0 : tail);
+      const std::size_t width = kSlots * kLanes<T>;
+      const std::size_t read = kTail == GemmTail::kHalf ? kNV * kLanes<T> + kHalfLanes<T> : width;
+      GemmPackWt<T>(kc, cols, read, width, gt + j0 * ldg + i0, ldg, panel);
+      GemmForEachRowBlock(k, [&](std::size_t p, auto rows) {
+        GemmGradWTile<T, decltype(rows)::value, kNV, kTail, true>(
+            kc, at + p * lda + i0, lda, 1, panel, width, dw + p * lddw + j0, lddw, first, tail);
+      });
+      GemmColumnSums<T, kSlots, kNV>(kc, panel, width, db + j0, first, tail);
+    });
+  }
 }

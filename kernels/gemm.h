@@ -27,9 +27,12 @@
 //     forward:      Ct = act(Wᵀ·At + b)  (n×m, ldc; b added to every column)
 // GemmGradXActFm(act, m, n, k, Gt, ldg, W, ldw, At, lda, dXt, lddx)
 //     input grad:   dXt = (W·Gt) ⊙ act'(At)  (k×m, lddx)
+// GemmGradWFm(m, n, k, At, lda, Gt, ldg, dW, lddw, db)
+//     weight grad:  dW = At·Gtᵀ  (k×n, lddw),  db = Σ_columns Gt  (n)
 // On one ISA each of their elements is the same sum, in the same order, as the batch-major
 // kernel's, so the results are its transpose bit for bit (for GemmGradXAct when it reduces in one
-// pass: n ≤ 128 and m ≥ 4; tests/gemm_test.cc checks the MLP's shapes).
+// pass: n ≤ 128 and m ≥ 4; for GemmGradW, whose result is not transposed, when m is at most one
+// chunk of 128 samples; tests/gemm_test.cc checks the MLP's shapes).
 //
 // Outputs are overwritten (no accumulation); nothing outside their rows × row length is written,
 // so the lanes between a row's end and its stride are left as they were. No padding is assumed:
@@ -45,7 +48,7 @@
 //   dW   K = m (the products a·g);  db  K = m (the g)
 //   dX   K = n + 2 (the n products g·w, and the derivative's roundings); act' ∈ [0, 1] scales
 //        value and error alike
-//   Ct, dXt as C, dX
+//   Ct, dXt, and the feature-major dW, db as C, dX, dW, db
 // tests/gemm_test.cc asserts exactly these bounds per element, on every ISA, float and double.
 //
 // ISAs: every kernel runs on ref, sse2, avx2 and avx512, for float and double (kernels.h).
@@ -81,6 +84,10 @@ template <typename T>
 void GemmGradXActFm(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* gt,
                     std::size_t ldg, const T* w, std::size_t ldw, const T* at, std::size_t lda,
                     T* dxt, std::size_t lddx);
+
+template <typename T>
+void GemmGradWFm(std::size_t m, std::size_t n, std::size_t k, const T* at, std::size_t lda,
+                 const T* gt, std::size_t ldg, T* dw, std::size_t lddw, T* db);
 
 }  // namespace simd_mlp::kernels::ref
 

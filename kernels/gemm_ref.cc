@@ -72,6 +72,23 @@ void GemmGradXActFm(Activation act, std::size_t m, std::size_t n, std::size_t k,
   }
 }
 
+template <typename T>
+void GemmGradWFm(std::size_t m, std::size_t n, std::size_t k, const T* at, std::size_t lda,
+                 const T* gt, std::size_t ldg, T* dw, std::size_t lddw, T* db) {
+  for (std::size_t p = 0; p < k; ++p) {
+    for (std::size_t j = 0; j < n; ++j) {
+      T sum = 0;
+      for (std::size_t i = 0; i < m; ++i) sum += at[p * lda + i] * gt[j * ldg + i];
+      dw[p * lddw + j] = sum;
+    }
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    T sum = 0;
+    for (std::size_t i = 0; i < m; ++i) sum += gt[j * ldg + i];
+    db[j] = sum;
+  }
+}
+
 #define SIMD_MLP_INSTANTIATE(T)                                                                  \
   template void GemmBiasAct<T>(Activation, std::size_t, std::size_t, std::size_t, const T*,      \
                                std::size_t, const T*, std::size_t, const T*, T*, std::size_t);   \
@@ -84,7 +101,9 @@ void GemmGradXActFm(Activation act, std::size_t m, std::size_t n, std::size_t k,
                                  std::size_t, const T*, std::size_t, const T*, T*, std::size_t); \
   template void GemmGradXActFm<T>(Activation, std::size_t, std::size_t, std::size_t, const T*,   \
                                   std::size_t, const T*, std::size_t, const T*, std::size_t, T*, \
-                                  std::size_t);
+                                  std::size_t);                                                  \
+  template void GemmGradWFm<T>(std::size_t, std::size_t, std::size_t, const T*, std::size_t,     \
+                               const T*, std::size_t, T*, std::size_t, T*);
 SIMD_MLP_INSTANTIATE(float)
 SIMD_MLP_INSTANTIATE(double)
 #undef SIMD_MLP_INSTANTIATE

@@ -7,7 +7,7 @@
 // Each field is a plain function pointer with exactly the signature of the reference function of
 // the same name in namespace ref (declared, and specified, in the kernel's own header):
 //   gemm.h        gemm_bias_act, gemm_grad_w, gemm_grad_x_act, gemm_bias_act_fm,
-//                 gemm_grad_x_act_fm
+//                 gemm_grad_x_act_fm, gemm_grad_w_fm
 //   dense_edge.h  outer_bias_act, outer_grad_w, gemv_bias_act, gemv_grad_w, gemv_grad_x_act
 //   activation.h  activate, activation_grad
 //   mse.h         mse_loss_grad

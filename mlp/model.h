@@ -14,6 +14,12 @@
 //
 // Hidden activations and deltas are B×100 matrices with row stride kPadded = 112; the kernels get
 // the logical n = k = 100 and never touch lanes 100…111, which stay zero from allocation.
+// Or, for the batches where it pays (FeatureMajorPays: 16 to 127 samples that fill their
+// vectors), feature-major: 100×B matrices, one column per sample, rows Workspace::fm_ld apart,
+// through gemm_bias_act_fm, gemm_grad_x_act_fm and gemm_grad_w_fm for every layer (the first and
+// last as products with k = 1 and n = 1). x, y, ŷ and g4 hold one value per sample in both. The
+// step and its division among threads (a rank's rows of the batch are then its columns) are the
+// same in both layouts.
 // T is float (training) or double (gradient checks). Nothing here allocates after construction.
 //
 // On a thread pool of any size the results are bit-identical (mlp/partition.h): a step is
@@ -55,6 +61,12 @@ class Workspace {
  public:
   explicit Workspace(std::size_t capacity);
   std::size_t capacity() const { return capacity_; }
+  // Elements of each hidden matrix (a1 … g3), in either layout.
+  std::size_t matrix_size() const;
+
+  // Row stride of the feature-major hidden matrices: whole vectors (so that a column range
+  // starting on a 16-sample block is 64-byte aligned), RoundUp(capacity, 16) + 16.
+  const std::size_t fm_ld;
 
   // The gradient of block `block` (1 ≤ block < GradientBlocks(capacity)): kArenaSize elements laid
   // out as an arena (layout.h), pad lanes zero.
@@ -62,7 +74,7 @@ class Workspace {
 
   T* x;   // capacity          inputs of the batch (normalized x)
   T* y;   // capacity          targets
-  T* a1;  // capacity × 112    hidden activations, one row per sample
+  T* a1;  // capacity × 112    hidden activations, one row per sample (or 100 × fm_ld)
   T* a2;
   T* a3;
   T* yhat;  // capacity          outputs
@@ -76,6 +88,28 @@ class Workspace {
   AlignedBuffer<T> buffer_;
   T* gradient_blocks_;
 };
+
+// The largest batch that runs feature-major: below 128 samples, where the trainer runs one thread
+// by default (trainer.h, kParallelMinBatch). A step's gradient on one thread (the Xeon, in turns
+// with the batch-major one) took 0.89–0.93 of the batch-major time at B = 16 … 64, and an epoch
+// 0.92–0.97 at B = 32; at 128 … 512 one thread still gained (0.95–0.97 of an epoch), but two took
+// 1.02–1.18× as long (a rank's columns are short slices of every row), and the layout must
+// depend on the batch alone, so that the bits do not depend on the number of threads.
+inline constexpr std::size_t kFeatureMajorMaxBatch = 127;
+
+// Feature-major pays where a batch fills its vectors (at most 1 lane in 16 idle: a vector holds
+// one sample per lane, so below 16 samples the products would do up to 16× the work) and is at
+// most kFeatureMajorMaxBatch. Its products at the MLP's shapes, B = 32 on the Xeon (bench
+// gemm_*_fm): forward 0.87 of the batch-major time, input gradient 0.72 (no Wᵀ pack), weight
+// gradient 1.13 (it transposes the deltas).
+constexpr bool FeatureMajorPays(std::size_t m) {
+  return m >= kVectorLanes && m <= kFeatureMajorMaxBatch &&
+         kVectorLanes * (RoundUp(m, kVectorLanes) - m) <= m;
+}
+
+// Which layout Model uses for a batch: the one FeatureMajorPays picks, or one forced (tests
+// compare the two; either gives the same gradient up to rounding, for any batch).
+enum class Layout { kAuto, kBatchMajor, kFeatureMajor };
 
 enum class Init { kNormal, kGlorotUniform };
 
@@ -103,6 +137,8 @@ class Model {
   const kernels::KernelTable<T>& kernels() const { return k_; }
   Activation hidden() const { return hidden_; }
   Activation output() const { return output_; }
+  void set_layout(Layout layout) { layout_ = layout; }
+  bool UsesFeatureMajor(std::size_t m) const;
 
   // ŷ = f(x) for the first m samples of workspace().x, into workspace().yhat.
   void Forward(std::size_t m);
@@ -119,16 +155,17 @@ class Model {
 
  private:
   // The parts of a pass that one rank does (see the top of this file).
-  void ForwardRows(Range rows);
-  void InputGradientRows(Range rows);
-  void BlockGradients(std::size_t m, int rank, bool deltas_first);
+  void ForwardRows(Range rows, bool feature_major);
+  void InputGradientRows(Range rows, bool feature_major);
+  void BlockGradients(std::size_t m, int rank, bool deltas_first, bool feature_major);
   void SumGradientBlocks(std::size_t m, int rank);
-  void BackwardOnRank(std::size_t m, int rank);
+  void BackwardOnRank(std::size_t m, int rank, bool feature_major);
 
   static ThreadPool& SerialPool();
 
   const kernels::KernelTable<T>& k_;
   Activation hidden_, output_;
+  Layout layout_ = Layout::kAuto;
   ThreadPool& pool_;
   Arena<T> params_, grads_;
   Workspace<T> ws_;

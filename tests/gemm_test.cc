@@ -91,6 +91,35 @@ void CheckGemmBiasAct(Isa isa, Activation act, Dims d) {
   RcExpectGuardsIntact(c, what);
 }
 
+// dW and db against the reference, both layouts: a(i, p) and g(i, j) read sample i's input p and
+// delta j wherever the layout keeps them.
+template <typename T, typename A, typename G>
+void ExpectGradWNear(std::size_t m, const Matrix<T>& dw_ref, const Matrix<T>& dw,
+                     const Matrix<T>& db_ref, const Matrix<T>& db, A a, G g,
+                     const std::string& what) {
+  RcExpectNear(
+      dw_ref, dw,
+      [&](std::size_t p, std::size_t j) {
+        return 2.0 * double(m) * kUnitRoundoff<T> *
+                   AbsDot<T>(
+                       m, [&](std::size_t i) { return a(i, p); },
+                       [&](std::size_t i) { return g(i, j); }) +
+               std::numeric_limits<T>::denorm_min();
+      },
+      what + " dW");
+  RcExpectNear(
+      db_ref, db,
+      [&](std::size_t, std::size_t j) {
+        return 2.0 * double(m) * kUnitRoundoff<T> *
+                   AbsDot<T>(
+                       m, [](std::size_t) { return T(1); },
+                       [&](std::size_t i) { return g(i, j); }) +
+               std::numeric_limits<T>::denorm_min();
+      },
+      what + " db");
+  RcExpectGuardsIntact(dw, what);
+}
+
 template <typename T>
 void CheckGemmGradW(Isa isa, Dims d) {
   const std::size_t m = d.m, n = d.n, k = d.k;
@@ -105,28 +134,10 @@ void CheckGemmGradW(Isa isa, Dims d) {
                                                 lddw, db_ref.ptr());
   kernels::KernelsFor<T>(isa).gemm_grad_w(m, n, k, a.ptr(), lda, g.ptr(), ldg, dw.ptr(), lddw,
                                           db.ptr());
-  const std::string what = Describe("gemm_grad_w", isa, Shape(m, n, k, lda, ldg, lddw));
-  RcExpectNear(
-      dw_ref, dw,
-      [&](std::size_t p, std::size_t j) {
-        return 2.0 * double(m) * kUnitRoundoff<T> *
-                   AbsDot<T>(
-                       m, [&](std::size_t i) { return a.at(i, p); },
-                       [&](std::size_t i) { return g.at(i, j); }) +
-               std::numeric_limits<T>::denorm_min();
-      },
-      what + " dW");
-  RcExpectNear(
-      db_ref, db,
-      [&](std::size_t, std::size_t j) {
-        return 2.0 * double(m) * kUnitRoundoff<T> *
-                   AbsDot<T>(
-                       m, [](std::size_t) { return T(1); },
-                       [&](std::size_t i) { return g.at(i, j); }) +
-               std::numeric_limits<T>::denorm_min();
-      },
-      what + " db");
-  RcExpectGuardsIntact(dw, what);
+  ExpectGradWNear<T>(
+      m, dw_ref, dw, db_ref, db, [&](std::size_t i, std::size_t p) { return a.at(i, p); },
+      [&](std::size_t i, std::size_t j) { return g.at(i, j); },
+      Describe("gemm_grad_w", isa, Shape(m, n, k, lda, ldg, lddw)));
 }
 
 template <typename T>
@@ -227,6 +238,26 @@ void CheckGemmGradXActFm(Isa isa, Activation act, Dims d) {
   RcExpectGuardsIntact(dxt, what);
 }
 
+template <typename T>
+void CheckGemmGradWFm(Isa isa, Dims d) {
+  const std::size_t m = d.m, n = d.n, k = d.k;
+  const std::size_t lda = StrideFor(m, d.ld), ldg = StrideFor(m, d.ld), lddw = StrideFor(n, d.ld);
+  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+  Matrix<T> at(k, m, lda), gt(n, m, ldg), dw(k, n, lddw), db(1, n, n);
+  FillRandom(at, seed);
+  FillRandom(gt, seed + 1);
+  FillRandom(dw, seed + 2);
+  Matrix<T> dw_ref = dw, db_ref = db;
+  kernels::KernelsFor<T>(Isa::kRef).gemm_grad_w_fm(m, n, k, at.ptr(), lda, gt.ptr(), ldg,
+                                                   dw_ref.ptr(), lddw, db_ref.ptr());
+  kernels::KernelsFor<T>(isa).gemm_grad_w_fm(m, n, k, at.ptr(), lda, gt.ptr(), ldg, dw.ptr(), lddw,
+                                             db.ptr());
+  ExpectGradWNear<T>(
+      m, dw_ref, dw, db_ref, db, [&](std::size_t i, std::size_t p) { return at.at(p, i); },
+      [&](std::size_t i, std::size_t j) { return gt.at(j, i); },
+      Describe("gemm_grad_w_fm", isa, Shape(m, n, k, lda, ldg, lddw)));
+}
+
 // Every kernel, float and double, every activation, on the dimensions drawn by gen (a function
 // returning Dims, called inside each rapidcheck case).
 template <typename Gen>
@@ -255,6 +286,10 @@ void CheckAllKernels(Isa which, const std::string& family, Gen gen) {
                           [&] { CheckGemmGradW<float>(which, gen()); });
   SIMD_MLP_CHECK_PROPERTY("gemm_grad_w<double> " + family,
                           [&] { CheckGemmGradW<double>(which, gen()); });
+  SIMD_MLP_CHECK_PROPERTY("gemm_grad_w_fm<float> " + family,
+                          [&] { CheckGemmGradWFm<float>(which, gen()); });
+  SIMD_MLP_CHECK_PROPERTY("gemm_grad_w_fm<double> " + family,
+                          [&] { CheckGemmGradWFm<double>(which, gen()); });
 }
 
 // Shapes from GenDim: every tile and vector edge (1, w − 1, w, w + 1), 100 and 112, and anything
@@ -263,11 +298,14 @@ TEST_P(GemmTest, RandomShapesMatchReference) {
   CheckAllKernels(isa(), "random", [] { return Dims{*GenDim(), *GenDim(), *GenDim()}; });
 }
 
-// Batches up to 600 rows cross gemm_grad_w's cache blocks (128 or 256 rows), where dW and db
-// switch from store to add.
+// Batches up to 600 rows cross gemm_grad_w's cache blocks (128 or 256 rows) and gemm_grad_w_fm's
+// chunks (128 samples), where dW and db switch from store to add.
 TEST_P(GemmTest, GradWLongBatchesMatchReference) {
   SIMD_MLP_CHECK_PROPERTY("gemm_grad_w<float> m≤600", [&] {
     CheckGemmGradW<float>(isa(), Dims{*GenDim(600), *GenDim(), *GenDim()});
+  });
+  SIMD_MLP_CHECK_PROPERTY("gemm_grad_w_fm<float> m≤600", [&] {
+    CheckGemmGradWFm<float>(isa(), Dims{*GenDim(600), *GenDim(), *GenDim()});
   });
 }
 
@@ -306,7 +344,8 @@ TEST_P(GemmTest, mlp_hidden_layer) {
 
 // The feature-major kernels compute each element as the batch-major ones do (gemm.h): at the MLP's
 // hidden-layer shape (n = k = 100, rows 112 apart; batch-major input gradient in one pass from
-// m = 4), their outputs are the batch-major outputs transposed, bit for bit.
+// m = 4; weight gradient in one chunk up to m = 128), their outputs are the batch-major outputs
+// transposed, bit for bit.
 TEST_P(GemmTest, FeatureMajorIsBatchMajorTransposed) {
   const auto& k = kernels::KernelsFor<float>(isa());
   for (Activation act : kernels::kAllActivations) {
@@ -339,6 +378,15 @@ TEST_P(GemmTest, FeatureMajorIsBatchMajorTransposed) {
               RC_ASSERT(Bits(ct.at(j, i)) == Bits(c.at(i, j)));
               RC_ASSERT(Bits(dxt.at(j, i)) == Bits(dx.at(i, j)));
             }
+          }
+          if (m > 128) return;
+          Matrix<float> dw(n, n, ld), db(1, n, n), dw_fm(n, n, ld), db_fm(1, n, n);
+          k.gemm_grad_w(m, n, n, a.ptr(), ld, g.ptr(), ld, dw.ptr(), ld, db.ptr());
+          k.gemm_grad_w_fm(m, n, n, at.ptr(), ldt, gt.ptr(), ldt, dw_fm.ptr(), ld, db_fm.ptr());
+          for (std::size_t p = 0; p < n; ++p) {
+            RC_ASSERT(Bits(db_fm.at(0, p)) == Bits(db.at(0, p)));
+            for (std::size_t j = 0; j < n; ++j)
+              RC_ASSERT(Bits(dw_fm.at(p, j)) == Bits(dw.at(p, j)));
           }
         });
   }

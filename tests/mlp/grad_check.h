@@ -77,7 +77,7 @@ inline std::vector<bool> ReluPattern(Model<double>& model, std::size_t m) {
   Workspace<double>& w = model.workspace();
   if (model.hidden() == Activation::kRelu) {
     for (const double* a : {w.a1, w.a2, w.a3}) {
-      for (std::size_t i = 0; i < m * kPadded; ++i) pattern.push_back(a[i] > 0);
+      for (std::size_t i = 0; i < w.matrix_size(); ++i) pattern.push_back(a[i] > 0);
     }
   }
   if (model.output() == Activation::kRelu) {

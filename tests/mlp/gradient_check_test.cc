@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,7 @@ std::vector<Entry> Entries() {
 struct Case {
   Activation hidden, output;
   Init init;
+  Layout layout;  // forced: the 5-sample batch would run batch-major
 };
 
 class GradientCheck : public ::testing::TestWithParam<Case> {};
@@ -57,6 +59,7 @@ class GradientCheck : public ::testing::TestWithParam<Case> {};
 TEST_P(GradientCheck, AnalyticMatchesCentralDifferences) {
   const Case c = GetParam();
   Model<double> model(kernels::KernelsFor<double>(Isa::kRef), c.hidden, c.output, kBatch);
+  model.set_layout(c.layout);
   Prepare(model, c.init, 42);
   model.LossAndGradient(kBatch);
   const std::vector<Entry> entries = Entries();
@@ -84,9 +87,12 @@ TEST_P(GradientCheck, AnalyticMatchesCentralDifferences) {
 
 std::vector<Case> AllCases() {
   std::vector<Case> cases;
-  for (Init init : {Init::kNormal, Init::kGlorotUniform}) {
-    for (Activation hidden : kernels::kAllActivations) {
-      for (Activation output : kernels::kAllActivations) cases.push_back({hidden, output, init});
+  for (Layout layout : {Layout::kBatchMajor, Layout::kFeatureMajor}) {
+    for (Init init : {Init::kNormal, Init::kGlorotUniform}) {
+      for (Activation hidden : kernels::kAllActivations) {
+        for (Activation output : kernels::kAllActivations)
+          cases.push_back({hidden, output, init, layout});
+      }
     }
   }
   return cases;
@@ -96,8 +102,43 @@ INSTANTIATE_TEST_SUITE_P(AllActivations, GradientCheck, ::testing::ValuesIn(AllC
                          [](const ::testing::TestParamInfo<Case>& info) {
                            return std::string(kernels::ActivationName(info.param.hidden)) + "_" +
                                   kernels::ActivationName(info.param.output) + "_" +
-                                  InitName(info.param.init);
+                                  InitName(info.param.init) +
+                                  (info.param.layout == Layout::kFeatureMajor ? "_fm" : "_bm");
                          });
+
+// The two layouts are two orders of the same sums: in double on the reference kernels their
+// gradients agree to 1e-12 of the largest entry at every batch shape: feature-major's own (16,
+// 32) and the others (1, 5, 100: idle lanes; 200 and 512: several gradient blocks; 1100: block by
+// block). A layer computed from the wrong matrix, or a delta lost in a transpose, is off by O(1).
+TEST(Layouts, GiveTheSameGradient) {
+  const auto& k = kernels::KernelsFor<double>(Isa::kRef);
+  const Dataset<double> data = MakeCosDataset<double>(0);
+  for (std::size_t m : {1, 5, 16, 32, 100, 200, 512, 1100}) {
+    auto gradient = [&](Layout layout) {
+      auto model = std::make_unique<Model<double>>(k, Activation::kTanh, Activation::kTanh, m);
+      model->set_layout(layout);
+      InitParams(Init::kGlorotUniform, 5, &model->params());
+      std::copy_n(data.train_x.data(), m, model->workspace().x);
+      std::copy_n(data.train_y.data(), m, model->workspace().y);
+      model->LossAndGradient(m);
+      return model;
+    };
+    const auto bm = gradient(Layout::kBatchMajor), fm = gradient(Layout::kFeatureMajor);
+    EXPECT_EQ(bm->UsesFeatureMajor(m), false);
+    EXPECT_EQ(fm->UsesFeatureMajor(m), true);
+    double largest = 0, worst = 0;
+    std::size_t worst_at = 0;
+    for (std::size_t i = 0; i < kArenaSize; ++i) {
+      largest = std::max(largest, std::abs(bm->grads().data()[i]));
+      const double error = std::abs(bm->grads().data()[i] - fm->grads().data()[i]);
+      if (error > worst) worst = error, worst_at = i;
+    }
+    ASSERT_GT(largest, 1e-3) << "m=" << m;
+    EXPECT_LE(worst, 1e-12 * largest)
+        << "m=" << m << ", arena entry " << worst_at << ": " << bm->grads().data()[worst_at]
+        << " batch-major, " << fm->grads().data()[worst_at] << " feature-major";
+  }
+}
 
 // The checks above see one gradient block (mlp/partition.h). A large batch's gradient is summed
 // over several, and its deltas come block by block: on the reference kernels in double it must
@@ -173,6 +214,17 @@ TEST_P(WrongGradient, IsRejected) {
 
 INSTANTIATE_TEST_SUITE_P(OriginalQuestion, WrongGradient,
                          ::testing::Values("squared_error", "batch_averaged"));
+
+// Which batches run feature-major by default (FeatureMajorPays): 16 to 127 samples with at most
+// one lane in 16 idle.
+TEST(Layouts, FeatureMajorWhereABatchFillsItsVectors) {
+  for (std::size_t m : {16, 31, 32, 46, 48, 64, 112, 127}) {
+    EXPECT_TRUE(FeatureMajorPays(m)) << m;
+  }
+  for (std::size_t m : {1, 8, 15, 17, 33, 45, 100, 128, 200, 512, 8000}) {
+    EXPECT_FALSE(FeatureMajorPays(m)) << m;
+  }
+}
 
 }  // namespace
 }  // namespace simd_mlp::mlp::testing

@@ -5,7 +5,7 @@
 // is a chain of at most three dot products of length 100 and a batch sum of 37, in float
 // (u = 6e-8): the worst-case bound (3·100 + 37)·u ≈ 2e-5 relative to the sum of |terms|, which
 // is of the order of the tensor's largest entry here; plus the 2-ULP float tanh. Measured worst:
-// 1.4e-6 (every ISA, all four cases); the worst entry is printed per tensor and ISA.
+// 1.4e-6 (every ISA, all four cases); the worst entry is printed per tensor, ISA and layout.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -30,9 +30,11 @@ struct Case {
   Init init;
 };
 
-void CheckIsa(Isa isa, const Case& c) {
+void CheckIsa(Isa isa, const Case& c, Layout layout) {
   const Dataset<float> data = MakeCosDataset<float>(0);
   Model<float> f(kernels::KernelsFor<float>(isa), c.hidden, c.output, kBatch);
+  f.set_layout(layout);
+  const char* layout_name = layout == Layout::kFeatureMajor ? "fm" : "bm";
   Model<double> d(kernels::KernelsFor<double>(Isa::kRef), c.hidden, c.output, kBatch);
   InitParams(c.init, 7, &f.params());
   d.params().CopyFrom(f.params());
@@ -61,18 +63,23 @@ void CheckIsa(Isa isa, const Case& c) {
       }
     }
     const double rel = scale > 0 ? worst / scale : worst;
-    std::printf("%-6s %s worst %s[%zu][%zu]: float %.9g double %.12g, |diff|/max|g| %.3g\n",
-                kernels::IsaName(isa), spec.name, spec.name, wr, wc,
+    std::printf("%-6s %s %s worst %s[%zu][%zu]: float %.9g double %.12g, |diff|/max|g| %.3g\n",
+                kernels::IsaName(isa), layout_name, spec.name, spec.name, wr, wc,
                 double(f.grads().at(Tensor(t), wr, wc)), d.grads().at(Tensor(t), wr, wc), rel);
-    EXPECT_LE(rel, kTolerance) << kernels::IsaName(isa) << " " << spec.name << "[" << wr << "]["
-                               << wc << "]";
+    EXPECT_LE(rel, kTolerance) << kernels::IsaName(isa) << " " << layout_name << " " << spec.name
+                               << "[" << wr << "][" << wc << "]";
   }
 }
 
 class IsaGradient : public ::testing::TestWithParam<Case> {};
 
+// In both layouts (the 37-sample batch runs batch-major unless forced).
 TEST_P(IsaGradient, FloatMatchesDoublePerTensor) {
-  for (Isa isa : kernels::SupportedIsas()) CheckIsa(isa, GetParam());
+  for (Isa isa : kernels::SupportedIsas()) {
+    for (Layout layout : {Layout::kBatchMajor, Layout::kFeatureMajor}) {
+      CheckIsa(isa, GetParam(), layout);
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

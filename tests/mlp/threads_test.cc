@@ -46,12 +46,13 @@ std::string FirstDifference(const Arena<float>& a, const Arena<float>& b) {
 // for every ISA: the loss and every gradient must match the 1-thread step bit for bit. The
 // batches give the weight gradients 1 block (up to 127 rows), 2 (130), 3 (200), 4 (257, 1000),
 // 8 (1100) and 12 (2100), the last two block by block (mlp/partition.h), so pools have more ranks
-// than blocks, fewer, and as many; from 272 rows a rank's forward pass runs in pieces.
+// than blocks, fewer, and as many; from 272 rows a rank's forward pass runs in pieces. 31, 32
+// and 112 run feature-major (FeatureMajorPays), the others batch-major.
 TEST(Threads, OneStepIsBitIdenticalOnEveryPoolSize) {
   for (Isa isa : {Isa::kRef, Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512}) {
     if (!kernels::CpuSupports(isa)) continue;
     const auto& k = kernels::KernelsFor<float>(isa);
-    for (std::size_t m : {1, 17, 31, 33, 100, 130, 200, 257, 1000, 1100, 2100}) {
+    for (std::size_t m : {1, 17, 31, 32, 33, 100, 112, 130, 200, 257, 1000, 1100, 2100}) {
       auto step = [&](ThreadPool* pool, float* loss) {
         auto model =
             std::make_unique<Model<float>>(k, Activation::kTanh, Activation::kIdentity, m, pool);
