@@ -833,6 +833,20 @@ template <int kSlots>
 inline constexpr int kGemmFmRows =
     kGemmMR* kGemmSlots / kSlots < 8 ? kGemmMR* kGemmSlots / kSlots : 8;
 
+// body(row, i0, tail_lanes, rows, nv, tail) over the tiles of a feature-major output with `rows`
+// rows and m columns (samples): blocks of samples outermost, so that a block's columns of the
+// input (its rows × the block's slots) stay in L1 while W, read once per block, streams past
+// them; rows, nv and tail are compile-time constants, as for the batch-major tiles.
+template <typename T, typename F>
+SIMD_MLP_INLINE void GemmForEachFmTile(std::size_t m, std::size_t rows, F&& body) {
+  GemmForEachSlotBlock<T>(m, [&](std::size_t i0, std::size_t tail, auto nv_c, auto tail_c) {
+    constexpr int kRows =
+        kGemmFmRows<GemmTile<T, 1, decltype(nv_c)::value, decltype(tail_c)::value>::kSlots>;
+    GemmForEachRowBlock<kRows>(
+        rows, [&](std::size_t r, auto rows_c) { body(r, i0, tail, rows_c, nv_c, tail_c); });
+  });
+}
+
 template <Activation kAct, typename T, int MR, int NV, GemmTail kTail>
 SIMD_MLP_INLINE void GemmBiasActFmTile(std::size_t k, const T* w, std::size_t ldw, const T* at,
                                        std::size_t lda, const T* bias, T* ct, std::size_t ldc,
@@ -858,17 +872,13 @@ void GemmBiasActFm(Activation act, std::size_t m, std::size_t n, std::size_t k, 
                    std::size_t ldc) {
   DispatchActivation(act, [&](auto act_c) {
     constexpr Activation kAct = decltype(act_c)::value;
-    // Batch blocks outermost: a block's columns of At (k × its slots) stay in L1 while W, read
-    // once per block, streams past them.
-    GemmForEachSlotBlock<T>(m, [&](std::size_t i0, std::size_t tail, auto nv_c, auto tail_c) {
-      constexpr int kNV = decltype(nv_c)::value;
-      constexpr GemmTail kTail = decltype(tail_c)::value;
-      constexpr int kRows = kGemmFmRows<GemmTile<T, 1, kNV, kTail>::kSlots>;
-      GemmForEachRowBlock<kRows>(n, [&](std::size_t j, auto rows) {
-        GemmBiasActFmTile<kAct, T, decltype(rows)::value, kNV, kTail>(
-            k, w + j, ldw, at + i0, lda, bias + j, ct + j * ldc + i0, ldc, tail);
-      });
-    });
+    GemmForEachFmTile<T>(
+        m, n,
+        [&](std::size_t j, std::size_t i0, std::size_t tail, auto rows_c, auto nv_c, auto tail_c) {
+          GemmBiasActFmTile<kAct, T, decltype(rows_c)::value, decltype(nv_c)::value,
+                            decltype(tail_c)::value>(k, w + j, ldw, at + i0, lda, bias + j,
+                                                     ct + j * ldc + i0, ldc, tail);
+        });
   });
 }
 
@@ -897,16 +907,14 @@ void GemmGradXActFm(Activation act, std::size_t m, std::size_t n, std::size_t k,
                     T* dxt, std::size_t lddx) {
   DispatchActivation(act, [&](auto act_c) {
     constexpr Activation kAct = decltype(act_c)::value;
-    GemmForEachSlotBlock<T>(m, [&](std::size_t i0, std::size_t tail, auto nv_c, auto tail_c) {
-      constexpr int kNV = decltype(nv_c)::value;
-      constexpr GemmTail kTail = decltype(tail_c)::value;
-      constexpr int kRows = kGemmFmRows<GemmTile<T, 1, kNV, kTail>::kSlots>;
-      GemmForEachRowBlock<kRows>(k, [&](std::size_t p, auto rows) {
-        GemmGradXActFmTile<kAct, T, decltype(rows)::value, kNV, kTail>(
-            n, w + p * ldw, ldw, gt + i0, ldg, at + p * lda + i0, lda, dxt + p * lddx + i0, lddx,
-            tail);
-      });
-    });
+    GemmForEachFmTile<T>(
+        m, k,
+        [&](std::size_t p, std::size_t i0, std::size_t tail, auto rows_c, auto nv_c, auto tail_c) {
+          GemmGradXActFmTile<kAct, T, decltype(rows_c)::value, decltype(nv_c)::value,
+                             decltype(tail_c)::value>(n, w + p * ldw, ldw, gt + i0, ldg,
+                                                      at + p * lda + i0, lda, dxt + p * lddx + i0,
+                                                      lddx, tail);
+        });
   });
 }
 
