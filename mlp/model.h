@@ -13,14 +13,14 @@
 //                                                                               activation_grad
 //
 // Hidden activations and deltas are B×100 matrices with row stride kPadded = 112; the kernels get
-// the logical n = k = 100 and never touch lanes 100…111, which stay zero from allocation.
-// Or, for the batches where it pays (FeatureMajorPays: 16 to 127 samples that fill their
-// vectors), feature-major: 100×B matrices, one column per sample, rows Workspace::fm_ld apart,
-// through gemm_bias_act_fm, gemm_grad_x_act_fm and gemm_grad_w_fm for every layer (the first and
-// last as products with k = 1 and n = 1). x, y, ŷ and g4 hold one value per sample in both. The
-// step and its division among threads (a rank's rows of the batch are then its columns) are the
-// same in both layouts.
-// T is float (training) or double (gradient checks). Nothing here allocates after construction.
+// the logical n = k = 100 and never read lanes 100…111 (zero from allocation, or whatever a
+// feature-major batch left there). Or, for the batches where it pays (FeatureMajorPays: 16 to 127
+// samples that fill their vectors), feature-major: 100×B matrices, one column per sample, rows
+// Workspace::fm_ld apart, through gemm_bias_act_fm, gemm_grad_x_act_fm and gemm_grad_w_fm for every
+// layer (the first and last as products with k = 1 and n = 1). x, y, ŷ and g4 hold one value per
+// sample in both. The step and its division among threads (a rank's rows of the batch are then its
+// columns) are the same in both layouts. T is float (training) or double (gradient checks). Nothing
+// here allocates after construction.
 //
 // On a thread pool of any size the results are bit-identical (mlp/partition.h): a step is
 //   rows      each rank: the forward pass of its own rows of the batch (no row needs another's),
