@@ -27,6 +27,13 @@ SIMD_MLP_INLINE void StoreN(T* p, std::size_t count, Vec<T> v) {
   }
 }
 
+// x, or 0 where |x| is below the smallest normal number: the state never holds a subnormal
+// (optimizer.h). NaN passes through.
+template <typename T>
+SIMD_MLP_INLINE Vec<T> FlushSubnormal(Vec<T> x) {
+  return xsimd::select(xsimd::abs(x) < Vec<T>(std::numeric_limits<T>::min()), Vec<T>(T(0)), x);
+}
+
 template <typename T>
 void Sgd(std::size_t n, T lr, const T* g, T* p) {
   const Vec<T> neg_lr(-lr);
@@ -39,8 +46,8 @@ template <typename T>
 void Momentum(std::size_t n, MomentumParams<T> params, const T* g, T* v, T* p) {
   const Vec<T> mu(params.mu), neg_lr(-params.lr);
   ForEachVector<T>(n, [&](std::size_t i, std::size_t c) {
-    const Vec<T> step = neg_lr * LoadN(g + i, c);                   // −lr·g
-    const Vec<T> velocity = xsimd::fma(mu, LoadN(v + i, c), step);  // μ·v − lr·g
+    const Vec<T> step = neg_lr * LoadN(g + i, c);                                   // −lr·g
+    const Vec<T> velocity = FlushSubnormal(xsimd::fma(mu, LoadN(v + i, c), step));  // μ·v − lr·g
     StoreN(v + i, c, velocity);
     const Vec<T> update = params.nesterov ? xsimd::fma(mu, velocity, step) : velocity;
     StoreN(p + i, c, LoadN(p + i, c) + update);
@@ -52,7 +59,8 @@ void Rmsprop(std::size_t n, RmspropParams<T> params, const T* g, T* s, T* p) {
   const Vec<T> rho(params.rho), one_minus_rho(T(1) - params.rho), lr(params.lr), eps(params.eps);
   ForEachVector<T>(n, [&](std::size_t i, std::size_t c) {
     const Vec<T> grad = LoadN(g + i, c);
-    const Vec<T> mean_sq = xsimd::fma(rho, LoadN(s + i, c), one_minus_rho * grad * grad);
+    const Vec<T> mean_sq =
+        FlushSubnormal(xsimd::fma(rho, LoadN(s + i, c), one_minus_rho * grad * grad));
     StoreN(s + i, c, mean_sq);
     // Keras: ε inside the square root (so s + ε > 0 and its reciprocal root is finite).
     Vec<T> inv_rms;
@@ -88,8 +96,9 @@ void Adam(std::size_t n, AdamParams<T> params, std::int64_t step, const T* g, T*
   const Vec<T> beta2(params.beta2), one_minus_beta2(T(1) - params.beta2), eps(params.eps);
   ForEachVector<T>(n, [&](std::size_t i, std::size_t c) {
     const Vec<T> grad = LoadN(g + i, c);
-    const Vec<T> mean = xsimd::fma(beta1, LoadN(m + i, c), one_minus_beta1 * grad);
-    const Vec<T> mean_sq = xsimd::fma(beta2, LoadN(v + i, c), one_minus_beta2 * grad * grad);
+    const Vec<T> mean = FlushSubnormal(xsimd::fma(beta1, LoadN(m + i, c), one_minus_beta1 * grad));
+    const Vec<T> mean_sq =
+        FlushSubnormal(xsimd::fma(beta2, LoadN(v + i, c), one_minus_beta2 * grad * grad));
     StoreN(m + i, c, mean);
     StoreN(v + i, c, mean_sq);
     const Vec<T> inv_denom = AdamReciprocal<T>(xsimd::sqrt(mean_sq) + eps);

@@ -10,7 +10,11 @@
 //   state:      8·u·(|s_before| + |s_after|)   (ρ·s + (1 − ρ)·x: its terms sum to at most that)
 // accumulated over the steps taken. Parameters start small (|p| ≤ 0.01, as lr·g is) so that the
 // rounding of p itself cannot hide an update that is wrong in its fourth digit.
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <string>
+#include <vector>
 
 #include "tests/kernel_test_util.h"
 
@@ -160,6 +164,52 @@ TEST_P(OptimizerTest, MomentumAndNesterovFollowKeras) {
         nesterov ? -lr * g * ((1 + mu) + (1 + mu + mu * mu)) : -lr * g * (1 + (1 + mu));
     EXPECT_NEAR(p, want, 1e-14) << (nesterov ? "nesterov" : "momentum");
   }
+}
+
+// The state never holds a subnormal (optimizer.h): with zero gradients (a dead ReLU unit) it
+// decays from just above the smallest normal number straight to 0, on every ISA and in float and
+// double, and the parameters do not move.
+template <typename T>
+void ExpectStateFlushesToZero(Isa isa) {
+  const auto& k = kernels::KernelsFor<T>(isa);
+  const std::size_t n = 37;  // whole vectors and a tail on every ISA
+  const T start = T(4) * std::numeric_limits<T>::min();
+  const std::vector<T> g(n, T(0));
+  for (Kind kind : {Kind::kMomentum, Kind::kNesterov, Kind::kRmsprop, Kind::kAdam}) {
+    State<T> s(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      s.p.at(0, i) = T(0.5);
+      s.s1.at(0, i) = i % 2 ? start : -start;  // v and m may be negative
+      s.s2.at(0, i) = start;
+    }
+    if (kind == Kind::kRmsprop) {
+      for (std::size_t i = 0; i < n; ++i) s.s1.at(0, i) = start;  // a mean square
+    }
+    bool reached_zero = false;
+    for (std::int64_t t = 1; t <= 40; ++t) {
+      Step(k, kind, t, g.data(), s);
+      for (std::size_t i = 0; i < n; ++i) {
+        for (const Matrix<T>* state : {&s.s1, &s.s2}) {
+          const T x = state->at(0, i);
+          ASSERT_NE(std::fpclassify(x), FP_SUBNORMAL)
+              << KindName(kind) << " on " << kernels::IsaName(isa) << ", step " << t << ", element "
+              << i;
+        }
+        ASSERT_EQ(s.p.at(0, i), T(0.5)) << KindName(kind) << ", element " << i;
+      }
+      reached_zero = reached_zero || s.s1.at(0, 0) == T(0);
+    }
+    EXPECT_TRUE(reached_zero) << KindName(kind) << " on " << kernels::IsaName(isa)
+                              << ": the state never decayed to 0 (the test did not reach the "
+                                 "subnormal range)";
+  }
+}
+
+TEST_P(OptimizerTest, StateNeverHoldsASubnormal) {
+  ExpectStateFlushesToZero<float>(isa());
+  ExpectStateFlushesToZero<double>(isa());
+  ExpectStateFlushesToZero<float>(Isa::kRef);
+  ExpectStateFlushesToZero<double>(Isa::kRef);
 }
 
 }  // namespace
