@@ -152,64 +152,6 @@ SIMD_MLP_INLINE __m512 GemmSumLanes16(const __m512 (&acc)[16]) {
 }
 #endif
 
-// out[q·out_stride] = rows[q, 0..len) · v for q < count; with kPlain, the sums Σ rows[q, ·] (v
-// unused). For the short rows of a small batch (len = 32: two vectors) a horizontal sum per row
-// costs more than the row's FMAs: on AVX-512 (float) sixteen rows are summed together
-// (GemmSumLanes16), elsewhere each row by itself (GemvDotsOf, GemvSum).
-template <typename T, bool kPlain>
-void GemmRowDots(std::size_t count, std::size_t len, const T* rows, std::size_t ld, const T* v,
-                 T* out, std::size_t out_stride) {
-  std::size_t q0 = 0;
-#if SIMD_MLP_TARGET_LEVEL >= 3
-  if constexpr (std::is_same_v<T, float>) {
-    for (; q0 < count; q0 += 16) {
-      const std::size_t rows_here = count - q0 < 16 ? count - q0 : 16;
-      __m512 acc[16];
-#pragma GCC unroll 16
-      for (int r = 0; r < 16; ++r) acc[r] = _mm512_setzero_ps();
-      for (std::size_t p = 0; p < len; p += 16) {
-        const std::size_t lanes = len - p < 16 ? len - p : 16;
-        const Vec<T> vv = kPlain ? Vec<T>(T(1)) : LoadPartial(v + p, lanes);
-#pragma GCC unroll 16
-        for (int r = 0; r < 16; ++r) {
-          if (std::size_t(r) < rows_here) {
-            const Vec<T> x = LoadPartial(rows + (q0 + std::size_t(r)) * ld + p, lanes);
-            if constexpr (kPlain) {
-              acc[r] = x + Vec<T>(acc[r]);
-            } else {
-              acc[r] = xsimd::fma(x, vv, Vec<T>(acc[r]));
-            }
-          }
-        }
-      }
-      const Vec<T> sums(GemmSumLanes16(acc));
-      if (out_stride == 1) {
-        StorePartial(out + q0, rows_here, sums);
-      } else {
-        alignas(64) T lanes_out[16];
-        sums.store_aligned(lanes_out);
-        for (std::size_t r = 0; r < rows_here; ++r) out[(q0 + r) * out_stride] = lanes_out[r];
-      }
-    }
-    return;
-  }
-#endif
-  constexpr int kRows = 4;  // rows in flight: hides each row's FMA latency
-  for (; q0 < count; q0 += kRows) {
-    const std::size_t rows_here = count - q0 < kRows ? count - q0 : kRows;
-    alignas(64) T sums[kRows];
-    if constexpr (kPlain) {
-      for (std::size_t r = 0; r < rows_here; ++r) sums[r] = GemvSum(len, rows + (q0 + r) * ld);
-    } else if (rows_here == kRows) {
-      GemvDotsOf<T, kRows>(len, rows + q0 * ld, ld, v, sums);
-    } else {
-      for (std::size_t r = 0; r < rows_here; ++r)
-        GemvDotsOf<T, 1>(len, rows + (q0 + r) * ld, ld, v, sums + r);
-    }
-    for (std::size_t r = 0; r < rows_here; ++r) out[(q0 + r) * out_stride] = sums[r];
-  }
-}
-
 // Lane q of the result is rows[q, 0..len) · v for q < count ≤ kLanes; lanes past count are 0.
 template <typename T>
 SIMD_MLP_INLINE Vec<T> GemvDotsVector(std::size_t count, std::size_t len, const T* rows,
@@ -220,6 +162,51 @@ SIMD_MLP_INLINE Vec<T> GemvDotsVector(std::size_t count, std::size_t len, const 
   for (; q + kRows <= count; q += kRows) GemvDotsOf<T, kRows>(len, rows + q * ld, ld, v, dots + q);
   for (; q < count; ++q) GemvDotsOf<T, 1>(len, rows + q * ld, ld, v, dots + q);
   return Vec<T>::load_aligned(dots);
+}
+
+// out[q·out_stride] = rows[q, 0..len) · v for q < count; with kPlain, the sums Σ rows[q, ·] (v
+// unused). For the short rows of a small batch (len = 32: two vectors) a horizontal sum per row
+// costs more than the row's FMAs: on AVX-512 (float) sixteen rows are summed together
+// (GemmSumLanes16), elsewhere each row by itself (GemvDotsVector, GemvSum).
+template <typename T, bool kPlain>
+void GemmRowDots(std::size_t count, std::size_t len, const T* rows, std::size_t ld, const T* v,
+                 T* out, std::size_t out_stride) {
+  for (std::size_t q0 = 0; q0 < count; q0 += kLanes<T>) {
+    const std::size_t rows_here = count - q0 < kLanes<T> ? count - q0 : kLanes<T>;
+    const T* block = rows + q0 * ld;
+    alignas(64) T sums[kLanes<T>];
+#if SIMD_MLP_TARGET_LEVEL >= 3
+    if constexpr (std::is_same_v<T, float>) {  // 16 rows: one row per lane of the result
+      __m512 acc[16];
+#pragma GCC unroll 16
+      for (int r = 0; r < 16; ++r) acc[r] = _mm512_setzero_ps();
+      for (std::size_t p = 0; p < len; p += 16) {
+        const std::size_t lanes = len - p < 16 ? len - p : 16;
+        const Vec<T> vv = kPlain ? Vec<T>(T(1)) : LoadPartial(v + p, lanes);
+#pragma GCC unroll 16
+        for (int r = 0; r < 16; ++r) {
+          if (std::size_t(r) < rows_here) {
+            const Vec<T> x = LoadPartial(block + std::size_t(r) * ld + p, lanes);
+            if constexpr (kPlain) {
+              acc[r] = x + Vec<T>(acc[r]);
+            } else {
+              acc[r] = xsimd::fma(x, vv, Vec<T>(acc[r]));
+            }
+          }
+        }
+      }
+      Vec<T>(GemmSumLanes16(acc)).store_aligned(sums);
+    } else
+#endif
+    {
+      if constexpr (kPlain) {
+        for (std::size_t r = 0; r < rows_here; ++r) sums[r] = GemvSum(len, block + r * ld);
+      } else {
+        GemvDotsVector(rows_here, len, block, ld, v).store_aligned(sums);
+      }
+    }
+    for (std::size_t r = 0; r < rows_here; ++r) out[(q0 + r) * out_stride] = sums[r];
+  }
 }
 
 // ---- Tiles ------------------------------------------------------------------------------------

@@ -19,9 +19,9 @@
 //     layer's output (activation.h): the backward of that layer's activation, fused. dX is the
 //     previous layer's G.
 //
-// Feature-major forms of the forward product and the input gradient: the same products with the
-// samples along the rows (row f of At holds feature f of every sample: At = Aᵀ, k×m; Ct = Cᵀ, n×m;
-// Gt = Gᵀ, n×m; dXt = dXᵀ, k×m), and the same W. A batch of 16 or 32 samples is then one or two
+// Feature-major forms of the three: the same products with the samples along the rows (row f of
+// At holds feature f of every sample: At = Aᵀ, k×m; Ct = Cᵀ, n×m; Gt = Gᵀ, n×m; dXt = dXᵀ, k×m),
+// and the same W. A batch of 16 or 32 samples is then one or two
 // whole AVX-512 vectors, and the input gradient reads W in place instead of packing Wᵀ.
 // GemmBiasActFm(act, m, n, k, At, lda, W, ldw, b, Ct, ldc)
 //     forward:      Ct = act(Wᵀ·At + b)  (n×m, ldc; b added to every column)
@@ -32,7 +32,8 @@
 // On one ISA each of their elements is the same sum, in the same order, as the batch-major
 // kernel's, so the results are its transpose bit for bit (for GemmGradXAct when it reduces in one
 // pass: n ≤ 128 and m ≥ 4; for GemmGradW, whose result is not transposed, when m is at most one
-// chunk of 128 samples; tests/gemm_test.cc checks the MLP's shapes).
+// chunk of 128 samples and n, k > 1, GemmGradWFm's one-output and one-input cases being dot
+// products along the batch; tests/gemm_test.cc checks the MLP's hidden-layer shapes).
 //
 // Outputs are overwritten (no accumulation); nothing outside their rows × row length is written,
 // so the lanes between a row's end and its stride are left as they were. No padding is assumed:
