@@ -42,39 +42,39 @@ SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
   // exponent field are 2^k.
   const V magic(12583039.0f);  // 1.5·2^23 + 127
   const V two_over_ln2(2.88539008177792681f);
-  const V t = xsimd::fma(a, two_over_ln2, magic);
+  const V t = Fma(a, two_over_ln2, magic);
   const V k = t - magic;
   const V two_k = xsimd::bitwise_cast<V>(xsimd::bitwise_cast<VI>(t) << 23);
   // r = 2a − k·ln2 in two steps (Cody–Waite): ln2's high part has trailing zero bits, so k·hi is
   // exact and the low part restores the precision. For k = 0 (a < 0.17) r is 2a exactly.
-  V r = xsimd::fma(k, V(-0.693145751953125f), a + a);
-  r = xsimd::fma(k, V(-1.42860682030941723212e-6f), r);
+  V r = Fma(k, V(-0.693145751953125f), a + a);
+  r = Fma(k, V(-1.42860682030941723212e-6f), r);
 #if SIMD_MLP_TARGET_LEVEL >= 2
   V q = V(0.0013898225734010339f);
-  q = xsimd::fma(q, r, V(0.008366040885448456f));
-  q = xsimd::fma(q, r, V(0.04166685417294502f));
-  q = xsimd::fma(q, r, V(0.16666549444198608f));
-  q = xsimd::fma(q, r, V(0.5f));
-  const V p = xsimd::fma(r * r, q, r);  // expm1(r)
+  q = Fma(q, r, V(0.008366040885448456f));
+  q = Fma(q, r, V(0.04166685417294502f));
+  q = Fma(q, r, V(0.16666549444198608f));
+  q = Fma(q, r, V(0.5f));
+  const V p = Fma(r * r, q, r);  // expm1(r)
   // 2^k − 1 is exact up to k = 24; above, tanh(a) is within 2^-50 of 1 and the lost 1 is noise.
-  const V e = xsimd::fma(two_k, p, two_k - V(1.0f));
+  const V e = Fma(two_k, p, two_k - V(1.0f));
   return e / (e + V(2.0f)) | sign_bit;
 #else
   const V u = a * a;
   V p = V(0.002292744815349579f);
-  p = xsimd::fma(p, u, V(-0.008343945257365704f));
-  p = xsimd::fma(p, u, V(0.02176891826093197f));
-  p = xsimd::fma(p, u, V(-0.053959257900714874f));
-  p = xsimd::fma(p, u, V(0.13333304226398468f));
-  p = xsimd::fma(p, u, V(-0.3333333432674408f));
-  const V small = xsimd::fma(a * u, p, a);
+  p = Fma(p, u, V(-0.008343945257365704f));
+  p = Fma(p, u, V(0.02176891826093197f));
+  p = Fma(p, u, V(-0.053959257900714874f));
+  p = Fma(p, u, V(0.13333304226398468f));
+  p = Fma(p, u, V(-0.3333333432674408f));
+  const V small = Fma(a * u, p, a);
   V e = V(0.0013941108481958508f);
-  e = xsimd::fma(e, r, V(0.00837512593716383f));
-  e = xsimd::fma(e, r, V(0.04166635125875473f));
-  e = xsimd::fma(e, r, V(0.16666415333747864f));
-  e = xsimd::fma(e, r, V(0.5f));
-  e = xsimd::fma(e, r, V(1.0f));
-  e = xsimd::fma(e, r, V(1.0f));
+  e = Fma(e, r, V(0.00837512593716383f));
+  e = Fma(e, r, V(0.04166635125875473f));
+  e = Fma(e, r, V(0.16666415333747864f));
+  e = Fma(e, r, V(0.5f));
+  e = Fma(e, r, V(1.0f));
+  e = Fma(e, r, V(1.0f));
   const V large = V(1.0f) - V(2.0f) / (e * two_k + V(1.0f));
   return xsimd::select(a < V(0.625f), small, large) | sign_bit;
 #endif
@@ -101,7 +101,7 @@ SIMD_MLP_INLINE Vec<T> ActivateVec(Vec<T> z) {
 template <Activation kAct, typename T>
 SIMD_MLP_INLINE Vec<T> ActivationDerivativeVec(Vec<T> y) {
   if constexpr (kAct == Activation::kTanh) {
-    return xsimd::fnma(y, y, Vec<T>(T(1)));  // 1 − y²
+    return Fnma(y, y, Vec<T>(T(1)));  // 1 − y²
   } else if constexpr (kAct == Activation::kRelu) {
     return xsimd::select(y > Vec<T>(T(0)), Vec<T>(T(1)), Vec<T>(T(0)));
   } else {

@@ -36,7 +36,7 @@ void OuterBiasAct(Activation act, std::size_t m, std::size_t n, const T* x, cons
       EdgeScaledRows<T, kNV, kPartial>(
           m, x, w + j0, last, [&](std::size_t i, int v, Vec<T> xi, Vec<T> wv) {
             GemmStoreRowVec<T, kNV, kPartial>(c + i * ldc + j0, v, last,
-                                              ActivateVec<kAct, T>(xsimd::fma(xi, wv, bv[v])));
+                                              ActivateVec<kAct, T>(Fma(xi, wv, bv[v])));
           });
     });
   });
@@ -100,8 +100,8 @@ SIMD_MLP_INLINE void EdgeColumnSumsBlock(std::size_t m, const T* s, const T* mat
       const T* row1 = row0 + ldm;
 #pragma GCC unroll 8
       for (int v = 0; v < kNV; ++v) {
-        acc0[v] = xsimd::fma(s0, GemmLoadRowVec<T, kNV, kPartial>(row0, v, last), acc0[v]);
-        acc1[v] = xsimd::fma(s1, GemmLoadRowVec<T, kNV, kPartial>(row1, v, last), acc1[v]);
+        acc0[v] = Fma(s0, GemmLoadRowVec<T, kNV, kPartial>(row0, v, last), acc0[v]);
+        acc1[v] = Fma(s1, GemmLoadRowVec<T, kNV, kPartial>(row1, v, last), acc1[v]);
       }
     }
   }
@@ -110,7 +110,7 @@ SIMD_MLP_INLINE void EdgeColumnSumsBlock(std::size_t m, const T* s, const T* mat
 #pragma GCC unroll 8
     for (int v = 0; v < kNV; ++v) {
       const Vec<T> row = InRegister<T>(GemmLoadRowVec<T, kNV, kPartial>(mat + i * ldm, v, last));
-      acc0[v] = xsimd::fma(si, row, acc0[v]);
+      acc0[v] = Fma(si, row, acc0[v]);
       if constexpr (kPlain) acc1[v] += row;
     }
   }

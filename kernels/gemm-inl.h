@@ -98,14 +98,14 @@ SIMD_MLP_INLINE void GemvDotsOf(std::size_t len, const T* rows, std::size_t ld, 
     const Vec<T> vv = Vec<T>::load_unaligned(v + p);
 #pragma GCC unroll 8
     for (int r = 0; r < kRows; ++r) {
-      acc[r] = xsimd::fma(Vec<T>::load_unaligned(rows + r * ld + p), vv, acc[r]);
+      acc[r] = Fma(Vec<T>::load_unaligned(rows + r * ld + p), vv, acc[r]);
     }
   }
   if (p < len) {
     const Vec<T> vv = LoadPartial(v + p, len - p);
 #pragma GCC unroll 8
     for (int r = 0; r < kRows; ++r)
-      acc[r] = xsimd::fma(LoadPartial(rows + r * ld + p, len - p), vv, acc[r]);
+      acc[r] = Fma(LoadPartial(rows + r * ld + p, len - p), vv, acc[r]);
   }
 #pragma GCC unroll 8
   for (int r = 0; r < kRows; ++r) out[r] = xsimd::hadd(acc[r]);
@@ -190,7 +190,7 @@ void GemmRowDots(std::size_t count, std::size_t len, const T* rows, std::size_t 
             if constexpr (kPlain) {
               acc[r] = x + Vec<T>(acc[r]);
             } else {
-              acc[r] = xsimd::fma(x, vv, Vec<T>(acc[r]));
+              acc[r] = Fma(x, vv, Vec<T>(acc[r]));
             }
           }
         }
@@ -450,7 +450,7 @@ SIMD_MLP_INLINE void GemmAccumulate(GemmTile<T, MR, NV, kTail>& tile, std::size_
     for (int r = 0; r < MR; ++r) {
       const Vec<T> ar(a_col[r * a_rs]);
 #pragma GCC unroll 8
-      for (int v = 0; v < Tile::kWhole; ++v) tile.acc[r][v] = xsimd::fma(ar, bv[v], tile.acc[r][v]);
+      for (int v = 0; v < Tile::kWhole; ++v) tile.acc[r][v] = Fma(ar, bv[v], tile.acc[r][v]);
       if constexpr (kTail == GemmTail::kHalf) {
         tile.half[r] = GemmHalfFma<T>(GemmHalfLow<T>(ar), bh, tile.half[r]);
       }

@@ -13,15 +13,15 @@ T MseLossGrad(std::size_t m, const T* yhat, const T* y, T* grad) {
     const Vec<T> err0 = Vec<T>::load_unaligned(yhat + i) - Vec<T>::load_unaligned(y + i);
     const Vec<T> err1 =
         Vec<T>::load_unaligned(yhat + i + kLanes<T>) - Vec<T>::load_unaligned(y + i + kLanes<T>);
-    sum_sq0 = xsimd::fma(err0, err0, sum_sq0);
-    sum_sq1 = xsimd::fma(err1, err1, sum_sq1);
+    sum_sq0 = Fma(err0, err0, sum_sq0);
+    sum_sq1 = Fma(err1, err1, sum_sq1);
     (grad_scale * err0).store_unaligned(grad + i);
     (grad_scale * err1).store_unaligned(grad + i + kLanes<T>);
   }
   for (; i < m; i += kLanes<T>) {
     const std::size_t count = m - i < kLanes<T> ? m - i : kLanes<T>;
     const Vec<T> err = LoadPartial(yhat + i, count) - LoadPartial(y + i, count);  // 0 past m
-    sum_sq0 = xsimd::fma(err, err, sum_sq0);
+    sum_sq0 = Fma(err, err, sum_sq0);
     StorePartial(grad + i, count, grad_scale * err);
   }
   return xsimd::hadd(sum_sq0 + sum_sq1) / static_cast<T>(m);

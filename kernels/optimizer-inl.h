@@ -41,7 +41,7 @@ void Sgd(std::size_t n, T lr, const T* g, T* p) {
   const Vec<T> neg_lr(-lr);
   ForEachVector<T>(
       n, [&](std::size_t i, std::size_t c) __attribute__((always_inline)) {
-        StoreN(p + i, c, xsimd::fma(neg_lr, LoadN(g + i, c), LoadN(p + i, c)));
+        StoreN(p + i, c, Fma(neg_lr, LoadN(g + i, c), LoadN(p + i, c)));
       });
 }
 
@@ -50,11 +50,10 @@ void Momentum(std::size_t n, MomentumParams<T> params, const T* g, T* v, T* p) {
   const Vec<T> mu(params.mu), neg_lr(-params.lr);
   ForEachVector<T>(
       n, [&](std::size_t i, std::size_t c) __attribute__((always_inline)) {
-        const Vec<T> step = neg_lr * LoadN(g + i, c);  // −lr·g
-        const Vec<T> velocity =
-            FlushSubnormal(xsimd::fma(mu, LoadN(v + i, c), step));  // μ·v − lr·g
+        const Vec<T> step = neg_lr * LoadN(g + i, c);                            // −lr·g
+        const Vec<T> velocity = FlushSubnormal(Fma(mu, LoadN(v + i, c), step));  // μ·v − lr·g
         StoreN(v + i, c, velocity);
-        const Vec<T> update = params.nesterov ? xsimd::fma(mu, velocity, step) : velocity;
+        const Vec<T> update = params.nesterov ? Fma(mu, velocity, step) : velocity;
         StoreN(p + i, c, LoadN(p + i, c) + update);
       });
 }
@@ -66,7 +65,7 @@ void Rmsprop(std::size_t n, RmspropParams<T> params, const T* g, T* s, T* p) {
       n, [&](std::size_t i, std::size_t c) __attribute__((always_inline)) {
         const Vec<T> grad = LoadN(g + i, c);
         const Vec<T> mean_sq =
-            FlushSubnormal(xsimd::fma(rho, LoadN(s + i, c), one_minus_rho * grad * grad));
+            FlushSubnormal(Fma(rho, LoadN(s + i, c), one_minus_rho * grad * grad));
         StoreN(s + i, c, mean_sq);
         // Keras: ε inside the square root (so s + ε > 0 and its reciprocal root is finite).
         Vec<T> inv_rms;
@@ -75,7 +74,7 @@ void Rmsprop(std::size_t n, RmspropParams<T> params, const T* g, T* s, T* p) {
         } else {
           inv_rms = Vec<T>(T(1)) / xsimd::sqrt(mean_sq + eps);
         }
-        StoreN(p + i, c, xsimd::fnma(lr * grad, inv_rms, LoadN(p + i, c)));
+        StoreN(p + i, c, Fnma(lr * grad, inv_rms, LoadN(p + i, c)));
       });
 }
 
@@ -89,7 +88,7 @@ SIMD_MLP_INLINE Vec<T> AdamReciprocal(Vec<T> x) {
 #if SIMD_MLP_TARGET_LEVEL >= 3
   if constexpr (std::is_same_v<T, float>) {
     const Vec<T> r = _mm512_rcp14_ps(x);
-    return xsimd::fma(r, xsimd::fnma(x, r, Vec<T>(T(1))), r);  // r + r·(1 − x·r)
+    return Fma(r, Fnma(x, r, Vec<T>(T(1))), r);  // r + r·(1 − x·r)
   }
 #endif
   return Vec<T>(T(1)) / x;
@@ -103,13 +102,12 @@ void Adam(std::size_t n, AdamParams<T> params, std::int64_t step, const T* g, T*
   ForEachVector<T>(
       n, [&](std::size_t i, std::size_t c) __attribute__((always_inline)) {
         const Vec<T> grad = LoadN(g + i, c);
-        const Vec<T> mean =
-            FlushSubnormal(xsimd::fma(beta1, LoadN(m + i, c), one_minus_beta1 * grad));
+        const Vec<T> mean = FlushSubnormal(Fma(beta1, LoadN(m + i, c), one_minus_beta1 * grad));
         const Vec<T> mean_sq =
-            FlushSubnormal(xsimd::fma(beta2, LoadN(v + i, c), one_minus_beta2 * grad * grad));
+            FlushSubnormal(Fma(beta2, LoadN(v + i, c), one_minus_beta2 * grad * grad));
         StoreN(m + i, c, mean);
         StoreN(v + i, c, mean_sq);
         const Vec<T> inv_denom = AdamReciprocal<T>(xsimd::sqrt(mean_sq) + eps);
-        StoreN(p + i, c, xsimd::fnma(alpha * mean, inv_denom, LoadN(p + i, c)));
+        StoreN(p + i, c, Fnma(alpha * mean, inv_denom, LoadN(p + i, c)));
       });
 }

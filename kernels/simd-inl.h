@@ -69,6 +69,48 @@ SIMD_MLP_INLINE void StorePartial(T* p, std::size_t count, Vec<T> v) {
 #endif
 }
 
+// x·y + z, x·y − z and −x·y + z, each rounded once where the ISA has fused multiply-adds (AVX2
+// with FMA, AVX-512). xsimd 8.1 has no AVX-512 form of these: its generic x·y + z is fused only if
+// the compiler contracts the expression (GCC's default, -ffp-contract=fast; not under
+// -ffp-contract=off, which a project embedding the kernels may well use), and its −x·y + z first
+// computes −x as 0 − x, an operation the compiler may not drop (signed zeros). So the AVX-512
+// build calls the instructions, and every kernel uses these three.
+template <typename T>
+SIMD_MLP_INLINE Vec<T> Fma(Vec<T> x, Vec<T> y, Vec<T> z) {
+#if SIMD_MLP_TARGET_LEVEL >= 3
+  if constexpr (std::is_same_v<T, float>)
+    return _mm512_fmadd_ps(x, y, z);
+  else
+    return _mm512_fmadd_pd(x, y, z);
+#else
+  return xsimd::fma(x, y, z);
+#endif
+}
+
+template <typename T>
+SIMD_MLP_INLINE Vec<T> Fms(Vec<T> x, Vec<T> y, Vec<T> z) {
+#if SIMD_MLP_TARGET_LEVEL >= 3
+  if constexpr (std::is_same_v<T, float>)
+    return _mm512_fmsub_ps(x, y, z);
+  else
+    return _mm512_fmsub_pd(x, y, z);
+#else
+  return xsimd::fms(x, y, z);
+#endif
+}
+
+template <typename T>
+SIMD_MLP_INLINE Vec<T> Fnma(Vec<T> x, Vec<T> y, Vec<T> z) {
+#if SIMD_MLP_TARGET_LEVEL >= 3
+  if constexpr (std::is_same_v<T, float>)
+    return _mm512_fnmadd_ps(x, y, z);
+  else
+    return _mm512_fnmadd_pd(x, y, z);
+#else
+  return xsimd::fnma(x, y, z);
+#endif
+}
+
 // 1/√x for float, to within 2 ULP: AVX-512's 14-bit estimate refined by one Newton step (the
 // error squares: 2^-28 before the final rounding) is several times cheaper than a square root and
 // a divide, which bound the RMSprop update's throughput. The 12-bit estimates of SSE and AVX would
@@ -76,7 +118,7 @@ SIMD_MLP_INLINE void StorePartial(T* p, std::size_t count, Vec<T> v) {
 SIMD_MLP_INLINE Vec<float> ReciprocalSqrt(Vec<float> x) {
 #if SIMD_MLP_TARGET_LEVEL >= 3
   const Vec<float> r = _mm512_rsqrt14_ps(x);
-  return r * xsimd::fnma(Vec<float>(0.5f) * x, r * r, Vec<float>(1.5f));  // r·(1.5 − ½·x·r²)
+  return r * Fnma(Vec<float>(0.5f) * x, r * r, Vec<float>(1.5f));  // r·(1.5 − ½·x·r²)
 #else
   return Vec<float>(1.0f) / xsimd::sqrt(x);
 #endif
