@@ -26,10 +26,10 @@
 // n ≥ 0, no padding or alignment required; arrays must not overlap.
 //
 // Accuracy against the reference (same T, u the unit roundoff as in gemm.h): each element is a
-// few roundings; the optimized kernels fuse multiply-adds, use the hardware square root and, for
-// float on AVX-512, a reciprocal (square-root) estimate refined by one Newton step (≤ 2 ULP)
-// instead of a divide. The difference from the reference grows, per update t (t = 1, 2, …) and
-// element, by at most
+// few roundings; the optimized kernels fuse multiply-adds, update a mean square (RMSprop's s,
+// Adam's v) as s + (1 − ρ)·(g² − s), use the hardware square root and, for float on AVX-512, a
+// reciprocal (square-root) estimate refined by one Newton step (≤ 2 ULP) instead of a divide. The
+// difference from the reference grows, per update t (t = 1, 2, …) and element, by at most
 //   parameter:  4·u·(|p_before| + |p_after|) + 16·u·t·|p_after − p_before|
 //               (the add, and the update's own roundings plus the state's error carried into it)
 //   state:      8·u·(|s_before| + |s_after|)
