@@ -650,6 +650,23 @@ template <typename T>
   }
 }
 
+// Panel rows [j_begin, j_end), columns [c_begin, read) set to zero: the lanes past Wᵀ's last
+// column that a half-width tail reads, once the register transposes have copied every column.
+// Inline: as a call to GemmPackWtScalar per 8 rows it took 0.4 % of a B = 32 epoch (perf).
+template <typename T>
+SIMD_MLP_INLINE void GemmPackZeroColumns(std::size_t j_begin, std::size_t j_end,
+                                         std::size_t c_begin, std::size_t read, std::size_t width,
+                                         T* panel) {
+  for (std::size_t j = j_begin; j < j_end; ++j) {
+    T* panel_row = panel + j * width;
+    std::size_t c = c_begin;
+    if constexpr (std::is_same_v<T, float>) {
+      for (; c + 4 <= read; c += 4) _mm_storeu_ps(panel_row + c, _mm_setzero_ps());
+    }
+    for (; c < read; ++c) panel_row[c] = T(0);
+  }
+}
+
 // Panel rows [j, j + 4), columns [c, c + 4): Wᵀ's 4×4 block through SSE registers.
 SIMD_MLP_INLINE void GemmPackWt4x4(std::size_t j, std::size_t c, const float* w, std::size_t ldw,
                                    std::size_t width, float* panel) {
@@ -709,7 +726,11 @@ SIMD_MLP_INLINE void GemmPackWt(std::size_t kc, std::size_t cols, std::size_t re
         GemmPackWt4x4(j0 + 4, c, w, ldw, width, panel);
         c += 4;
       }
-      if (c < read) GemmPackWtScalar<T>(j0, j0 + 8, c, cols, read, width, w, ldw, panel);
+      if (c == cols) {
+        GemmPackZeroColumns(j0, j0 + 8, c, read, width, panel);
+      } else {
+        GemmPackWtScalar<T>(j0, j0 + 8, c, cols, read, width, w, ldw, panel);
+      }
     }
   }
 #endif
@@ -717,7 +738,11 @@ SIMD_MLP_INLINE void GemmPackWt(std::size_t kc, std::size_t cols, std::size_t re
     for (; j0 + 4 <= kc; j0 += 4) {
       std::size_t c = 0;
       for (; c + 4 <= cols; c += 4) GemmPackWt4x4(j0, c, w, ldw, width, panel);
-      if (c < read) GemmPackWtScalar<T>(j0, j0 + 4, c, cols, read, width, w, ldw, panel);
+      if (c == cols) {
+        GemmPackZeroColumns(j0, j0 + 4, c, read, width, panel);
+      } else {
+        GemmPackWtScalar<T>(j0, j0 + 4, c, cols, read, width, w, ldw, panel);
+      }
     }
   }
   GemmPackWtScalar<T>(j0, kc, 0, cols, read, width, w, ldw, panel);
