@@ -967,7 +967,7 @@ void GemmGradWFm(std::size_t m, std::size_t n, std::size_t k, const T* at, std::
       GemmPackWt<T>(kc, cols, read, width, gt + j0 * ldg + i0, ldg, panel);
       // As many rows per tile as the feature-major forms use: each tile reads the whole panel
       // (at m = 32 a short loop), so fewer, taller tiles read it fewer times. At m = 32, n = k =
-      // 100 on AVX-512 (6 rows for the 4-slot block, 8 for the 3-slot one) 0.92-0.96 of the time
+      // 100 on AVX-512 (6 rows for the 4-slot block, 8 for the 3-slot one) 0.92–0.97 of the time
       // with kGemmMR (5) rows, in turns on the Xeon.
       GemmForEachRowBlock<kGemmFmRows<kSlots>>(k, [&](std::size_t p, auto rows) {
         GemmGradWTile<T, decltype(rows)::value, kNV, kTail, true>(
