@@ -630,6 +630,24 @@ void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::siz
 // of peak on AVX-512, with one panel at 85 %; the panel is read from L2 at no measured cost.
 inline constexpr std::size_t kGemmPackK = 128;
 
+// Panel rows [j_begin, j_end), columns [c_begin, read) set to zero: the lanes past Wᵀ's last
+// column that the micro-kernel reads. Inline where the register transposes leave only these (as
+// a call to GemmPackWtScalar per 8 rows it took 0.4 % of a B = 32 epoch, perf).
+template <typename T>
+SIMD_MLP_INLINE void GemmPackZeroColumns(std::size_t j_begin, std::size_t j_end,
+                                         std::size_t c_begin, std::size_t read, std::size_t width,
+                                         T* panel) {
+  for (std::size_t j = j_begin; j < j_end; ++j) {
+    T* panel_row = panel + j * width;
+    std::size_t c = c_begin;
+    if constexpr (std::is_same_v<T, float>) {
+      // As 4-float stores: GCC 12 turned the zero loop into a call to memset per row.
+      for (; c + 4 <= read; c += 4) _mm_storeu_ps(panel_row + c, _mm_setzero_ps());
+    }
+    for (; c < read; ++c) panel_row[c] = T(0);
+  }
+}
+
 // Panel rows [j_begin, j_end), columns [c_begin, read): the part the register transposes leave,
 // zero from cols on (rows are `width` apart).
 // Out of line: it is cold, and inlined into a tile whose cols is a constant GCC 12 reports a
@@ -639,32 +657,9 @@ template <typename T>
                                         std::size_t cols, std::size_t read, std::size_t width,
                                         const T* w, std::size_t ldw, T* panel) {
   for (std::size_t j = j_begin; j < j_end; ++j) {
-    T* panel_row = panel + j * width;
-    for (std::size_t c = c_begin; c < cols; ++c) panel_row[c] = w[c * ldw + j];
-    std::size_t c = cols > c_begin ? cols : c_begin;
-    if constexpr (std::is_same_v<T, float>) {
-      // As 4-float stores: GCC 12 turned the zero loop into a call to memset per row.
-      for (; c + 4 <= read; c += 4) _mm_storeu_ps(panel_row + c, _mm_setzero_ps());
-    }
-    for (; c < read; ++c) panel_row[c] = T(0);
+    for (std::size_t c = c_begin; c < cols; ++c) panel[j * width + c] = w[c * ldw + j];
   }
-}
-
-// Panel rows [j_begin, j_end), columns [c_begin, read) set to zero: the lanes past Wᵀ's last
-// column that a half-width tail reads, once the register transposes have copied every column.
-// Inline: as a call to GemmPackWtScalar per 8 rows it took 0.4 % of a B = 32 epoch (perf).
-template <typename T>
-SIMD_MLP_INLINE void GemmPackZeroColumns(std::size_t j_begin, std::size_t j_end,
-                                         std::size_t c_begin, std::size_t read, std::size_t width,
-                                         T* panel) {
-  for (std::size_t j = j_begin; j < j_end; ++j) {
-    T* panel_row = panel + j * width;
-    std::size_t c = c_begin;
-    if constexpr (std::is_same_v<T, float>) {
-      for (; c + 4 <= read; c += 4) _mm_storeu_ps(panel_row + c, _mm_setzero_ps());
-    }
-    for (; c < read; ++c) panel_row[c] = T(0);
-  }
+  GemmPackZeroColumns(j_begin, j_end, cols > c_begin ? cols : c_begin, read, width, panel);
 }
 
 // Panel rows [j, j + 4), columns [c, c + 4): Wᵀ's 4×4 block through SSE registers.

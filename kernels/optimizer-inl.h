@@ -30,19 +30,20 @@ SIMD_MLP_INLINE void StoreN(T* p, std::size_t count, Vec<T> v) {
 }
 
 // x, or 0 where |x| is below the smallest normal number: the state never holds a subnormal
-// (optimizer.h). NaN passes through.
-template <typename T>
+// (optimizer.h). NaN passes through. kNonNegative: x is a mean square (≥ 0, or NaN), so |x| is x,
+// one operation fewer.
+template <bool kNonNegative = false, typename T>
 SIMD_MLP_INLINE Vec<T> FlushSubnormal(Vec<T> x) {
-  return xsimd::select(xsimd::abs(x) < Vec<T>(std::numeric_limits<T>::min()), Vec<T>(T(0)), x);
+  Vec<T> magnitude = x;
+  if constexpr (!kNonNegative) magnitude = xsimd::abs(x);
+  return xsimd::select(magnitude < Vec<T>(std::numeric_limits<T>::min()), Vec<T>(T(0)), x);
 }
 
 // A mean square's update, ρ·s + (1 − ρ)·g², as s + (1 − ρ)·(g² − s): two fused operations instead
-// of three, a rounding different (within optimizer.h's bound). Then flushed as above, less |x|:
-// a mean square is ≥ 0 (or NaN, which passes through).
+// of three, a rounding different (within optimizer.h's bound). Then flushed as above.
 template <typename T>
 SIMD_MLP_INLINE Vec<T> MeanSquare(Vec<T> one_minus_rho, Vec<T> s, Vec<T> grad) {
-  const Vec<T> mean_sq = Fma(one_minus_rho, Fms(grad, grad, s), s);
-  return xsimd::select(mean_sq < Vec<T>(std::numeric_limits<T>::min()), Vec<T>(T(0)), mean_sq);
+  return FlushSubnormal<true>(Fma(one_minus_rho, Fms(grad, grad, s), s));
 }
 
 template <typename T>
