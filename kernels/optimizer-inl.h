@@ -4,31 +4,6 @@
 #error "included by kernels/target-inl.h only"
 #endif
 
-// Runs step(i, count) over [0, n) a vector at a time; count < kLanes only for the tail, where the
-// step must use LoadPartial / StorePartial. Mark the step always_inline: it has two call sites,
-// and g++ 12 otherwise keeps it a function, called once per vector (reloading its captures and
-// running vzeroupper on every call: the RMSprop update took 1.3x its inlined time).
-template <typename T, typename Step>
-SIMD_MLP_INLINE void ForEachVector(std::size_t n, Step&& step) {
-  std::size_t i = 0;
-  for (; i + kLanes<T> <= n; i += kLanes<T>) step(i, kLanes<T>);
-  if (i < n) step(i, n - i);
-}
-
-template <typename T>
-SIMD_MLP_INLINE Vec<T> LoadN(const T* p, std::size_t count) {
-  return count == kLanes<T> ? Vec<T>::load_unaligned(p) : LoadPartial(p, count);
-}
-
-template <typename T>
-SIMD_MLP_INLINE void StoreN(T* p, std::size_t count, Vec<T> v) {
-  if (count == kLanes<T>) {
-    v.store_unaligned(p);
-  } else {
-    StorePartial(p, count, v);
-  }
-}
-
 // x, or 0 where |x| is below the smallest normal number: the state never holds a subnormal
 // (optimizer.h). NaN passes through. kNonNegative: x is a mean square (≥ 0, or NaN), so |x| is x,
 // one operation fewer.
@@ -46,42 +21,75 @@ SIMD_MLP_INLINE Vec<T> MeanSquare(Vec<T> one_minus_rho, Vec<T> s, Vec<T> grad) {
   return FlushSubnormal<true>(Fma(one_minus_rho, Fms(grad, grad, s), s));
 }
 
+// The updates, one vector at a time: update(i, count, grad) makes one step on elements
+// [i, i + count) of the parameters and their state (optimizer.h's UpdateTarget), given their
+// gradient; count < kLanes only at the end of a row, through LoadPartial / StorePartial. The flat
+// kernels below run one over an array; gemm_grad_w_fm_step runs one in its tiles' epilogue, on a
+// gradient still in registers (gemm_step-inl.h). Either way each element sees the same
+// operations, so the two give the same bits.
 template <typename T>
-void Sgd(std::size_t n, T lr, const T* g, T* p) {
-  const Vec<T> neg_lr(-lr);
-  ForEachVector<T>(
-      n, [&](std::size_t i, std::size_t c) __attribute__((always_inline)) {
-        StoreN(p + i, c, Fma(neg_lr, LoadN(g + i, c), LoadN(p + i, c)));
-      });
-}
+class SgdUpdate {
+ public:
+  SgdUpdate(SgdParams<T> params, UpdateTarget<T> target) : neg_lr_(-params.lr), p_(target.params) {}
+
+  SIMD_MLP_INLINE void operator()(std::size_t i, std::size_t c, Vec<T> grad) const {
+    StoreN(p_ + i, c, Fma(neg_lr_, grad, LoadN(p_ + i, c)));
+  }
+
+ private:
+  Vec<T> neg_lr_;
+  T* p_;
+};
 
 template <typename T>
-void Momentum(std::size_t n, MomentumParams<T> params, const T* g, T* v, T* p) {
-  const Vec<T> mu(params.mu), neg_lr(-params.lr);
-  ForEachVector<T>(
-      n, [&](std::size_t i, std::size_t c) __attribute__((always_inline)) {
-        const Vec<T> step = neg_lr * LoadN(g + i, c);                            // −lr·g
-        const Vec<T> velocity = FlushSubnormal(Fma(mu, LoadN(v + i, c), step));  // μ·v − lr·g
-        StoreN(v + i, c, velocity);
-        const Vec<T> update = params.nesterov ? Fma(mu, velocity, step) : velocity;
-        StoreN(p + i, c, LoadN(p + i, c) + update);
-      });
-}
+class MomentumUpdate {
+ public:
+  MomentumUpdate(MomentumParams<T> params, UpdateTarget<T> target)
+      : mu_(params.mu),
+        neg_lr_(-params.lr),
+        nesterov_(params.nesterov),
+        v_(target.state1),
+        p_(target.params) {}
+
+  SIMD_MLP_INLINE void operator()(std::size_t i, std::size_t c, Vec<T> grad) const {
+    const Vec<T> step = neg_lr_ * grad;                                        // −lr·g
+    const Vec<T> velocity = FlushSubnormal(Fma(mu_, LoadN(v_ + i, c), step));  // μ·v − lr·g
+    StoreN(v_ + i, c, velocity);
+    const Vec<T> update = nesterov_ ? Fma(mu_, velocity, step) : velocity;
+    StoreN(p_ + i, c, LoadN(p_ + i, c) + update);
+  }
+
+ private:
+  Vec<T> mu_, neg_lr_;
+  bool nesterov_;
+  T* v_;
+  T* p_;
+};
 
 template <typename T>
-void Rmsprop(std::size_t n, RmspropParams<T> params, const T* g, T* s, T* p) {
-  const Vec<T> one_minus_rho(T(1) - params.rho), half_lr(params.lr / 2), eps(params.eps);
-  ForEachVector<T>(
-      n, [&](std::size_t i, std::size_t c) __attribute__((always_inline)) {
-        const Vec<T> grad = LoadN(g + i, c);
-        const Vec<T> mean_sq = MeanSquare(one_minus_rho, LoadN(s + i, c), grad);
-        StoreN(s + i, c, mean_sq);
-        // Keras: ε inside the square root (so s + ε > 0 and its reciprocal root is finite).
-        // lr·g/√(s + ε) as ½lr·g · 2/√(s + ε): both factors of 2 are exact.
-        const Vec<T> twice_inv_rms = TwiceReciprocalSqrt(mean_sq + eps);
-        StoreN(p + i, c, Fnma(half_lr * grad, twice_inv_rms, LoadN(p + i, c)));
-      });
-}
+class RmspropUpdate {
+ public:
+  RmspropUpdate(RmspropParams<T> params, UpdateTarget<T> target)
+      : one_minus_rho_(T(1) - params.rho),
+        half_lr_(params.lr / 2),
+        eps_(params.eps),
+        s_(target.state1),
+        p_(target.params) {}
+
+  SIMD_MLP_INLINE void operator()(std::size_t i, std::size_t c, Vec<T> grad) const {
+    const Vec<T> mean_sq = MeanSquare(one_minus_rho_, LoadN(s_ + i, c), grad);
+    StoreN(s_ + i, c, mean_sq);
+    // Keras: ε inside the square root (so s + ε > 0 and its reciprocal root is finite).
+    // lr·g/√(s + ε) as ½lr·g · 2/√(s + ε): both factors of 2 are exact.
+    const Vec<T> twice_inv_rms = TwiceReciprocalSqrt(mean_sq + eps_);
+    StoreN(p_ + i, c, Fnma(half_lr_ * grad, twice_inv_rms, LoadN(p_ + i, c)));
+  }
+
+ private:
+  Vec<T> one_minus_rho_, half_lr_, eps_;
+  T* s_;
+  T* p_;
+};
 
 // 1/x for float on AVX-512 to within 2 ULP, x positive, normal and finite (here √v + ε): the
 // 14-bit estimate refined by one Newton step (error 2^-28 before the final rounding) instead of a
@@ -100,18 +108,65 @@ SIMD_MLP_INLINE Vec<T> AdamReciprocal(Vec<T> x) {
 }
 
 template <typename T>
+class AdamUpdate {
+ public:
+  AdamUpdate(AdamStepParams<T> step, UpdateTarget<T> target)
+      : alpha_(ref::AdamStepSize(step.params, step.step)),  // bias corrections, once per update
+        beta1_(step.params.beta1),
+        one_minus_beta1_(T(1) - step.params.beta1),
+        one_minus_beta2_(T(1) - step.params.beta2),
+        eps_(step.params.eps),
+        m_(target.state1),
+        v_(target.state2),
+        p_(target.params) {}
+
+  SIMD_MLP_INLINE void operator()(std::size_t i, std::size_t c, Vec<T> grad) const {
+    const Vec<T> mean = FlushSubnormal(Fma(beta1_, LoadN(m_ + i, c), one_minus_beta1_ * grad));
+    const Vec<T> mean_sq = MeanSquare(one_minus_beta2_, LoadN(v_ + i, c), grad);
+    StoreN(m_ + i, c, mean);
+    StoreN(v_ + i, c, mean_sq);
+    const Vec<T> inv_denom = AdamReciprocal<T>(xsimd::sqrt(mean_sq) + eps_);
+    StoreN(p_ + i, c, Fnma(alpha_ * mean, inv_denom, LoadN(p_ + i, c)));
+  }
+
+ private:
+  Vec<T> alpha_, beta1_, one_minus_beta1_, one_minus_beta2_, eps_;
+  T* m_;
+  T* v_;
+  T* p_;
+};
+
+// The update for one alternative of OptimizerStep.
+template <typename T, typename Params>
+auto UpdateFor(const Params& params, UpdateTarget<T> target) {
+  if constexpr (std::is_same_v<Params, SgdParams<T>>) {
+    return SgdUpdate<T>(params, target);
+  } else if constexpr (std::is_same_v<Params, MomentumParams<T>>) {
+    return MomentumUpdate<T>(params, target);
+  } else if constexpr (std::is_same_v<Params, RmspropParams<T>>) {
+    return RmspropUpdate<T>(params, target);
+  } else {
+    static_assert(std::is_same_v<Params, AdamStepParams<T>>);
+    return AdamUpdate<T>(params, target);
+  }
+}
+
+template <typename T>
+void Sgd(std::size_t n, T lr, const T* g, T* p) {
+  UpdateRows<T>(1, n, g, n, SgdUpdate<T>({lr}, {p, nullptr, nullptr}));
+}
+
+template <typename T>
+void Momentum(std::size_t n, MomentumParams<T> params, const T* g, T* v, T* p) {
+  UpdateRows<T>(1, n, g, n, MomentumUpdate<T>(params, {p, v, nullptr}));
+}
+
+template <typename T>
+void Rmsprop(std::size_t n, RmspropParams<T> params, const T* g, T* s, T* p) {
+  UpdateRows<T>(1, n, g, n, RmspropUpdate<T>(params, {p, s, nullptr}));
+}
+
+template <typename T>
 void Adam(std::size_t n, AdamParams<T> params, std::int64_t step, const T* g, T* m, T* v, T* p) {
-  const Vec<T> alpha(ref::AdamStepSize(params, step));  // bias corrections, once per update
-  const Vec<T> beta1(params.beta1), one_minus_beta1(T(1) - params.beta1);
-  const Vec<T> one_minus_beta2(T(1) - params.beta2), eps(params.eps);
-  ForEachVector<T>(
-      n, [&](std::size_t i, std::size_t c) __attribute__((always_inline)) {
-        const Vec<T> grad = LoadN(g + i, c);
-        const Vec<T> mean = FlushSubnormal(Fma(beta1, LoadN(m + i, c), one_minus_beta1 * grad));
-        const Vec<T> mean_sq = MeanSquare(one_minus_beta2, LoadN(v + i, c), grad);
-        StoreN(m + i, c, mean);
-        StoreN(v + i, c, mean_sq);
-        const Vec<T> inv_denom = AdamReciprocal<T>(xsimd::sqrt(mean_sq) + eps);
-        StoreN(p + i, c, Fnma(alpha * mean, inv_denom, LoadN(p + i, c)));
-      });
+  UpdateRows<T>(1, n, g, n, AdamUpdate<T>({params, step}, {p, m, v}));
 }

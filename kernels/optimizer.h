@@ -37,13 +37,23 @@
 // asserts exactly this, over several updates, on every ISA.
 //
 // ISAs: ref, sse2, avx2 and avx512, for float and double (kernels.h).
+//
+// One step as a value, OptimizerStep (which update, its hyper-parameters and, for Adam, t), is
+// what a kernel takes to apply the update in its own epilogue, on a gradient it has just computed
+// (gemm_step.h); UpdateTarget says where the parameters and their state are.
 #ifndef SIMD_MLP_KERNELS_OPTIMIZER_H_
 #define SIMD_MLP_KERNELS_OPTIMIZER_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <variant>
 
 namespace simd_mlp::kernels {
+
+template <typename T>
+struct SgdParams {
+  T lr;
+};
 
 template <typename T>
 struct MomentumParams {
@@ -65,6 +75,27 @@ struct AdamParams {
   T beta1;
   T beta2;
   T eps;
+};
+
+// Adam's hyper-parameters and the number t ≥ 1 of the update being made.
+template <typename T>
+struct AdamStepParams {
+  AdamParams<T> params;
+  std::int64_t step;
+};
+
+template <typename T>
+using OptimizerStep =
+    std::variant<SgdParams<T>, MomentumParams<T>, RmspropParams<T>, AdamStepParams<T>>;
+
+// The parameters a step updates and their state, in the layout of their gradient (element i of
+// each belongs with element i of the gradient): momentum's v and RMSprop's s in state1, Adam's m
+// in state1 and v in state2; a state the optimizer does not use may be null.
+template <typename T>
+struct UpdateTarget {
+  T* params;
+  T* state1;
+  T* state2;
 };
 
 namespace ref {
