@@ -559,13 +559,25 @@ inline constexpr std::size_t kGemmKC = 256;
 inline constexpr std::size_t kGemmKC = 128;
 #endif
 
+// What a weight-gradient tile does after storing its gradient, by default: nothing. (The other
+// choice is an optimizer step, gemm_step-inl.h: update(i, count, gradient) as UpdateRows calls it.)
+struct GemmNoUpdate {
+  template <typename V>
+  SIMD_MLP_INLINE void operator()(std::size_t, std::size_t, V) const {}
+};
+
 // One MR-row tile of dW over the batch rows [0, kc) of this block, a(r, i) = a_t[r·a_rs + i·a_ks]
 // (Aᵀ walked in place); the first block stores, later ones add, so the sum over the batch is in
-// a fixed order (same result for the same inputs).
-template <typename T, int MR, int NV, GemmTail kTail, bool kWholeTail>
+// a fixed order (same result for the same inputs). After the last block the sums are final:
+// update gets each vector of them, still in its register, as element `origin` + r·lddw + column
+// of dW.
+template <typename T, int MR, int NV, GemmTail kTail, bool kWholeTail,
+          typename Update = GemmNoUpdate>
 SIMD_MLP_INLINE void GemmGradWTile(std::size_t kc, const T* a_t, std::size_t a_rs, std::size_t a_ks,
                                    const T* g, std::size_t ldg, T* dw, std::size_t lddw,
-                                   bool first_block, std::size_t tail_lanes) {
+                                   bool first_block, std::size_t tail_lanes,
+                                   const Update& update = {}, std::size_t origin = 0,
+                                   bool last_block = false) {
   using Tile = GemmTile<T, MR, NV, kTail>;
   Tile tile;
   GemmInit(tile, [](int) { return Vec<T>(T(0)); });
@@ -577,6 +589,7 @@ SIMD_MLP_INLINE void GemmGradWTile(std::size_t kc, const T* a_t, std::size_t a_r
       Vec<T> x = tile.Get(r, s);
       if (!first_block) x += GemmLoadSlot<T, NV>(dw + r * lddw, s, tail_lanes);
       GemmStoreSlot<T, NV>(dw + r * lddw, s, tail_lanes, x);
+      if (last_block) update(origin + r * lddw + s * kLanes<T>, s < NV ? kLanes<T> : tail_lanes, x);
     }
   }
 }
@@ -930,9 +943,13 @@ void GemmGradXActFm(Activation act, std::size_t m, std::size_t n, std::size_t k,
 // panel by GemmPackWt (whose copy is exactly that transpose); At is walked in place (a_rs = lda,
 // a_ks = 1). At B = 32 the transposes cost 3,200 copies per layer, against the 10,000 of the Wᵀ
 // pack that the feature-major input gradient saves.
-template <typename T>
-void GemmGradWFm(std::size_t m, std::size_t n, std::size_t k, const T* at, std::size_t lda,
-                 const T* gt, std::size_t ldg, T* dw, std::size_t lddw, T* db) {
+//
+// update (GemmNoUpdate, or an optimizer step: gemm_step-inl.h) gets every element of dW once, as
+// UpdateRows would give it after the call: in the tiles' epilogue, on the last chunk of samples.
+template <typename T, typename Update>
+void GemmGradWFmThen(std::size_t m, std::size_t n, std::size_t k, const T* at, std::size_t lda,
+                     const T* gt, std::size_t ldg, T* dw, std::size_t lddw, T* db,
+                     const Update& update) {
   if (n == 1 || k == 1) {
     // The MLP's last layer (one output) and first (one input): dot products along the batch, no
     // transpose. The tiles would give each row of dW a single accumulator chain of m FMAs (n = 1),
@@ -946,12 +963,13 @@ void GemmGradWFm(std::size_t m, std::size_t n, std::size_t k, const T* at, std::
       GemmRowDots<T, false>(n, m, gt, ldg, at, dw, 1);
       GemmRowDots<T, true>(n, m, gt, ldg, nullptr, db, 1);
     }
+    if constexpr (!std::is_same_v<Update, GemmNoUpdate>) UpdateRows(k, n, dw, lddw, update);
     return;
   }
   alignas(64) T panel[kGemmPackK * kGemmSlots * kLanes<T>];
   for (std::size_t i0 = 0; i0 < m; i0 += kGemmPackK) {
     const std::size_t kc = m - i0 < kGemmPackK ? m - i0 : kGemmPackK;
-    const bool first = i0 == 0;
+    const bool first = i0 == 0, last = i0 + kc == m;
     GemmForEachSlotBlock<T>(n, [&](std::size_t j0, std::size_t tail, auto nv_c, auto tail_c) {
       constexpr int kNV = decltype(nv_c)::value;
       constexpr GemmTail kTail = decltype(tail_c)::value;
@@ -966,9 +984,16 @@ void GemmGradWFm(std::size_t m, std::size_t n, std::size_t k, const T* at, std::
       // with kGemmMR (5) rows, in turns on the Xeon.
       GemmForEachRowBlock<kGemmFmRows<kSlots>>(k, [&](std::size_t p, auto rows) {
         GemmGradWTile<T, decltype(rows)::value, kNV, kTail, true>(
-            kc, at + p * lda + i0, lda, 1, panel, width, dw + p * lddw + j0, lddw, first, tail);
+            kc, at + p * lda + i0, lda, 1, panel, width, dw + p * lddw + j0, lddw, first, tail,
+            update, p * lddw + j0, last);
       });
       GemmColumnSums<T, kSlots, kNV>(kc, panel, width, db + j0, first, tail);
     });
   }
+}
+
+template <typename T>
+void GemmGradWFm(std::size_t m, std::size_t n, std::size_t k, const T* at, std::size_t lda,
+                 const T* gt, std::size_t ldg, T* dw, std::size_t lddw, T* db) {
+  GemmGradWFmThen(m, n, k, at, lda, gt, ldg, dw, lddw, db, GemmNoUpdate{});
 }

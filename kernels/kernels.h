@@ -8,6 +8,7 @@
 // the same name in namespace ref (declared, and specified, in the kernel's own header):
 //   gemm.h        gemm_bias_act, gemm_grad_w, gemm_grad_x_act, gemm_bias_act_fm,
 //                 gemm_grad_x_act_fm, gemm_grad_w_fm
+//   gemm_step.h   gemm_grad_w_fm_step (the last with an optimizer step fused)
 //   dense_edge.h  outer_bias_act, outer_grad_w, gemv_bias_act, gemv_grad_w, gemv_grad_x_act
 //   activation.h  activate, activation_grad
 //   mse.h         mse_loss_grad
@@ -39,6 +40,7 @@
 #include "kernels/activation.h"
 #include "kernels/dense_edge.h"
 #include "kernels/gemm.h"
+#include "kernels/gemm_step.h"
 #include "kernels/isa.h"
 #include "kernels/mse.h"
 #include "kernels/optimizer.h"
@@ -62,6 +64,23 @@ const KernelTable<T>& KernelsFor(Isa isa);
 template <typename T>
 const KernelTable<T>& Kernels() {
   return KernelsFor<T>(ActiveIsa());
+}
+
+// One optimizer step (optimizer.h's OptimizerStep) over n elements through a table's flat
+// kernels: g is their gradient, and target's arrays start at the first of them.
+template <typename T>
+void ApplyStep(const KernelTable<T>& k, std::size_t n, const OptimizerStep<T>& step, const T* g,
+               UpdateTarget<T> target) {
+  if (const auto* sgd = std::get_if<SgdParams<T>>(&step)) {
+    k.sgd(n, sgd->lr, g, target.params);
+  } else if (const auto* momentum = std::get_if<MomentumParams<T>>(&step)) {
+    k.momentum(n, *momentum, g, target.state1, target.params);
+  } else if (const auto* rmsprop = std::get_if<RmspropParams<T>>(&step)) {
+    k.rmsprop(n, *rmsprop, g, target.state1, target.params);
+  } else {
+    const auto& adam = std::get<AdamStepParams<T>>(step);
+    k.adam(n, adam.params, adam.step, g, target.state1, target.state2, target.params);
+  }
 }
 
 // Per-ISA tables, each defined in its own translation unit compiled with that ISA's flags

@@ -33,6 +33,7 @@ using Arch = SIMD_MLP_TARGET_ARCH;
 #include "kernels/dense_edge-inl.h"
 #include "kernels/mse-inl.h"
 #include "kernels/optimizer-inl.h"
+#include "kernels/gemm_step-inl.h"
 #include "kernels/accumulate-inl.h"
 // clang-format on
 

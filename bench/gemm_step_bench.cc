@@ -1,0 +1,123 @@
+// gemm_grad_w_fm_step (kernels/gemm_step.h) against the composition it replaces, at the MLP's
+// hidden-layer shape (100 × 100 weights, rows of 112 floats) and the feature-major batches the
+// trainer runs it at:
+//   gemm_step_vs_unfused/<optimizer>/<isa>/B:b
+// The composition is gemm_grad_w_fm and then the flat optimizer kernel over the tensor as the
+// trainer's pass over its arena covers it (W's 100 × 112 floats, pad lanes included, and b's 112).
+// The two take turns, kCallsPerTurn calls each, kTurns turns per benchmark iteration; counters:
+// unfused_over_fused (the median over the turns of the composition's time / the fused kernel's),
+// fused_us and unfused_us (the medians of each side's time per call). Both sides keep updating
+// the same weights, so every turn sees the same kind of values.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "bench/bench_util.h"
+#include "bench/median.h"
+#include "kernels/kernels.h"
+
+namespace simd_mlp::bench {
+namespace {
+
+constexpr std::size_t kN = kHidden, kLd = kPaddedHidden;
+constexpr int kCallsPerTurn = 20, kTurns = 15;
+const long kFeatureMajorBatches[] = {16, 32, 64};
+
+// One hidden layer's backward inputs and its parameters, gradients and optimizer state.
+struct StepBuffers {
+  explicit StepBuffers(std::size_t ld)
+      : at(kN * ld, 1),
+        gt(kN * ld, 2),
+        dw(kN * kLd, 3),
+        db(kLd, 4),
+        w(kN * kLd, 5),
+        w1(kN * kLd, 6),
+        w2(kN * kLd, 7),
+        b(kLd, 8),
+        b1(kLd, 9),
+        b2(kLd, 10) {
+    // Mean squares are ≥ 0 (a negative one would make RMSprop's weights NaN); gradients small.
+    for (std::size_t i = 0; i < kN * kLd; ++i) {
+      w1.data()[i] = std::abs(w1.data()[i]);
+      w2.data()[i] = std::abs(w2.data()[i]);
+    }
+    for (std::size_t i = 0; i < kLd; ++i) {
+      b1.data()[i] = std::abs(b1.data()[i]);
+      b2.data()[i] = std::abs(b2.data()[i]);
+    }
+    for (std::size_t i = 0; i < kN * ld; ++i) gt.data()[i] *= 1e-3f;
+  }
+  FloatBuffer at, gt, dw, db, w, w1, w2, b, b1, b2;
+};
+
+using StepFor = kernels::OptimizerStep<float> (*)(std::int64_t t);
+
+void Compare(benchmark::State& state, kernels::Isa isa, std::size_t batch, StepFor step_for) {
+  const kernels::KernelTable<float>& k = kernels::KernelsFor<float>(isa);
+  const std::size_t ld = (batch + 15) / 16 * 16;
+  StepBuffers x(ld);
+  const kernels::UpdateTarget<float> w{x.w.data(), x.w1.data(), x.w2.data()};
+  const kernels::UpdateTarget<float> b{x.b.data(), x.b1.data(), x.b2.data()};
+  std::int64_t t = 0;
+  auto fused = [&] {
+    k.gemm_grad_w_fm_step(batch, kN, kN, x.at.data(), ld, x.gt.data(), ld, x.dw.data(), kLd,
+                          x.db.data(), step_for(++t), w, b);
+  };
+  auto unfused = [&] {
+    k.gemm_grad_w_fm(batch, kN, kN, x.at.data(), ld, x.gt.data(), ld, x.dw.data(), kLd,
+                     x.db.data());
+    const kernels::OptimizerStep<float> step = step_for(++t);
+    kernels::ApplyStep(k, kN * kLd, step, x.dw.data(), w);
+    kernels::ApplyStep(k, kLd, step, x.db.data(), b);
+  };
+  auto time_us = [](auto&& call) {
+    const double start = WallSeconds();
+    for (int i = 0; i < kCallsPerTurn; ++i) {
+      call();
+      benchmark::ClobberMemory();
+    }
+    return (WallSeconds() - start) * 1e6 / kCallsPerTurn;
+  };
+  std::vector<double> fused_us, unfused_us, ratios;
+  for (auto _ : state) {
+    for (int turn = 0; turn < kTurns; ++turn) {
+      unfused_us.push_back(time_us(unfused));
+      fused_us.push_back(time_us(fused));
+      ratios.push_back(unfused_us.back() / fused_us.back());
+    }
+  }
+  state.counters["unfused_over_fused"] = Median(ratios);
+  state.counters["fused_us"] = Median(fused_us);
+  state.counters["unfused_us"] = Median(unfused_us);
+}
+
+kernels::OptimizerStep<float> Rmsprop(std::int64_t) {
+  return kernels::RmspropParams<float>{1e-3f, 0.9f, 1e-7f};  // the keras recipe's
+}
+
+kernels::OptimizerStep<float> Adam(std::int64_t t) {
+  return kernels::AdamStepParams<float>{{1e-3f, 0.9f, 0.999f, 1e-7f}, t};
+}
+
+const bool registered = [] {
+  for (kernels::Isa isa : BenchIsas()) {
+    for (const auto& [name, step_for] :
+         {std::pair<const char*, StepFor>{"rmsprop", &Rmsprop}, {"adam", &Adam}}) {
+      for (long b : kFeatureMajorBatches) {
+        benchmark::RegisterBenchmark(
+            BenchName(std::string("gemm_step_vs_unfused/") + name, kernels::IsaName(isa), b)
+                .c_str(),
+            [isa, b, step_for = step_for](benchmark::State& state) {
+              Compare(state, isa, std::size_t(b), step_for);
+            });
+      }
+    }
+  }
+  return true;
+}();
+
+}  // namespace
+}  // namespace simd_mlp::bench

@@ -1,0 +1,156 @@
+// gemm_grad_w_fm_step (kernels/gemm_step.h) on every ISA, float and double, every optimizer: the
+// same bits as that ISA's gemm_grad_w_fm followed by its flat optimizer kernel over each row of W
+// and over b. No tolerance: the step's operations on each element are the same either way (the
+// products and updates are each tested against the reference in gemm_test.cc and
+// optimizer_test.cc). Shapes as gemm_test.cc draws them, batches past one chunk of samples (where
+// the gradient is final only in the last), one input or one output (the dot-product paths), and
+// the MLP's own; strides padded with NaN guard lanes, which must stay untouched.
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "tests/kernel_test_util.h"
+
+namespace simd_mlp::testing {
+namespace {
+
+using kernels::OptimizerStep;
+using kernels::UpdateTarget;
+
+class GemmStepTest : public IsaTest {};
+SIMD_MLP_INSTANTIATE_ISA_TESTS(GemmStepTest);
+
+// A parameter tensor and its two state arrays, rows × cols with stride ld.
+template <typename T>
+struct Slots {
+  Matrix<T> params, state1, state2;
+  Slots(std::size_t rows, std::size_t cols, std::size_t ld, std::uint64_t seed)
+      : params(rows, cols, ld), state1(rows, cols, ld), state2(rows, cols, ld) {
+    FillRandom(params, seed);
+    FillRandom(state1, seed + 1);  // a velocity, or Adam's first moment: any sign
+    FillRandom(state2, seed + 2, T(0), T(1));
+  }
+  UpdateTarget<T> target() { return {params.ptr(), state1.ptr(), state2.ptr()}; }
+};
+
+// RMSprop's mean square is state1: non-negative, like every mean square.
+template <typename T>
+OptimizerStep<T> GenStep(Slots<T>* w, Slots<T>* b) {
+  const T lr = T(*rc::gen::inRange(1, 1000)) * T(1e-4);
+  switch (*rc::gen::inRange(0, 5)) {
+    case 0:
+      return kernels::SgdParams<T>{lr};
+    case 1:
+      return kernels::MomentumParams<T>{lr, T(0.9), false};
+    case 2:
+      return kernels::MomentumParams<T>{lr, T(0.9), true};
+    case 3:
+      for (Slots<T>* s : {w, b}) s->state1 = s->state2;
+      return kernels::RmspropParams<T>{lr, T(0.9), T(1e-7)};
+    default:
+      return kernels::AdamStepParams<T>{{lr, T(0.9), T(0.999), T(1e-7)},
+                                        *rc::gen::inRange<std::int64_t>(1, 1000)};
+  }
+}
+
+const char* StepName(std::size_t index) {
+  static const char* const kNames[] = {"sgd", "momentum", "rmsprop", "adam"};
+  return kNames[index];
+}
+
+template <typename T>
+void RcExpectSameBits(const Matrix<T>& want, const Matrix<T>& got, const std::string& what) {
+  if (std::memcmp(want.ptr(), got.ptr(), want.data.size() * sizeof(T)) == 0) return;
+  for (std::size_t i = 0; i < want.rows; ++i) {
+    for (std::size_t j = 0; j < want.ld; ++j) {
+      if (std::memcmp(&want.at(i, j), &got.at(i, j), sizeof(T)) != 0) {
+        std::ostringstream out;
+        out.precision(17);
+        out << what << ": differs at (" << i << ", " << j << "): unfused " << want.at(i, j)
+            << ", fused " << got.at(i, j);
+        RC_FAIL(out.str());
+      }
+    }
+  }
+}
+
+struct Dims {
+  std::size_t m, n, k, lddw = 0;  // lddw = 0: drawn (exact or padded), as are lda and ldg
+};
+
+template <typename T>
+void CheckGemmGradWFmStep(Isa isa, Dims d) {
+  const kernels::KernelTable<T>& table = kernels::KernelsFor<T>(isa);
+  const std::size_t m = d.m, n = d.n, k = d.k;
+  const std::size_t lda = *GenStride(m), ldg = *GenStride(m);
+  const std::size_t lddw = d.lddw != 0 ? d.lddw : *GenStride(n);
+  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+  Matrix<T> at(k, m, lda), gt(n, m, ldg), dw(k, n, lddw), db(1, n, n);
+  FillRandom(at, seed);
+  FillRandom(gt, seed + 1);
+  FillRandom(dw, seed + 2);
+  Slots<T> w(k, n, lddw, seed + 3), b(1, n, n, seed + 6);
+  const OptimizerStep<T> step = GenStep(&w, &b);
+  Slots<T> w_fused = w, b_fused = b;
+  Matrix<T> dw_fused = dw, db_fused = db;
+
+  table.gemm_grad_w_fm(m, n, k, at.ptr(), lda, gt.ptr(), ldg, dw.ptr(), lddw, db.ptr());
+  for (std::size_t p = 0; p < k; ++p) {
+    const UpdateTarget<T> row = {w.params.ptr() + p * lddw, w.state1.ptr() + p * lddw,
+                                 w.state2.ptr() + p * lddw};
+    kernels::ApplyStep(table, n, step, dw.ptr() + p * lddw, row);
+  }
+  kernels::ApplyStep(table, n, step, db.ptr(), b.target());
+  table.gemm_grad_w_fm_step(m, n, k, at.ptr(), lda, gt.ptr(), ldg, dw_fused.ptr(), lddw,
+                            db_fused.ptr(), step, w_fused.target(), b_fused.target());
+
+  const std::string what =
+      Describe("gemm_grad_w_fm_step", isa,
+               std::string(StepName(step.index())) + " m=" + std::to_string(m) +
+                   " n=" + std::to_string(n) + " k=" + std::to_string(k) +
+                   " lda=" + std::to_string(lda) + " lddw=" + std::to_string(lddw));
+  RcExpectSameBits(dw, dw_fused, what + " dW");
+  RcExpectSameBits(db, db_fused, what + " db");
+  RcExpectSameBits(w.params, w_fused.params, what + " W");
+  RcExpectSameBits(w.state1, w_fused.state1, what + " W's state1");
+  RcExpectSameBits(w.state2, w_fused.state2, what + " W's state2");
+  RcExpectSameBits(b.params, b_fused.params, what + " b");
+  RcExpectSameBits(b.state1, b_fused.state1, what + " b's state1");
+  RcExpectSameBits(b.state2, b_fused.state2, what + " b's state2");
+  RcExpectGuardsIntact(w_fused.params, what + " W");
+}
+
+template <typename Gen>
+void CheckBoth(Isa which, const std::string& family, Gen gen) {
+  const auto isa = [which] { return which; };  // SIMD_MLP_CHECK_PROPERTY names the ISA by isa()
+  SIMD_MLP_CHECK_PROPERTY("gemm_grad_w_fm_step<float> " + family,
+                          [&] { CheckGemmGradWFmStep<float>(which, gen()); });
+  SIMD_MLP_CHECK_PROPERTY("gemm_grad_w_fm_step<double> " + family,
+                          [&] { CheckGemmGradWFmStep<double>(which, gen()); });
+}
+
+TEST_P(GemmStepTest, RandomShapesMatchTheUnfusedKernels) {
+  CheckBoth(isa(), "random", [] { return Dims{*GenDim(), *GenDim(), *GenDim()}; });
+}
+
+// Past 128 samples the gradient is summed over several chunks; the step must see only the sum.
+TEST_P(GemmStepTest, LongBatchesMatchTheUnfusedKernels) {
+  CheckBoth(isa(), "m≤600", [] { return Dims{*GenDim(600), *GenDim(), *GenDim()}; });
+}
+
+// One output (W4: a column) or one input (W1: a row), the dot-product paths.
+TEST_P(GemmStepTest, OneOutputOrOneInputMatchTheUnfusedKernels) {
+  CheckBoth(isa(), "n=1", [] { return Dims{*GenDim(), 1, *GenDim()}; });
+  CheckBoth(isa(), "k=1", [] { return Dims{*GenDim(), *GenDim(), 1}; });
+}
+
+// The MLP's hidden layers: 100 × 100, rows 112 apart, batches it runs feature-major.
+TEST_P(GemmStepTest, TheMlpShapesMatchTheUnfusedKernels) {
+  CheckBoth(isa(), "MLP", [] {
+    return Dims{*rc::gen::inRange<std::size_t>(16, 128), 100, 100, 112};
+  });
+}
+
+}  // namespace
+}  // namespace simd_mlp::testing
