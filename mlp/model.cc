@@ -185,7 +185,8 @@ void Model<T>::InputGradientRows(Range rows, bool feature_major) {
 // block j's into the workspace's gradient block j (an arena of the same layout), for
 // SumGradientBlocks to add.
 template <typename T>
-void Model<T>::BlockGradients(std::size_t m, int rank, bool deltas_first, bool feature_major) {
+void Model<T>::BlockGradients(std::size_t m, int rank, bool deltas_first, bool feature_major,
+                              const FusedStep* fused) {
   const Workspace<T>& w = ws_;
   const std::size_t blocks = GradientBlocks(m);
   const Range mine = Slab(blocks, 1, pool_.size(), rank);
@@ -197,10 +198,20 @@ void Model<T>::BlockGradients(std::size_t m, int rank, bool deltas_first, bool f
     const std::size_t r = rows.begin, n = rows.size();
     if (feature_major) {
       const std::size_t ld = w.fm_ld;
-      k_.gemm_grad_w_fm(n, 1, kN, w.a3 + r, ld, w.g4 + r, ld, d(kW4), kLdW4, d(kB4));
-      k_.gemm_grad_w_fm(n, kN, kN, w.a2 + r, ld, w.g3 + r, ld, d(kW3), kLd, d(kB3));
-      k_.gemm_grad_w_fm(n, kN, kN, w.a1 + r, ld, w.g2 + r, ld, d(kW2), kLd, d(kB2));
-      k_.gemm_grad_w_fm(n, kN, 1, w.x + r, ld, w.g1 + r, ld, d(kW1), kN, d(kB1));
+      // dW, db of one layer (fan_in k, fan_out c) from its input rows `at` and its deltas `gt`.
+      auto grad_w = [&](Tensor tw, Tensor tb, std::size_t c, std::size_t k, const T* at,
+                        const T* gt, std::size_t lddw) {
+        if (fused == nullptr) {
+          k_.gemm_grad_w_fm(n, c, k, at, ld, gt, ld, d(tw), lddw, d(tb));
+        } else {  // every delta is in place (the caller's barrier): W is no longer read
+          k_.gemm_grad_w_fm_step(n, c, k, at, ld, gt, ld, d(tw), lddw, d(tb), fused->step,
+                                 fused->Target(params_, tw), fused->Target(params_, tb));
+        }
+      };
+      grad_w(kW4, kB4, 1, kN, w.a3 + r, w.g4 + r, kLdW4);
+      grad_w(kW3, kB3, kN, kN, w.a2 + r, w.g3 + r, kLd);
+      grad_w(kW2, kB2, kN, kN, w.a1 + r, w.g2 + r, kLd);
+      grad_w(kW1, kB1, kN, 1, w.x + r, w.g1 + r, kN);
       continue;
     }
     k_.gemv_grad_w(n, kN, Row(w.a3, r), kLd, w.g4 + r, d(kW4), d(kB4));
@@ -222,13 +233,13 @@ void Model<T>::SumGradientBlocks(std::size_t m, int rank) {
 }
 
 template <typename T>
-void Model<T>::BackwardOnRank(std::size_t m, int rank, bool feature_major) {
+void Model<T>::BackwardOnRank(std::size_t m, int rank, bool feature_major, const FusedStep* fused) {
   const bool by_block = BlockByBlockBackward(m);  // the same on every rank: it depends on m alone
   if (!by_block) {
     InputGradientRows(BatchRows(m, pool_.size(), rank), feature_major);
     pool_.Barrier();  // every delta is in place: a block's rows may be another rank's
   }
-  BlockGradients(m, rank, by_block, feature_major);
+  BlockGradients(m, rank, by_block, feature_major, fused);
   if (GradientBlocks(m) > 1) {  // the same on every rank: it depends on m alone
     pool_.Barrier();            // every block's gradient is in place
     SumGradientBlocks(m, rank);
@@ -239,11 +250,11 @@ template <typename T>
 void Model<T>::Backward(std::size_t m) {
   assert(m >= 1 && m <= ws_.capacity());
   const bool fm = UsesFeatureMajor(m);
-  pool_.Run([&](int rank) { BackwardOnRank(m, rank, fm); });
+  pool_.Run([&](int rank) { BackwardOnRank(m, rank, fm, nullptr); });
 }
 
 template <typename T>
-T Model<T>::LossAndGradient(std::size_t m) {
+T Model<T>::Step(std::size_t m, const FusedStep* fused) {
   assert(m >= 1 && m <= ws_.capacity());
   const bool fm = UsesFeatureMajor(m);
   T loss = 0;
@@ -252,9 +263,29 @@ T Model<T>::LossAndGradient(std::size_t m) {
     pool_.Barrier();
     if (rank == 0) loss = SeedMseGradient(m);
     pool_.Barrier();
-    BackwardOnRank(m, rank, fm);
+    if (fused != nullptr && !std::isfinite(loss)) return;  // the same on every rank
+    BackwardOnRank(m, rank, fm, fused);
   });
   return loss;
+}
+
+template <typename T>
+T Model<T>::LossAndGradient(std::size_t m) {
+  return Step(m, nullptr);
+}
+
+template <typename T>
+bool Model<T>::FusesStep(std::size_t m) const {
+  return UsesFeatureMajor(m) && pool_.size() == 1 && GradientBlocks(m) == 1 &&
+         !BlockByBlockBackward(m);
+}
+
+template <typename T>
+T Model<T>::LossGradientAndStep(std::size_t m, const kernels::OptimizerStep<T>& step,
+                                Arena<T>* state1, Arena<T>* state2) {
+  assert(FusesStep(m));
+  const FusedStep fused{step, *state1, *state2};
+  return Step(m, &fused);
 }
 
 template class Workspace<float>;

@@ -153,13 +153,40 @@ class Model {
   // Returns the batch loss.
   T LossAndGradient(std::size_t m);
 
+  // Whether LossGradientAndStep can take an m-sample batch: one that runs feature-major on a
+  // single thread, so that each weight gradient is one kernel call over the whole batch, which
+  // can hand it to the optimizer step as it finishes (kernels/gemm_step.h). For other batches
+  // the caller runs LossAndGradient and then the step over the arena.
+  bool FusesStep(std::size_t m) const;
+  // LossAndGradient with `step` fused into the weight gradients: it updates params() and its
+  // state in *state1 and *state2 (arenas of the same layout; those the optimizer does not use
+  // are left alone), and grads() holds the gradient it used, the same bits as LossAndGradient
+  // followed by the step over each tensor. If the loss is not finite, nothing is computed past
+  // it and nothing is updated. Requires FusesStep(m). Returns the batch loss.
+  T LossGradientAndStep(std::size_t m, const kernels::OptimizerStep<T>& step, Arena<T>* state1,
+                        Arena<T>* state2);
+
  private:
+  // An optimizer step for the weight-gradient kernels to apply, and where its state is.
+  struct FusedStep {
+    const kernels::OptimizerStep<T>& step;
+    Arena<T>& state1;
+    Arena<T>& state2;
+    kernels::UpdateTarget<T> Target(Arena<T>& params, Tensor t) const {
+      return {params[t], state1[t], state2[t]};
+    }
+  };
+
+  // The step's passes on the pool; `fused` (or null) as for BlockGradients.
+  T Step(std::size_t m, const FusedStep* fused);
   // The parts of a pass that one rank does (see the top of this file).
   void ForwardRows(Range rows, bool feature_major);
   void InputGradientRows(Range rows, bool feature_major);
-  void BlockGradients(std::size_t m, int rank, bool deltas_first, bool feature_major);
+  // With `fused`, the feature-major gradients also update the parameters (LossGradientAndStep).
+  void BlockGradients(std::size_t m, int rank, bool deltas_first, bool feature_major,
+                      const FusedStep* fused);
   void SumGradientBlocks(std::size_t m, int rank);
-  void BackwardOnRank(std::size_t m, int rank, bool feature_major);
+  void BackwardOnRank(std::size_t m, int rank, bool feature_major, const FusedStep* fused);
 
   static ThreadPool& SerialPool();
 

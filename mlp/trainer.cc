@@ -137,38 +137,34 @@ Trainer::Trainer(const TrainConfig& config, const kernels::KernelTable<float>& k
   std::iota(order_.begin(), order_.end(), 0u);
 }
 
+kernels::OptimizerStep<float> Trainer::NextStep() const {
+  const float lr = static_cast<float>(config_.lr);
+  switch (config_.optimizer) {
+    case Optimizer::kSgd:
+      return kernels::SgdParams<float>{lr};
+    case Optimizer::kMomentum:
+    case Optimizer::kNesterov:
+      return kernels::MomentumParams<float>{lr, float(config_.momentum),
+                                            config_.optimizer == Optimizer::kNesterov};
+    case Optimizer::kRmsprop:
+      return kernels::RmspropParams<float>{lr, float(config_.rho), float(config_.eps)};
+    case Optimizer::kAdam:
+      break;
+  }
+  return kernels::AdamStepParams<float>{
+      {lr, float(config_.beta1), float(config_.beta2), float(config_.eps)}, adam_step_ + 1};
+}
+
 // One optimizer step over the whole arena (pad lanes included: they stay 0), each rank updating
 // its own cache-line-aligned range: every element's update reads only that element's gradient
 // and state, so the ranges change nothing but who computes what.
-void Trainer::Update() {
-  const auto& k = model_.kernels();
-  const float lr = static_cast<float>(config_.lr);
-  const std::int64_t adam_step = config_.optimizer == Optimizer::kAdam ? ++adam_step_ : 0;
+void Trainer::Update(const kernels::OptimizerStep<float>& step) {
   pool_.Run([&](int rank) {
     const Range r = Slab(kArenaSize, kVectorGrain, pool_.size(), rank);
     if (r.empty()) return;
-    const std::size_t n = r.size();
-    float* p = model_.params().data() + r.begin;
-    const float* g = model_.grads().data() + r.begin;
-    float* s1 = state1_.data() + r.begin;
-    float* s2 = state2_.data() + r.begin;
-    switch (config_.optimizer) {
-      case Optimizer::kSgd:
-        k.sgd(n, lr, g, p);
-        break;
-      case Optimizer::kMomentum:
-      case Optimizer::kNesterov:
-        k.momentum(n, {lr, float(config_.momentum), config_.optimizer == Optimizer::kNesterov}, g,
-                   s1, p);
-        break;
-      case Optimizer::kRmsprop:
-        k.rmsprop(n, {lr, float(config_.rho), float(config_.eps)}, g, s1, p);
-        break;
-      case Optimizer::kAdam:
-        k.adam(n, {lr, float(config_.beta1), float(config_.beta2), float(config_.eps)}, adam_step,
-               g, s1, s2, p);
-        break;
-    }
+    kernels::ApplyStep(
+        model_.kernels(), r.size(), step, model_.grads().data() + r.begin,
+        {model_.params().data() + r.begin, state1_.data() + r.begin, state2_.data() + r.begin});
   });
 }
 
@@ -188,8 +184,13 @@ bool Trainer::RunEpoch(EpochStats* stats, std::string* error) {
       ws.x[i] = data_.train_x[order_[begin + i]];
       ws.y[i] = data_.train_y[order_[begin + i]];
     }
-    const float loss = model_.LossAndGradient(m);
-    if (!std::isfinite(loss)) {
+    const kernels::OptimizerStep<float> update = NextStep();
+    // Where the model can, the update runs inside the weight gradients' kernels, on each
+    // gradient as it is computed (same bits as the pass over the arena below).
+    const bool fused = model_.FusesStep(m);
+    const float loss = fused ? model_.LossGradientAndStep(m, update, &state1_, &state2_)
+                             : model_.LossAndGradient(m);
+    if (!std::isfinite(loss)) {  // nothing was updated
       std::ostringstream out;
       out << "training diverged: batch loss is " << loss << " at epoch " << epoch_ << ", step "
           << step << " (samples " << begin << "…" << begin + m - 1
@@ -198,7 +199,8 @@ bool Trainer::RunEpoch(EpochStats* stats, std::string* error) {
       return false;
     }
     loss_sum += double(loss) * double(m);
-    Update();
+    if (!fused) Update(update);
+    if (config_.optimizer == Optimizer::kAdam) ++adam_step_;
     if (observer_ != nullptr) observer_->AfterBatch(begin + m, loss_sum);
   }
   const auto stop = std::chrono::steady_clock::now();

@@ -107,13 +107,14 @@ void ExpectSameEpochOnOneTwoAndThreeThreads(const TrainConfig& c) {
   }
 }
 
-// The keras recipe (RMSprop, reshuffled every epoch). Batches: one sample; 37, which leaves a last
-// batch of 8; 100, which 3 threads split 32 + 32 + 36 rows; 1000; and 7999, a batch of 7,999 and
-// one of a single sample.
+// The keras recipe (RMSprop, reshuffled every epoch). Batches: one sample; 32, feature-major,
+// whose update one thread fuses into the weight gradients (Model::FusesStep) and more threads
+// split over the arena; 37, which leaves a last batch of 8; 100, which 3 threads split 32 + 32 +
+// 36 rows; 1000; and 7999, a batch of 7,999 and one of a single sample.
 TEST(Threads, OneEpochGivesIdenticalWeightsOnOneTwoAndThreeThreads) {
   TrainConfig c;
   ASSERT_TRUE(RecipeConfig("keras", &c));
-  for (std::size_t batch : {1, 37, 100, 1000, 7999}) {
+  for (std::size_t batch : {1, 32, 37, 100, 1000, 7999}) {
     c.batch = batch;
     ExpectSameEpochOnOneTwoAndThreeThreads(c);
   }
@@ -123,8 +124,10 @@ TEST(Threads, AdamAndTanhOutputAlsoIdentical) {
   TrainConfig c;
   ASSERT_TRUE(RecipeConfig("seed", &c));  // tanh output: the output activation's gradient
   c.optimizer = Optimizer::kAdam;
-  c.batch = 250;
-  ExpectSameEpochOnOneTwoAndThreeThreads(c);
+  for (std::size_t batch : {48, 250}) {  // fused on one thread, and not
+    c.batch = batch;
+    ExpectSameEpochOnOneTwoAndThreeThreads(c);
+  }
 }
 
 // The automatic choice: one thread below kParallelMinBatch, every core from it on.
