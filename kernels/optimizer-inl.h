@@ -23,7 +23,8 @@ SIMD_MLP_INLINE Vec<T> MeanSquare(Vec<T> one_minus_rho, Vec<T> s, Vec<T> grad) {
 
 // The updates, one vector at a time: update(i, count, grad) makes one step on elements
 // [i, i + count) of the parameters and their state (optimizer.h's UpdateTarget), given their
-// gradient; count < kLanes only at the end of a row, through LoadPartial / StorePartial. The flat
+// gradient; for count < kLanes (a row's or an array's last vector) through LoadPartial and
+// StorePartial. Each lane's update depends on that lane alone. The flat
 // kernels below run one over an array; gemm_grad_w_fm_step runs one in its tiles' epilogue, on a
 // gradient still in registers (gemm_step-inl.h). Either way each element sees the same
 // operations, so the two give the same bits.
@@ -111,7 +112,7 @@ template <typename T>
 class AdamUpdate {
  public:
   AdamUpdate(AdamStepParams<T> step, UpdateTarget<T> target)
-      : alpha_(ref::AdamStepSize(step.params, step.step)),  // bias corrections, once per update
+      : alpha_(step.step_size),  // bias corrections, once per update
         beta1_(step.params.beta1),
         one_minus_beta1_(T(1) - step.params.beta1),
         one_minus_beta2_(T(1) - step.params.beta2),
@@ -168,5 +169,5 @@ void Rmsprop(std::size_t n, RmspropParams<T> params, const T* g, T* s, T* p) {
 
 template <typename T>
 void Adam(std::size_t n, AdamParams<T> params, std::int64_t step, const T* g, T* m, T* v, T* p) {
-  UpdateRows<T>(1, n, g, n, AdamUpdate<T>({params, step}, {p, m, v}));
+  UpdateRows<T>(1, n, g, n, AdamUpdate<T>(AdamStepParams<T>(params, step), {p, m, v}));
 }

@@ -77,17 +77,6 @@ struct AdamParams {
   T eps;
 };
 
-// Adam's hyper-parameters and the number t ≥ 1 of the update being made.
-template <typename T>
-struct AdamStepParams {
-  AdamParams<T> params;
-  std::int64_t step;
-};
-
-template <typename T>
-using OptimizerStep =
-    std::variant<SgdParams<T>, MomentumParams<T>, RmspropParams<T>, AdamStepParams<T>>;
-
 // The parameters a step updates and their state, in the layout of their gradient (element i of
 // each belongs with element i of the gradient): momentum's v and RMSprop's s in state1, Adam's m
 // in state1 and v in state2; a state the optimizer does not use may be null.
@@ -118,6 +107,22 @@ template <typename T>
 T AdamStepSize(AdamParams<T> params, std::int64_t step);
 
 }  // namespace ref
+
+// Adam's hyper-parameters at update t ≥ 1, with that update's α (ref::AdamStepSize) computed once
+// here: a fused kernel builds the update for each tensor it touches, and α costs two pow calls.
+template <typename T>
+struct AdamStepParams {
+  AdamStepParams(AdamParams<T> p, std::int64_t t)
+      : params(p), step(t), step_size(ref::AdamStepSize(p, t)) {}
+  AdamParams<T> params;
+  std::int64_t step;
+  T step_size;
+};
+
+template <typename T>
+using OptimizerStep =
+    std::variant<SgdParams<T>, MomentumParams<T>, RmspropParams<T>, AdamStepParams<T>>;
+
 }  // namespace simd_mlp::kernels
 
 #endif  // SIMD_MLP_KERNELS_OPTIMIZER_H_

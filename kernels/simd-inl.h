@@ -95,9 +95,10 @@ SIMD_MLP_INLINE void StoreN(T* p, std::size_t count, Vec<T> v) {
 }
 
 // update(i, count, x[i …]) over a rows × cols matrix with row stride ld (i = row·ld + column), a
-// vector at a time, count < kLanes only at the end of a row: the optimizer updates' loop
-// (optimizer-inl.h), over an array (one row) or a gradient just computed (gemm_step-inl.h).
-// Contiguous rows (cols = ld) are one pass, so a column vector is not a row per element.
+// vector at a time: the optimizer updates' loop (optimizer-inl.h), over an array (one row) or a
+// gradient just computed (gemm_step-inl.h). Contiguous rows (cols = ld) are one pass, so a column
+// vector is not a row per element: count < kLanes only for the last vector of a pass, and a
+// vector may span rows (update works lane by lane).
 template <typename T, typename Update>
 SIMD_MLP_INLINE void UpdateRows(std::size_t rows, std::size_t cols, const T* x, std::size_t ld,
                                 const Update& update) {
