@@ -186,7 +186,7 @@ void Model<T>::InputGradientRows(Range rows, bool feature_major) {
 // SumGradientBlocks to add.
 template <typename T>
 void Model<T>::BlockGradients(std::size_t m, int rank, bool deltas_first, bool feature_major,
-                              const FusedStep* fused) {
+                              const OptimizerUpdate* fused) {
   const Workspace<T>& w = ws_;
   const std::size_t blocks = GradientBlocks(m);
   const Range mine = Slab(blocks, 1, pool_.size(), rank);
@@ -233,7 +233,8 @@ void Model<T>::SumGradientBlocks(std::size_t m, int rank) {
 }
 
 template <typename T>
-void Model<T>::BackwardOnRank(std::size_t m, int rank, bool feature_major, const FusedStep* fused) {
+void Model<T>::BackwardOnRank(std::size_t m, int rank, bool feature_major,
+                              const OptimizerUpdate* fused) {
   const bool by_block = BlockByBlockBackward(m);  // the same on every rank: it depends on m alone
   if (!by_block) {
     InputGradientRows(BatchRows(m, pool_.size(), rank), feature_major);
@@ -254,17 +255,27 @@ void Model<T>::Backward(std::size_t m) {
 }
 
 template <typename T>
-T Model<T>::Step(std::size_t m, const FusedStep* fused) {
+T Model<T>::Step(std::size_t m, const OptimizerUpdate* update) {
   assert(m >= 1 && m <= ws_.capacity());
   const bool fm = UsesFeatureMajor(m);
+  const OptimizerUpdate* fused = update != nullptr && FusesStep(m) ? update : nullptr;
   T loss = 0;
   pool_.Run([&](int rank) {
     ForwardRows(BatchRows(m, pool_.size(), rank), fm);
     pool_.Barrier();
     if (rank == 0) loss = SeedMseGradient(m);
     pool_.Barrier();
-    if (fused != nullptr && !std::isfinite(loss)) return;  // the same on every rank
+    if (update != nullptr && !std::isfinite(loss)) return;  // the same on every rank
     BackwardOnRank(m, rank, fm, fused);
+    if (update == nullptr || fused != nullptr) return;
+    // Each rank its own cache-line-aligned slab: every element's update reads only that
+    // element's gradient and state, so the slabs change nothing but who computes what.
+    pool_.Barrier();  // the whole gradient is in place: a slab may hold another rank's block
+    const Range r = Slab(kArenaSize, kVectorGrain, pool_.size(), rank);
+    if (r.empty()) return;
+    kernels::ApplyStep(k_, r.size(), update->step, grads_.data() + r.begin,
+                       {params_.data() + r.begin, update->state1.data() + r.begin,
+                        update->state2.data() + r.begin});
   });
   return loss;
 }
@@ -275,17 +286,16 @@ T Model<T>::LossAndGradient(std::size_t m) {
 }
 
 template <typename T>
-bool Model<T>::FusesStep(std::size_t m) const {
-  return UsesFeatureMajor(m) && pool_.size() == 1 && GradientBlocks(m) == 1 &&
-         !BlockByBlockBackward(m);
+T Model<T>::LossGradientAndStep(std::size_t m, const kernels::OptimizerStep<T>& step,
+                                Arena<T>* state1, Arena<T>* state2) {
+  const OptimizerUpdate update{step, *state1, *state2};
+  return Step(m, &update);
 }
 
 template <typename T>
-T Model<T>::LossGradientAndStep(std::size_t m, const kernels::OptimizerStep<T>& step,
-                                Arena<T>* state1, Arena<T>* state2) {
-  assert(FusesStep(m));
-  const FusedStep fused{step, *state1, *state2};
-  return Step(m, &fused);
+bool Model<T>::FusesStep(std::size_t m) const {
+  return UsesFeatureMajor(m) && pool_.size() == 1 && GradientBlocks(m) == 1 &&
+         !BlockByBlockBackward(m);
 }
 
 template class Workspace<float>;

@@ -35,6 +35,9 @@
 //             into the workspace
 //   ─ barrier ─ (when there is more than one block)
 //   slabs     each rank: its slab of grads() += blocks 1, 2, … in that order
+//   ─ barrier ─ (LossGradientAndStep)
+//   slabs     each rank: the optimizer step on its slab of the arena; for a feature-major batch
+//             on one thread, the weight gradients' kernels have made it instead (FusesStep)
 // Past 1,024 rows (BlockByBlockBackward) the deltas come block by block instead: each rank
 // computes G4 … G1 for a block's rows just before that block's gradient, with no barrier between.
 #ifndef SIMD_MLP_MLP_MODEL_H_
@@ -153,40 +156,43 @@ class Model {
   // Returns the batch loss.
   T LossAndGradient(std::size_t m);
 
-  // Whether LossGradientAndStep can take an m-sample batch: one that runs feature-major on a
-  // single thread, so that each weight gradient is one kernel call over the whole batch, which
-  // can hand it to the optimizer step as it finishes (kernels/gemm_step.h). For other batches
-  // the caller runs LossAndGradient and then the step over the arena.
-  bool FusesStep(std::size_t m) const;
-  // LossAndGradient with `step` fused into the weight gradients: it updates params() and its
-  // state in *state1 and *state2 (arenas of the same layout; those the optimizer does not use
-  // are left alone), and grads() holds the gradient it used, the same bits as LossAndGradient
-  // followed by the step over each tensor. If the loss is not finite, nothing is computed past
-  // it and nothing is updated. Requires FusesStep(m). Returns the batch loss.
+  // One training step: LossAndGradient, then `step` (the optimizer, kernels/optimizer.h) on
+  // params() with its state in *state1 and *state2 (arenas of the same layout; those the
+  // optimizer does not use are left alone), as one job on the pool. Where FusesStep(m), the step
+  // runs inside the weight gradients' kernels, on each gradient as it is computed
+  // (kernels/gemm_step.h); elsewhere each rank applies it to its slab of the arena (the flat
+  // kernels over 64-byte-aligned ranges, pad lanes included: they stay 0). The bits are the same
+  // either way, and grads() holds the gradient used. If the loss is not finite, nothing past it
+  // is computed (grads() keeps the previous step's) and nothing is updated. Returns the loss.
   T LossGradientAndStep(std::size_t m, const kernels::OptimizerStep<T>& step, Arena<T>* state1,
                         Arena<T>* state2);
+  // Whether a step on an m-sample batch is fused: one that runs feature-major, on a single
+  // thread (then each weight gradient is one kernel call over the whole batch; on more threads
+  // the arena pass is split among them, while such a batch's gradient is one rank's).
+  bool FusesStep(std::size_t m) const;
 
  private:
-  // An optimizer step for the weight-gradient kernels to apply, and where its state is.
-  struct FusedStep {
+  // An optimizer step and where its state is.
+  struct OptimizerUpdate {
     const kernels::OptimizerStep<T>& step;
     Arena<T>& state1;
     Arena<T>& state2;
+    // Where tensor t's parameters and state begin (the arenas share one layout).
     kernels::UpdateTarget<T> Target(Arena<T>& params, Tensor t) const {
       return {params[t], state1[t], state2[t]};
     }
   };
 
-  // The step's passes on the pool; `fused` (or null) as for BlockGradients.
-  T Step(std::size_t m, const FusedStep* fused);
+  // Forward, loss and backward on the pool, then `update` (or none) as LossGradientAndStep says.
+  T Step(std::size_t m, const OptimizerUpdate* update);
   // The parts of a pass that one rank does (see the top of this file).
   void ForwardRows(Range rows, bool feature_major);
   void InputGradientRows(Range rows, bool feature_major);
-  // With `fused`, the feature-major gradients also update the parameters (LossGradientAndStep).
+  // With `fused`, the feature-major gradients also apply its step (LossGradientAndStep).
   void BlockGradients(std::size_t m, int rank, bool deltas_first, bool feature_major,
-                      const FusedStep* fused);
+                      const OptimizerUpdate* fused);
   void SumGradientBlocks(std::size_t m, int rank);
-  void BackwardOnRank(std::size_t m, int rank, bool feature_major, const FusedStep* fused);
+  void BackwardOnRank(std::size_t m, int rank, bool feature_major, const OptimizerUpdate* fused);
 
   static ThreadPool& SerialPool();
 

@@ -155,19 +155,6 @@ kernels::OptimizerStep<float> Trainer::NextStep() const {
       {lr, float(config_.beta1), float(config_.beta2), float(config_.eps)}, adam_step_ + 1};
 }
 
-// One optimizer step over the whole arena (pad lanes included: they stay 0), each rank updating
-// its own cache-line-aligned range: every element's update reads only that element's gradient
-// and state, so the ranges change nothing but who computes what.
-void Trainer::Update(const kernels::OptimizerStep<float>& step) {
-  pool_.Run([&](int rank) {
-    const Range r = Slab(kArenaSize, kVectorGrain, pool_.size(), rank);
-    if (r.empty()) return;
-    kernels::ApplyStep(
-        model_.kernels(), r.size(), step, model_.grads().data() + r.begin,
-        {model_.params().data() + r.begin, state1_.data() + r.begin, state2_.data() + r.begin});
-  });
-}
-
 bool Trainer::RunEpoch(EpochStats* stats, std::string* error) {
   ++epoch_;
   if (config_.shuffle) shuffle_rng_.Shuffle(order_);
@@ -184,12 +171,7 @@ bool Trainer::RunEpoch(EpochStats* stats, std::string* error) {
       ws.x[i] = data_.train_x[order_[begin + i]];
       ws.y[i] = data_.train_y[order_[begin + i]];
     }
-    const kernels::OptimizerStep<float> update = NextStep();
-    // Where the model can, the update runs inside the weight gradients' kernels, on each
-    // gradient as it is computed (same bits as the pass over the arena below).
-    const bool fused = model_.FusesStep(m);
-    const float loss = fused ? model_.LossGradientAndStep(m, update, &state1_, &state2_)
-                             : model_.LossAndGradient(m);
+    const float loss = model_.LossGradientAndStep(m, NextStep(), &state1_, &state2_);
     if (!std::isfinite(loss)) {  // nothing was updated
       std::ostringstream out;
       out << "training diverged: batch loss is " << loss << " at epoch " << epoch_ << ", step "
@@ -199,7 +181,6 @@ bool Trainer::RunEpoch(EpochStats* stats, std::string* error) {
       return false;
     }
     loss_sum += double(loss) * double(m);
-    if (!fused) Update(update);
     if (config_.optimizer == Optimizer::kAdam) ++adam_step_;
     if (observer_ != nullptr) observer_->AfterBatch(begin + m, loss_sum);
   }

@@ -154,9 +154,6 @@ class Trainer {
   // The step the next update makes: the configured optimizer and hyper-parameters, and for Adam
   // t = the updates made so far + 1.
   kernels::OptimizerStep<float> NextStep() const;
-  // `step` over the whole arena from grads(), on every rank: for the batches whose step the model
-  // does not fuse into its gradients (Model::FusesStep).
-  void Update(const kernels::OptimizerStep<float>& step);
 
   TrainConfig config_;
   const Dataset<float>& data_;
