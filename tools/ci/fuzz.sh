@@ -27,7 +27,8 @@ log "work directory $work"
 
 # target: sources beyond the target itself, then its seed directories.
 declare -A SOURCES=(
-  [checkpoint]="mlp/checkpoint.cc mlp/npy.cc mlp/file_io.cc mlp/data.cc mlp/trainer.cc mlp/model.cc mlp/thread_pool.cc"
+  # (optimizer_ref.cc: the trainer's Adam step computes its step size with ref::AdamStepSize.)
+  [checkpoint]="mlp/checkpoint.cc mlp/npy.cc mlp/file_io.cc mlp/data.cc mlp/trainer.cc mlp/model.cc mlp/thread_pool.cc kernels/optimizer_ref.cc"
   [npy]="mlp/npy.cc"
   [csv]="mlp/csv.cc mlp/file_io.cc mlp/data.cc"
 )
