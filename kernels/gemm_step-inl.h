@@ -10,14 +10,19 @@ void GemmGradWFmStep(std::size_t m, std::size_t n, std::size_t k, const T* at, s
                      const OptimizerStep<T>& step, UpdateTarget<T> w, UpdateTarget<T> b) {
   std::visit(
       [&](const auto& params) {
+        using Params = std::decay_t<decltype(params)>;
         const auto w_update = UpdateFor(params, w);
-        if constexpr (std::is_same_v<T, float> && SIMD_MLP_TARGET_LEVEL >= 2) {
+        // Each optimizer fused is a set of tiles of its own, compiled per ISA: with all four the
+        // AVX-512 unit took 149 s to compile instead of 99, and the gains were not alike (bench
+        // gemm_step_vs_unfused, AVX-512, B = 16 … 64: RMSprop 1.02-1.08x, Adam 1.00-1.03x). So
+        // the tiles are fused for RMSprop, the `keras` recipes' optimizer, on AVX2 and AVX-512,
+        // for float; everything else is the composition. (On SSE2 the fused tiles, when they
+        // were built, ran at 0.96-0.99 of its speed; double serves gradient checks.)
+        constexpr bool kFused = std::is_same_v<T, float> && SIMD_MLP_TARGET_LEVEL >= 2 &&
+                                std::is_same_v<Params, RmspropParams<T>>;
+        if constexpr (kFused) {
           GemmGradWFmThen(m, n, k, at, lda, gt, ldg, dw, lddw, db, w_update);
         } else {
-          // The composition. On SSE2 the fused tiles, when they were built, ran at 0.96-0.99 of
-          // its speed (bench gemm_step_vs_unfused/*/sse2 at B = 16, 32, 64, on the Xeon of
-          // README.md, 2026-12-01); double serves gradient checks, which do not need the speed,
-          // so the unit compiles no second set of tiles per optimizer for it.
           GemmGradWFm(m, n, k, at, lda, gt, ldg, dw, lddw, db);
           UpdateRows(k, n, dw, lddw, w_update);
         }

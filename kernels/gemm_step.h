@@ -7,11 +7,11 @@
 //     parameters, gradient db).
 // The same bits, on the same ISA, as gemm_grad_w_fm followed by that ISA's sgd / momentum /
 // rmsprop / adam over each row of W and over b: the step's operations on each element are the
-// same; only where the gradient comes from differs. The float kernels of AVX2 and AVX-512 hand
-// each vector of dW to the step while it is still in a register, as its tile finishes (or, for
-// n = 1 or k = 1, after the dot products): the optimizer's separate pass over the gradient is
-// gone (README, "Fusing the update"). SSE2, double (which serves gradient checks) and the
-// reference run the composition.
+// same; only where the gradient comes from differs. For RMSprop, the float kernels of AVX2 and
+// AVX-512 hand each vector of dW to the step while it is still in a register, as its tile
+// finishes (or, for n = 1 or k = 1, after the dot products): the optimizer's separate pass over
+// the gradient is gone (README, "Fusing the update"). The other optimizers, SSE2, double (which
+// serves gradient checks) and the reference run the composition (gemm_step-inl.h says why).
 //
 // W, its state and dW share the stride lddw: the trainer's arenas have one layout for the
 // parameters, the gradients and each state (mlp/layout.h). Only the k rows × n columns of W and
@@ -22,7 +22,7 @@
 // gemm.h's for dW and db, then optimizer.h's for the update (with dW's error carried into it).
 // tests/gemm_step_test.cc checks the stronger property above (bit-identity with the unfused
 // kernels of the same ISA) for every optimizer and shape family; the fused epilogue itself is
-// what it tests on AVX2 and AVX-512 (float), elsewhere it checks the composition's wiring.
+// what it tests for RMSprop on AVX2 and AVX-512 (float), elsewhere the composition's wiring.
 #ifndef SIMD_MLP_KERNELS_GEMM_STEP_H_
 #define SIMD_MLP_KERNELS_GEMM_STEP_H_
 

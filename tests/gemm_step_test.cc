@@ -2,13 +2,13 @@
 // gemm_grad_w_fm followed by its flat optimizer kernel over each row of W and over b. No
 // tolerance: the step's operations on each element are the same either way (the products and
 // updates are each tested against the reference in gemm_test.cc and optimizer_test.cc). What
-// this tests is the fused epilogue on AVX2 and AVX-512 (float); on SSE2 and for double the kernel
-// is that composition, and this checks its wiring. Shapes as gemm_test.cc draws them, batches
-// past one chunk of samples (where the gradient is final only in the last), one input or one
-// output (the dot-product paths), and the MLP's own; padded strides. The guard lanes past each
-// row hold NaN in the inputs (a kernel that reads one poisons its result) and finite values in
-// the parameters and state, where an update that reached past a row would change them (NaN would
-// stay NaN).
+// this tests is the fused epilogue for RMSprop on AVX2 and AVX-512 (float); elsewhere the kernel
+// is that composition (kernels/gemm_step-inl.h), and this checks its wiring. Shapes as gemm_test.cc
+// draws them, batches past one chunk of samples (where the gradient is final only in the last), one
+// input or one output (the dot-product paths), and the MLP's own; padded strides. The guard lanes
+// past each row hold NaN in the inputs (a kernel that reads one poisons its result) and finite
+// values in the parameters and state, where an update that reached past a row would change them
+// (NaN would stay NaN).
 #include <cstdint>
 #include <cstring>
 #include <string>
