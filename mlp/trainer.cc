@@ -8,8 +8,6 @@
 #include <numeric>
 #include <sstream>
 
-#include "mlp/partition.h"
-
 namespace simd_mlp::mlp {
 
 namespace {
