@@ -48,29 +48,40 @@ SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
   // flows through to the result without a separate test. (AVX-512's range instruction would do
   // both in one operation, but it returns the other operand for a quiet NaN.)
   const V a = xsimd::min(V(9.1f), xsimd::abs(x));
-  // Adding 1.5·2^23 rounds y/ln2 (y = 2a) to an integer k and leaves it in the low mantissa bits
-  // of t; with the exponent bias folded into the magic constant, those bits shifted into the
-  // exponent field are 2^k.
-  const V magic(12583039.0f);  // 1.5·2^23 + 127
+  // Adding 1.5·2^23 + bias rounds y/ln2 (y = 2a) to an integer k and leaves it in the low mantissa
+  // bits of t; with the exponent bias folded into the magic constant, those bits shifted into the
+  // exponent field are 2^k (bias 127) or 2^(k+1) (bias 128).
   const V two_over_ln2(2.88539008177792681f);
+#if SIMD_MLP_TARGET_LEVEL >= 2
+  // Computed on h = r/2 = a − k·ln2/2, which saves the doubling a + a (one operation of 19) and
+  // changes no bit: every operation below sees its operands scaled by a power of two from those
+  // of the form above, and an exact scaling commutes with rounding (a subnormal h, or h² below
+  // FLT_MIN, occurs only where the h² term is far under half an ULP of the sum it enters). So Q's
+  // coefficient of r^i is scaled by 2^(i+1) (2·Q as a polynomial in h), expm1(r)/2 = h + h²·2Q,
+  // and the magic constant carries bias 128: 2^(k+1). tests/activation_test.cc holds the old
+  // form's bits for every float.
+  const V magic(12583040.0f);  // 1.5·2^23 + 128
   const V t = Fma(a, two_over_ln2, magic);
   const V k = t - magic;
-  const V two_k = xsimd::bitwise_cast<V>(xsimd::bitwise_cast<VI>(t) << 23);
-#if SIMD_MLP_TARGET_LEVEL >= 2
+  const V twice_two_k = xsimd::bitwise_cast<V>(xsimd::bitwise_cast<VI>(t) << 23);  // 2^(k+1)
   // r = 2a − k·ln2 in one fused operation: float's ln2 is within 1.9e-9 of ln2, so for k ≤ 26 r
   // is off by at most 5e-8 beyond its rounding, which moves tanh by under 0.1 ULP (the error
   // matters relative to expm1(2a), not to r). For k = 0 (a < 0.17) r is 2a exactly.
-  const V r = Fma(k, V(-0.693147182464599609375f), a + a);
-  V q = V(0.0013898225734010339f);
-  q = Fma(q, r, V(0.008366040885448456f));
-  q = Fma(q, r, V(0.04166685417294502f));
-  q = Fma(q, r, V(0.16666549444198608f));
-  q = Fma(q, r, V(0.5f));
-  const V p = Fma(r * r, q, r);  // expm1(r)
+  const V h = Fma(k, V(-0.693147182464599609375f / 2), a);
+  V q = V(0.0013898225734010339f * 32);
+  q = Fma(q, h, V(0.008366040885448456f * 16));
+  q = Fma(q, h, V(0.04166685417294502f * 8));
+  q = Fma(q, h, V(0.16666549444198608f * 4));
+  q = Fma(q, h, V(0.5f * 2));
+  const V half_p = Fma(h * h, q, h);  // expm1(r) / 2
   // 2^k − 1 is exact up to k = 24; above, tanh(a) is within 2^-50 of 1 and the lost 1 is noise.
-  const V e = Fma(two_k, p, two_k - V(1.0f));
+  const V e = Fma(twice_two_k, half_p, Fma(twice_two_k, V(0.5f), V(-1.0f)));
   return CopySignBit(e / (e + V(2.0f)), x);
 #else
+  const V magic(12583039.0f);  // 1.5·2^23 + 127
+  const V t = Fma(a, two_over_ln2, magic);
+  const V k = t - magic;
+  const V two_k = xsimd::bitwise_cast<V>(xsimd::bitwise_cast<VI>(t) << 23);
   // Without a fused multiply-add, r in two steps (Cody–Waite): ln2's high part has trailing zero
   // bits, so k·hi is exact and the low part restores the precision.
   V r = Fma(k, V(-0.693145751953125f), a + a);

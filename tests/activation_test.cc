@@ -199,6 +199,59 @@ TEST_P(ActivationTest, TanhFloatAccuracySweep) {
       << kernels::IsaName(isa());
 }
 
+// The FMA ISAs' float tanh (kernels/activation-inl.h) is, bit for bit, its documented formula
+// for a = min(9.1, |x|), evaluated in scalar float with each multiply-add fused (std::fma: one
+// rounding, as the instructions): r = 2a − k·ln2, E = 2^k·expm1(r) + (2^k − 1), tanh = E/(E + 2).
+// The kernel evaluates it on r/2, an exact rescaling; this pins that no bit moved. Over the
+// accuracy sweep's patterns (every 31st, all of them with SIMD_MLP_EXHAUSTIVE=1).
+float TanhFormula(float x) {
+  const float a = std::fmin(9.1f, std::fabs(x));
+  const float magic = 12583039.0f;  // 1.5·2^23 + 127
+  const float t = std::fma(a, 2.88539008177792681f, magic);
+  const float k = t - magic;
+  std::uint32_t bits;
+  std::memcpy(&bits, &t, sizeof bits);
+  bits <<= 23;
+  float two_k;
+  std::memcpy(&two_k, &bits, sizeof two_k);
+  const float r = std::fma(k, -0.693147182464599609375f, a + a);
+  float q = 0.0013898225734010339f;
+  q = std::fma(q, r, 0.008366040885448456f);
+  q = std::fma(q, r, 0.04166685417294502f);
+  q = std::fma(q, r, 0.16666549444198608f);
+  q = std::fma(q, r, 0.5f);
+  const float r2 = r * r;
+  const float p = std::fma(r2, q, r);
+  const float e = std::fma(two_k, p, two_k - 1.0f);
+  const float d = e + 2.0f;
+  return std::copysign(e / d, x);
+}
+
+TEST_P(ActivationTest, TanhFloatIsItsFormula) {
+  if (isa() == Isa::kSse2) GTEST_SKIP() << "SSE2 evaluates the two-piece form";
+  const char* exhaustive_env = std::getenv("SIMD_MLP_EXHAUSTIVE");
+  const bool exhaustive = exhaustive_env != nullptr && std::string(exhaustive_env) == "1";
+  const std::uint32_t stride = exhaustive ? 1 : 31;
+  const std::uint32_t end_bits = 0x41200000;  // 10.0f: clamped to 9.1 from there on
+  const auto& k = Optimized<float>();
+  constexpr std::size_t kChunk = 1 << 16;
+  std::vector<float> x(kChunk), y(kChunk);
+  for (std::uint64_t bits = 0; bits < end_bits;) {
+    std::size_t n = 0;
+    for (; n < kChunk && bits < end_bits; ++n, bits += stride) {
+      const std::uint32_t b = static_cast<std::uint32_t>(bits);
+      std::memcpy(&x[n], &b, sizeof b);
+    }
+    k.activate(Activation::kTanh, n, x.data(), y.data());
+    for (std::size_t i = 0; i < n; ++i) {
+      const float want = TanhFormula(x[i]);
+      ASSERT_EQ(std::memcmp(&y[i], &want, sizeof want), 0)
+          << "at x = " << std::hexfloat << x[i] << ": got " << y[i] << ", the formula gives "
+          << want << " on " << kernels::IsaName(isa());
+    }
+  }
+}
+
 TEST_P(ActivationTest, TanhFloatIsOdd) {
   const auto& k = Optimized<float>();
   std::vector<float> x, neg;
