@@ -144,24 +144,19 @@ RoundedTanh CorrectlyRoundedTanh(float x) {
   return {fl, std::nextafter(fl, tl > fl ? 2.0f : -2.0f), true};
 }
 
-// The documented accuracy, asserted: float tanh over positive float bit patterns from 0 up to
-// 10.0 (0x41200000; the kernel clamps at 9.1 and tanh rounds to 1 from 9.01, so the top of the
-// range checks the exact 1s) against the correctly rounded tanh. Every 31st pattern (a prime
-// stride, so every binade, denormals included, and every residue of the low mantissa bits is
-// visited): 35 million values per ISA, about a second. SIMD_MLP_EXHAUSTIVE=1 sweeps every
-// pattern (1.09e9; about 40 s per ISA). tanh is odd, and the kernel computes it on |x| and
-// restores the sign bit, so negative inputs are the same bits with the sign set: TanhFloatIsOdd.
-TEST_P(ActivationTest, TanhFloatAccuracySweep) {
+// The float tanh's sweeps: positive float bit patterns from 0 up to 10.0 (0x41200000; the kernel
+// clamps at 9.1 and tanh rounds to 1 from 9.01, so the top of the range checks the exact 1s),
+// every 31st (a prime stride, so every binade, denormals included, and every residue of the low
+// mantissa bits is visited), or every one with SIMD_MLP_EXHAUSTIVE=1. check(x, y, n) gets them in
+// chunks, with the kernel's tanh of each; it returns false to stop. Returns the stride.
+template <typename Check>
+std::uint32_t SweepTanhFloat(const kernels::KernelTable<float>& k, Check&& check) {
   const char* exhaustive_env = std::getenv("SIMD_MLP_EXHAUSTIVE");
   const bool exhaustive = exhaustive_env != nullptr && std::string(exhaustive_env) == "1";
   const std::uint32_t stride = exhaustive ? 1 : 31;
   const std::uint32_t end_bits = 0x41200000;  // 10.0f
-  const auto& k = Optimized<float>();
   constexpr std::size_t kChunk = 1 << 16;
   std::vector<float> x(kChunk), y(kChunk);
-  std::int64_t worst = 0;
-  float worst_x = 0, worst_got = 0, worst_want = 0;
-  std::uint64_t count = 0, recomputed = 0, ambiguous = 0, at_worst = 0;
   for (std::uint64_t bits = 0; bits < end_bits;) {
     std::size_t n = 0;
     for (; n < kChunk && bits < end_bits; ++n, bits += stride) {
@@ -169,23 +164,40 @@ TEST_P(ActivationTest, TanhFloatAccuracySweep) {
       std::memcpy(&x[n], &b, sizeof b);
     }
     k.activate(Activation::kTanh, n, x.data(), y.data());
-    for (std::size_t i = 0; i < n; ++i) {
-      const RoundedTanh want = CorrectlyRoundedTanh(x[i]);
-      recomputed += want.recomputed;
-      ambiguous += want.other != want.value;
-      const std::int64_t ulps =
-          std::max(UlpDistance(want.value, y[i]), UlpDistance(want.other, y[i]));
-      if (ulps > worst) {
-        worst = ulps;
-        worst_x = x[i];
-        worst_got = y[i];
-        worst_want = want.value;
-        at_worst = 0;
-      }
-      at_worst += ulps == worst;
-    }
-    count += n;
+    if (!check(x.data(), y.data(), n)) break;
   }
+  return stride;
+}
+
+// The documented accuracy, asserted: float tanh over SweepTanhFloat's patterns against the
+// correctly rounded tanh: 35 million values per ISA, about a second; every pattern (1.09e9)
+// with SIMD_MLP_EXHAUSTIVE=1, about 40 s per ISA. tanh is odd, and the kernel computes it on |x|
+// and restores the sign bit, so negative inputs are the same bits with the sign set:
+// TanhFloatIsOdd.
+TEST_P(ActivationTest, TanhFloatAccuracySweep) {
+  std::int64_t worst = 0;
+  float worst_x = 0, worst_got = 0, worst_want = 0;
+  std::uint64_t count = 0, recomputed = 0, ambiguous = 0, at_worst = 0;
+  const std::uint32_t stride =
+      SweepTanhFloat(Optimized<float>(), [&](const float* x, const float* y, std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) {
+          const RoundedTanh want = CorrectlyRoundedTanh(x[i]);
+          recomputed += want.recomputed;
+          ambiguous += want.other != want.value;
+          const std::int64_t ulps =
+              std::max(UlpDistance(want.value, y[i]), UlpDistance(want.other, y[i]));
+          if (ulps > worst) {
+            worst = ulps;
+            worst_x = x[i];
+            worst_got = y[i];
+            worst_want = want.value;
+            at_worst = 0;
+          }
+          at_worst += ulps == worst;
+        }
+        count += n;
+        return true;
+      });
   std::printf(
       "tanh<float> on %s: %llu inputs (stride %u), max error %lld ULP (%llu inputs), first at "
       "x = %.9g (got %.9g, want %.9g); %llu references recomputed in long double, %llu "
@@ -203,7 +215,7 @@ TEST_P(ActivationTest, TanhFloatAccuracySweep) {
 // for a = min(9.1, |x|), evaluated in scalar float with each multiply-add fused (std::fma: one
 // rounding, as the instructions): r = 2a − k·ln2, E = 2^k·expm1(r) + (2^k − 1), tanh = E/(E + 2).
 // The kernel evaluates it on r/2, an exact rescaling; this pins that no bit moved. Over the
-// accuracy sweep's patterns (every 31st, all of them with SIMD_MLP_EXHAUSTIVE=1).
+// patterns of SweepTanhFloat.
 float TanhFormula(float x) {
   const float a = std::fmin(9.1f, std::fabs(x));
   const float magic = 12583039.0f;  // 1.5·2^23 + 127
@@ -229,27 +241,17 @@ float TanhFormula(float x) {
 
 TEST_P(ActivationTest, TanhFloatIsItsFormula) {
   if (isa() == Isa::kSse2) GTEST_SKIP() << "SSE2 evaluates the two-piece form";
-  const char* exhaustive_env = std::getenv("SIMD_MLP_EXHAUSTIVE");
-  const bool exhaustive = exhaustive_env != nullptr && std::string(exhaustive_env) == "1";
-  const std::uint32_t stride = exhaustive ? 1 : 31;
-  const std::uint32_t end_bits = 0x41200000;  // 10.0f: clamped to 9.1 from there on
-  const auto& k = Optimized<float>();
-  constexpr std::size_t kChunk = 1 << 16;
-  std::vector<float> x(kChunk), y(kChunk);
-  for (std::uint64_t bits = 0; bits < end_bits;) {
-    std::size_t n = 0;
-    for (; n < kChunk && bits < end_bits; ++n, bits += stride) {
-      const std::uint32_t b = static_cast<std::uint32_t>(bits);
-      std::memcpy(&x[n], &b, sizeof b);
-    }
-    k.activate(Activation::kTanh, n, x.data(), y.data());
+  SweepTanhFloat(Optimized<float>(), [&](const float* x, const float* y, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
       const float want = TanhFormula(x[i]);
-      ASSERT_EQ(std::memcmp(&y[i], &want, sizeof want), 0)
-          << "at x = " << std::hexfloat << x[i] << ": got " << y[i] << ", the formula gives "
-          << want << " on " << kernels::IsaName(isa());
+      if (std::memcmp(&y[i], &want, sizeof want) != 0) {
+        ADD_FAILURE() << "at x = " << std::hexfloat << x[i] << ": got " << y[i]
+                      << ", the formula gives " << want << " on " << kernels::IsaName(isa());
+        return false;
+      }
     }
-  }
+    return true;
+  });
 }
 
 TEST_P(ActivationTest, TanhFloatIsOdd) {
