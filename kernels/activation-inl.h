@@ -50,23 +50,28 @@ SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
   const V a = xsimd::min(V(9.1f), xsimd::abs(x));
   // Adding 1.5·2^23 + bias rounds y/ln2 (y = 2a) to an integer k and leaves it in the low mantissa
   // bits of t; with the exponent bias folded into the magic constant, those bits shifted into the
-  // exponent field are 2^k (bias 127) or 2^(k+1) (bias 128).
-  const V two_over_ln2(2.88539008177792681f);
+  // exponent field are 2^(k + bias − 127).
+  //
+  // With FMA the form is computed on h = r/2 = a − k·ln2/2, which saves the doubling a + a (one
+  // operation of 19) and changes no bit: every operation sees its operands scaled by a power of
+  // two from those of the r form, and an exact scaling commutes with rounding (a subnormal h, or
+  // h² below FLT_MIN, occurs only where the h² term is far under half an ULP of the sum it
+  // enters). So Q's coefficient of r^i is scaled by 2^(i+1) (2·Q as a polynomial in h),
+  // expm1(r)/2 = h + h²·2Q, and the bias is 128: 2^(k+1). TanhFloatIsItsFormula
+  // (tests/activation_test.cc) holds the kernel to the r form's bits.
 #if SIMD_MLP_TARGET_LEVEL >= 2
-  // Computed on h = r/2 = a − k·ln2/2, which saves the doubling a + a (one operation of 19) and
-  // changes no bit: every operation below sees its operands scaled by a power of two from those
-  // of the form above, and an exact scaling commutes with rounding (a subnormal h, or h² below
-  // FLT_MIN, occurs only where the h² term is far under half an ULP of the sum it enters). So Q's
-  // coefficient of r^i is scaled by 2^(i+1) (2·Q as a polynomial in h), expm1(r)/2 = h + h²·2Q,
-  // and the magic constant carries bias 128: 2^(k+1). tests/activation_test.cc holds the old
-  // form's bits for every float.
   const V magic(12583040.0f);  // 1.5·2^23 + 128
-  const V t = Fma(a, two_over_ln2, magic);
+#else
+  const V magic(12583039.0f);  // 1.5·2^23 + 127
+#endif
+  const V t = Fma(a, V(2.88539008177792681f), magic);  // 2a/ln2 + magic
   const V k = t - magic;
-  const V twice_two_k = xsimd::bitwise_cast<V>(xsimd::bitwise_cast<VI>(t) << 23);  // 2^(k+1)
-  // r = 2a − k·ln2 in one fused operation: float's ln2 is within 1.9e-9 of ln2, so for k ≤ 26 r
+  const V power = xsimd::bitwise_cast<V>(xsimd::bitwise_cast<VI>(t) << 23);
+#if SIMD_MLP_TARGET_LEVEL >= 2
+  const V twice_two_k = power;  // 2^(k+1)
+  // h = (2a − k·ln2)/2 in one fused operation: float's ln2 is within 1.9e-9 of ln2, so for k ≤ 26 r
   // is off by at most 5e-8 beyond its rounding, which moves tanh by under 0.1 ULP (the error
-  // matters relative to expm1(2a), not to r). For k = 0 (a < 0.17) r is 2a exactly.
+  // matters relative to expm1(2a), not to r). For k = 0 (a < 0.17) h is a exactly.
   const V h = Fma(k, V(-0.693147182464599609375f / 2), a);
   V q = V(0.0013898225734010339f * 32);
   q = Fma(q, h, V(0.008366040885448456f * 16));
@@ -78,10 +83,7 @@ SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
   const V e = Fma(twice_two_k, half_p, Fma(twice_two_k, V(0.5f), V(-1.0f)));
   return CopySignBit(e / (e + V(2.0f)), x);
 #else
-  const V magic(12583039.0f);  // 1.5·2^23 + 127
-  const V t = Fma(a, two_over_ln2, magic);
-  const V k = t - magic;
-  const V two_k = xsimd::bitwise_cast<V>(xsimd::bitwise_cast<VI>(t) << 23);
+  const V two_k = power;
   // Without a fused multiply-add, r in two steps (Cody–Waite): ln2's high part has trailing zero
   // bits, so k·hi is exact and the low part restores the precision.
   V r = Fma(k, V(-0.693145751953125f), a + a);
