@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Each per-ISA library (kernels' libtarget_<isa>.a and the benchmarks' Eigen baseline) must define
-# external symbols only inside its own namespace, simd_mlp::{kernels,bench}::<isa>::. An external
-# inline function or template instance outside it, say a std:: helper instantiated while compiling
-# with -mavx512f, would be merged by the linker with the same symbol from other translation units,
-# and a lesser CPU could end up running the AVX-512 copy. Allowed besides:
+# Each per-ISA library (the kernels' libtarget_<isa>_{float,double}.a and the benchmarks' Eigen
+# baseline, libtarget_<isa>.a) must define external symbols only inside its own namespace,
+# simd_mlp::{kernels,bench}::<isa>::. An external inline function or template instance outside it,
+# say a std:: helper instantiated while compiling with -mavx512f, would be merged by the linker with
+# the same symbol from other translation units, and a lesser CPU could end up running the AVX-512
+# copy. Allowed besides:
 #  - xsimd's templates instantiated on this ISA's own xsimd architecture, and Eigen renamed to
 #    Eigen_<isa> (bench/bench_target-inl.h): their names carry the ISA, so every copy anywhere is
 #    compiled for that same ISA;
@@ -14,7 +15,8 @@ set -euo pipefail
 fail=0
 for lib in "$@"; do
   [[ -f $lib ]] || { echo "FAIL: no archive at $lib" >&2; exit 1; }
-  target=$(basename "$lib"); target=${target#libtarget_}; target=${target%%.*}
+  unit=$(basename "$lib"); unit=${unit#libtarget_}; unit=${unit%%.*}  # avx512_float, avx512, ...
+  target=${unit%_float}; target=${target%_double}
   case $lib in
     *kernels/*) ns=kernels ;;
     *bench/*) ns=bench ;;
@@ -28,14 +30,14 @@ for lib in "$@"; do
   esac
   symbols=$(nm --defined-only --extern-only "$lib" | awk 'NF >= 3 { print $3 }')
   total=$(printf '%s\n' "$symbols" | grep -c . || true)
-  # The table getters alone guarantee there is something to check.
+  # The table getter and its kernels guarantee there is something to check.
   ((total >= 2)) || { echo "FAIL: $lib defines $total external symbols; nm misread it?" >&2; exit 1; }
   # Mangled names: ours start _ZN8simd_mlp<len><ns><len><isa> (or _ZZN…/_ZGVZN… for statics
   # and their guards inside our functions).
   ours="^_Z(GV)?Z?N8simd_mlp${#ns}${ns}${#target}${target}"
   leaks=$(printf '%s\n' "$symbols" | grep -Ev "$ours" | grep -vx 'DW.ref.__gxx_personality_v0' \
           | c++filt | grep -vE "$arch ?>" | grep -vF "Eigen_${target}::" || true)
-  echo "$ns/$target: $total external symbols, $(printf '%s' "$leaks" | grep -c . || true) outside simd_mlp::$ns::$target::"
+  echo "$ns/$unit: $total external symbols, $(printf '%s' "$leaks" | grep -c . || true) outside simd_mlp::$ns::$target::"
   if [[ -n $leaks ]]; then
     printf '  %s\n' "$leaks" | head -20
     fail=1
