@@ -9,7 +9,8 @@
 # First it checks that README.md quotes the example verbatim. Each build compiles the kernels
 # once, with 2 jobs: the installed library (2) optimized, as users build it; the other two
 # unoptimized, as a consumer's debug build would, because they test the wiring, not the speed, and
-# g++ compiles the per-ISA units 3× faster at -O0 (30 s against 85–95 s for the AVX-512 unit).
+# g++ compiles the per-ISA units 3× faster at -O0 (30 s against 85–95 s for the AVX-512 unit, when
+# its float and double kernels were still one unit).
 # Prints every step and the example's output; stops at the first failure with a non-zero status.
 set -euo pipefail
 
