@@ -11,7 +11,7 @@
 #  - DW.ref.__gxx_personality_v0, a pointer to the C++ runtime's exception personality routine
 #    (data, identical in every object).
 set -euo pipefail
-(($# >= 3)) || { echo "FAIL: want the per-ISA archives, got: $*" >&2; exit 1; }
+(($# >= 9)) || { echo "FAIL: want the 9 per-ISA archives, got: $*" >&2; exit 1; }
 fail=0
 for lib in "$@"; do
   [[ -f $lib ]] || { echo "FAIL: no archive at $lib" >&2; exit 1; }
@@ -37,10 +37,24 @@ for lib in "$@"; do
   ours="^_Z(GV)?Z?N8simd_mlp${#ns}${ns}${#target}${target}"
   leaks=$(printf '%s\n' "$symbols" | grep -Ev "$ours" | grep -vx 'DW.ref.__gxx_personality_v0' \
           | c++filt | grep -vE "$arch ?>" | grep -vF "Eigen_${target}::" || true)
-  echo "$ns/$unit: $total external symbols, $(printf '%s' "$leaks" | grep -c . || true) outside simd_mlp::$ns::$target::"
+  echo "$ns/$unit: $total external symbols," \
+       "$(printf '%s' "$leaks" | grep -c . || true) outside simd_mlp::$ns::$target::"
   if [[ -n $leaks ]]; then
     printf '  %s\n' "$leaks" | head -20
     fail=1
+  fi
+  # A kernels half defines its own element type's table and not the other's: the build's
+  # SIMD_MLP_TARGET_ELEMENT reached it (without it each half would compile both, twice the work).
+  if [[ $unit != "$target" ]]; then
+    element=${unit##*_}
+    other=$([[ $element == float ]] && echo double || echo float)
+    tables=$(printf '%s\n' "$symbols" | c++filt | grep -oE "Table<(float|double)>\(\)" | sort -u \
+             | paste -sd ' ' || true)
+    if [[ $tables != "Table<$element>()" ]]; then
+      echo "FAIL: $lib should define Table<$element>() alone, not Table<$other>();" \
+           "it defines: ${tables:-none}"
+      fail=1
+    fi
   fi
 done
 exit $fail
