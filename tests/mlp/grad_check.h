@@ -8,8 +8,9 @@
 // No single h serves every point: from N(0, 1) weights a linear network's loss is ~1e5 (rounding
 // needs h ≥ 1e-3), while a saturated tanh output has huge high derivatives (truncation needs
 // h ≤ 1e-4). So each entry is differenced at h = 1e-3, 1e-4 and 1e-5 and judged by the step that
-// agrees best: both errors shrink toward the right h, while a wrong analytic gradient disagrees
-// with every step (the planted wrong gradients are off by O(1) at all three).
+// agrees best of those tried (see below): both errors shrink toward the right h, while a wrong
+// analytic gradient disagrees with every step (the planted wrong gradients are off by O(1) at all
+// three).
 //
 // Relative error of one entry: |a − n| / max(|a|, |n|, kGradFloor·max(1, L)). The rounding noise
 // grows with |L| (≈ 1e-13·|L| at h = 1e-3), so below that floor the comparison is absolute, at
