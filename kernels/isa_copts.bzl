@@ -4,6 +4,13 @@ Only these units get ISA flags; everything else is compiled for baseline x86-64 
 native -march for the build host), so a binary runs on any x86-64 CPU and dispatches at run time.
 """
 
+# Each kernels/target_<isa>.cc is compiled once per element type, with
+# -DSIMD_MLP_TARGET_ELEMENT=<element> (see the end of kernels/target-inl.h).
+TARGET_ELEMENTS = [
+    "float",
+    "double",
+]
+
 TARGET_COPTS = {
     "sse2": [],
     "avx2fma": ["-mavx2", "-mfma"],
