@@ -19,16 +19,8 @@ T* Row(T* matrix, std::size_t r) {
   return matrix + r * kLd;
 }
 
-// Row stride of the feature-major matrices for a capacity: whole vectors, plus one so that no
-// stride is a multiple of 256 bytes. At capacity 128 the plain 512-byte stride put every eighth
-// row in the same L1 sets, and the feature-major step took 1.02 of the batch-major one's time
-// against 0.94 with the extra vector (and 0.98 against 0.95 at 256).
-std::size_t FeatureMajorLd(std::size_t capacity) {
-  return RoundUp(capacity, kVectorLanes) + kVectorLanes;
-}
-
 // Elements of one hidden matrix: capacity rows of kLd (batch-major) or kN rows of FeatureMajorLd
-// (feature-major), whichever is larger.
+// (feature-major), whichever is larger (FeatureMajorLd never falls as the batch grows).
 std::size_t MatrixSize(std::size_t capacity) {
   return std::max(capacity * kLd, kN * FeatureMajorLd(capacity));
 }
@@ -36,8 +28,7 @@ std::size_t MatrixSize(std::size_t capacity) {
 
 template <typename T>
 Workspace<T>::Workspace(std::size_t capacity)
-    : fm_ld(FeatureMajorLd(capacity)),
-      capacity_(capacity),
+    : capacity_(capacity),
       buffer_(4 * RoundUp(capacity, kVectorLanes) + 6 * MatrixSize(capacity) +
               (GradientBlocks(capacity) - 1) * kArenaSize) {
   // Every piece is a multiple of 16 elements long, so every piece starts 64-byte aligned.
@@ -106,13 +97,13 @@ Model<T>::Model(const kernels::KernelTable<T>& k, Activation hidden, Activation 
 // more).
 // Splitting rows at 16-row boundaries changes no bit (partition.h).
 template <typename T>
-void Model<T>::ForwardRows(Range rows, bool feature_major) {
+void Model<T>::ForwardRows(Range rows, BatchLayout layout) {
   const Arena<T>& p = params_;
   Workspace<T>& w = ws_;
-  const std::size_t ld = w.fm_ld;
+  const std::size_t ld = layout.fm_ld;
   for (Range piece = PieceAt(rows, rows.begin); !piece.empty(); piece = PieceAt(rows, piece.end)) {
     const std::size_t r = piece.begin, m = piece.size();
-    if (feature_major) {  // sample r is column r; the first layer's input row is x itself
+    if (layout.feature_major) {  // sample r is column r; the first layer's input row is x itself
       k_.gemm_bias_act_fm(hidden_, m, kN, 1, w.x + r, ld, p[kW1], kN, p[kB1], w.a1 + r, ld);
       k_.gemm_bias_act_fm(hidden_, m, kN, kN, w.a1 + r, ld, p[kW2], kLd, p[kB2], w.a2 + r, ld);
       k_.gemm_bias_act_fm(hidden_, m, kN, kN, w.a2 + r, ld, p[kW3], kLd, p[kB3], w.a3 + r, ld);
@@ -140,10 +131,15 @@ bool Model<T>::UsesFeatureMajor(std::size_t m) const {
 }
 
 template <typename T>
+typename Model<T>::BatchLayout Model<T>::LayoutFor(std::size_t m) const {
+  return {UsesFeatureMajor(m), FeatureMajorLd(m)};
+}
+
+template <typename T>
 void Model<T>::Forward(std::size_t m) {
   assert(m >= 1 && m <= ws_.capacity());
-  const bool fm = UsesFeatureMajor(m);
-  pool_.Run([&](int rank) { ForwardRows(BatchRows(m, pool_.size(), rank), fm); });
+  const BatchLayout layout = LayoutFor(m);
+  pool_.Run([&](int rank) { ForwardRows(BatchRows(m, pool_.size(), rank), layout); });
 }
 
 template <typename T>
@@ -157,14 +153,14 @@ T Model<T>::SeedMseGradient(std::size_t m) {
 
 // The deltas of a range of rows: each row's G_l needs only that row's G_{l+1} and A_l.
 template <typename T>
-void Model<T>::InputGradientRows(Range rows, bool feature_major) {
+void Model<T>::InputGradientRows(Range rows, BatchLayout layout) {
   if (rows.empty()) return;
   const Arena<T>& p = params_;
   Workspace<T>& w = ws_;
   const std::size_t r = rows.begin, m = rows.size();
   k_.activation_grad(output_, m, w.yhat + r, w.g4 + r, w.g4 + r);  // through out(): ∂L/∂Z4
-  if (feature_major) {
-    const std::size_t ld = w.fm_ld;
+  if (layout.feature_major) {
+    const std::size_t ld = layout.fm_ld;
     k_.gemm_grad_x_act_fm(hidden_, m, 1, kN, w.g4 + r, ld, p[kW4], kLdW4, w.a3 + r, ld, w.g3 + r,
                           ld);
     k_.gemm_grad_x_act_fm(hidden_, m, kN, kN, w.g3 + r, ld, p[kW3], kLd, w.a2 + r, ld, w.g2 + r,
@@ -185,7 +181,7 @@ void Model<T>::InputGradientRows(Range rows, bool feature_major) {
 // block j's into the workspace's gradient block j (an arena of the same layout), for
 // SumGradientBlocks to add.
 template <typename T>
-void Model<T>::BlockGradients(std::size_t m, int rank, bool deltas_first, bool feature_major,
+void Model<T>::BlockGradients(std::size_t m, int rank, bool deltas_first, BatchLayout layout,
                               const OptimizerUpdate* fused) {
   const Workspace<T>& w = ws_;
   const std::size_t blocks = GradientBlocks(m);
@@ -194,10 +190,10 @@ void Model<T>::BlockGradients(std::size_t m, int rank, bool deltas_first, bool f
     T* const out = block == 0 ? grads_.data() : ws_.gradient_block(block);
     auto d = [out](Tensor t) { return out + Offset(t); };
     const Range rows = GradientBlockRows(m, block);
-    if (deltas_first) InputGradientRows(rows, feature_major);
+    if (deltas_first) InputGradientRows(rows, layout);
     const std::size_t r = rows.begin, n = rows.size();
-    if (feature_major) {
-      const std::size_t ld = w.fm_ld;
+    if (layout.feature_major) {
+      const std::size_t ld = layout.fm_ld;
       // dW, db of one layer (fan_in k, fan_out c) from its input rows `at` and its deltas `gt`.
       auto grad_w = [&](Tensor tw, Tensor tb, std::size_t c, std::size_t k, const T* at,
                         const T* gt, std::size_t lddw) {
@@ -233,14 +229,14 @@ void Model<T>::SumGradientBlocks(std::size_t m, int rank) {
 }
 
 template <typename T>
-void Model<T>::BackwardOnRank(std::size_t m, int rank, bool feature_major,
+void Model<T>::BackwardOnRank(std::size_t m, int rank, BatchLayout layout,
                               const OptimizerUpdate* fused) {
   const bool by_block = BlockByBlockBackward(m);  // the same on every rank: it depends on m alone
   if (!by_block) {
-    InputGradientRows(BatchRows(m, pool_.size(), rank), feature_major);
+    InputGradientRows(BatchRows(m, pool_.size(), rank), layout);
     pool_.Barrier();  // every delta is in place: a block's rows may be another rank's
   }
-  BlockGradients(m, rank, by_block, feature_major, fused);
+  BlockGradients(m, rank, by_block, layout, fused);
   if (GradientBlocks(m) > 1) {  // the same on every rank: it depends on m alone
     pool_.Barrier();            // every block's gradient is in place
     SumGradientBlocks(m, rank);
@@ -250,23 +246,23 @@ void Model<T>::BackwardOnRank(std::size_t m, int rank, bool feature_major,
 template <typename T>
 void Model<T>::Backward(std::size_t m) {
   assert(m >= 1 && m <= ws_.capacity());
-  const bool fm = UsesFeatureMajor(m);
-  pool_.Run([&](int rank) { BackwardOnRank(m, rank, fm, nullptr); });
+  const BatchLayout layout = LayoutFor(m);
+  pool_.Run([&](int rank) { BackwardOnRank(m, rank, layout, nullptr); });
 }
 
 template <typename T>
 T Model<T>::Step(std::size_t m, const OptimizerUpdate* update) {
   assert(m >= 1 && m <= ws_.capacity());
-  const bool fm = UsesFeatureMajor(m);
+  const BatchLayout layout = LayoutFor(m);
   const OptimizerUpdate* fused = update != nullptr && FusesStep(m) ? update : nullptr;
   T loss = 0;
   pool_.Run([&](int rank) {
-    ForwardRows(BatchRows(m, pool_.size(), rank), fm);
+    ForwardRows(BatchRows(m, pool_.size(), rank), layout);
     pool_.Barrier();
     if (rank == 0) loss = SeedMseGradient(m);
     pool_.Barrier();
     if (update != nullptr && !std::isfinite(loss)) return;  // the same on every rank
-    BackwardOnRank(m, rank, fm, fused);
+    BackwardOnRank(m, rank, layout, fused);
     if (update == nullptr || fused != nullptr) return;
     // Each rank its own cache-line-aligned slab: every element's update reads only that
     // element's gradient and state, so the slabs change nothing but who computes what.

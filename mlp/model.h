@@ -16,11 +16,11 @@
 // the logical n = k = 100 and never read lanes 100…111 (zero from allocation, or whatever a
 // feature-major batch left there). Or, for the batches where it pays (FeatureMajorPays: 16 to 127
 // samples that fill their vectors), feature-major: 100×B matrices, one column per sample, rows
-// Workspace::fm_ld apart, through gemm_bias_act_fm, gemm_grad_x_act_fm and gemm_grad_w_fm for every
-// layer (the first and last as products with k = 1 and n = 1). x, y, ŷ and g4 hold one value per
-// sample in both. The step and its division among threads (a rank's rows of the batch are then its
-// columns) are the same in both layouts. T is float (training) or double (gradient checks). Nothing
-// here allocates after construction.
+// FeatureMajorLd(B) apart, through gemm_bias_act_fm, gemm_grad_x_act_fm and gemm_grad_w_fm for
+// every layer (the first and last as products with k = 1 and n = 1). x, y, ŷ and g4 hold one value
+// per sample in both. The step and its division among threads (a rank's rows of the batch are then
+// its columns) are the same in both layouts. T is float (training) or double (gradient checks).
+// Nothing here allocates after construction.
 //
 // On a thread pool of any size the results are bit-identical (mlp/partition.h): a step is
 //   rows      each rank: the forward pass of its own rows of the batch (no row needs another's),
@@ -67,10 +67,6 @@ class Workspace {
   // Elements of each hidden matrix (a1 … g3), in either layout.
   std::size_t matrix_size() const;
 
-  // Row stride of the feature-major hidden matrices: whole vectors (so that a column range
-  // starting on a 16-sample block is 64-byte aligned), RoundUp(capacity, 16) + 16.
-  const std::size_t fm_ld;
-
   // The gradient of block `block` (1 ≤ block < GradientBlocks(capacity)): kArenaSize elements laid
   // out as an arena (layout.h), pad lanes zero.
   T* gradient_block(std::size_t block) { return gradient_blocks_ + (block - 1) * kArenaSize; }
@@ -108,6 +104,21 @@ inline constexpr std::size_t kFeatureMajorMaxBatch = 127;
 constexpr bool FeatureMajorPays(std::size_t m) {
   return m >= kVectorLanes && m <= kFeatureMajorMaxBatch &&
          kVectorLanes * (RoundUp(m, kVectorLanes) - m) <= m;
+}
+
+// Row stride of an m-sample batch's feature-major matrices: whole vectors, so that a column range
+// starting on a 16-sample block is 64-byte aligned, plus one where that would be a multiple of 256
+// bytes. It depends on the batch, not on the workspace's capacity. The trainer's workspace holds
+// 512 samples (evaluation), and a stride of 528 floats spread a B = 32 batch's 128-byte rows over
+// 16.5 times the memory: `epoch_vs_eigen/B:32`, 41 rounds in turns on the Xeon, Eigen's time over
+// ours 1.635 (median) with that stride against 1.664 with 32 floats, the same on a quiet host
+// and up to 4 % apart on a busy one. Where a row is wider than the kernels' column block, a
+// stride of 256·j bytes maps every (16/j)-th row the block reads to the same L1 sets: at 128
+// samples (every eighth row) the feature-major step took 1.02 of the batch-major one's time,
+// against 0.94 with the extra vector (0.98 against 0.95 at 256).
+constexpr std::size_t FeatureMajorLd(std::size_t m) {
+  const std::size_t whole = RoundUp(m, kVectorLanes);
+  return whole % (4 * kVectorLanes) == 0 ? whole + kVectorLanes : whole;
 }
 
 // Which layout Model uses for a batch: the one FeatureMajorPays picks, or one forced (tests
@@ -183,16 +194,24 @@ class Model {
     }
   };
 
+  // How an m-sample batch's hidden matrices are laid out: feature-major with rows fm_ld apart
+  // (FeatureMajorLd(m)), or batch-major.
+  struct BatchLayout {
+    bool feature_major;
+    std::size_t fm_ld;
+  };
+  BatchLayout LayoutFor(std::size_t m) const;
+
   // Forward, loss and backward on the pool, then `update` (or none) as LossGradientAndStep says.
   T Step(std::size_t m, const OptimizerUpdate* update);
   // The parts of a pass that one rank does (see the top of this file).
-  void ForwardRows(Range rows, bool feature_major);
-  void InputGradientRows(Range rows, bool feature_major);
+  void ForwardRows(Range rows, BatchLayout layout);
+  void InputGradientRows(Range rows, BatchLayout layout);
   // With `fused`, the feature-major gradients also apply its step (LossGradientAndStep).
-  void BlockGradients(std::size_t m, int rank, bool deltas_first, bool feature_major,
+  void BlockGradients(std::size_t m, int rank, bool deltas_first, BatchLayout layout,
                       const OptimizerUpdate* fused);
   void SumGradientBlocks(std::size_t m, int rank);
-  void BackwardOnRank(std::size_t m, int rank, bool feature_major, const OptimizerUpdate* fused);
+  void BackwardOnRank(std::size_t m, int rank, BatchLayout layout, const OptimizerUpdate* fused);
 
   static ThreadPool& SerialPool();
 

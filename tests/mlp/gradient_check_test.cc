@@ -215,6 +215,24 @@ TEST_P(WrongGradient, IsRejected) {
 INSTANTIATE_TEST_SUITE_P(OriginalQuestion, WrongGradient,
                          ::testing::Values("squared_error", "batch_averaged"));
 
+// The feature-major row stride: whole vectors, never a multiple of 256 bytes (64 floats), and a
+// function of the batch alone, so that a batch of 32 in the trainer's 512-sample workspace keeps
+// its rows 128 bytes apart.
+TEST(Layouts, FeatureMajorStrideFollowsTheBatch) {
+  std::size_t previous = 0;
+  for (std::size_t m = 1; m <= 1024; ++m) {
+    const std::size_t ld = FeatureMajorLd(m);
+    EXPECT_GE(ld, m);
+    EXPECT_EQ(ld % kVectorLanes, 0u) << m;
+    EXPECT_NE(ld % (4 * kVectorLanes), 0u) << m;
+    EXPECT_LE(ld, RoundUp(m, kVectorLanes) + kVectorLanes) << m;
+    EXPECT_GE(ld, previous) << m;  // the workspace is sized by its capacity's stride
+    previous = ld;
+  }
+  EXPECT_EQ(FeatureMajorLd(32), 32u);
+  EXPECT_EQ(FeatureMajorLd(64), 80u);
+}
+
 // Which batches run feature-major by default (FeatureMajorPays): 16 to 127 samples with at most
 // one lane in 16 idle.
 TEST(Layouts, FeatureMajorWhereABatchFillsItsVectors) {
