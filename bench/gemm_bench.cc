@@ -22,11 +22,13 @@ namespace {
 using kernels::Activation;
 constexpr std::size_t kN = kHidden, kLd = kPaddedHidden;
 
-// Rows of a feature-major matrix at batch b: whole vectors, as the batch-major rows are.
-std::size_t FeatureMajorLd(std::size_t b) { return (b + 15) / 16 * 16; }
+// Rows of a feature-major matrix at batch b: whole vectors, as the batch-major rows are. (The
+// trainer adds one more where that is a multiple of 64 floats, mlp::FeatureMajorLd; it runs
+// feature-major from 16 to 127 samples, and of the batches here only 32, whose stride is the same.)
+std::size_t PackedFmLd(std::size_t b) { return (b + 15) / 16 * 16; }
 
 // Buffers for one hidden layer at batch b: activations in, weights, bias, and an output; every
-// matrix padded to rows of 112 floats (batch-major) or of FeatureMajorLd(b) (feature-major: 112
+// matrix padded to rows of 112 floats (batch-major) or of PackedFmLd(b) (feature-major: 112
 // rows), so that either layout fits.
 struct LayerBuffers {
   explicit LayerBuffers(std::size_t b)
@@ -36,7 +38,7 @@ struct LayerBuffers {
         out(Size(b), 4),
         act(Size(b), 5),
         grad(Size(b), 6) {}
-  static std::size_t Size(std::size_t b) { return FeatureMajorLd(b) * kLd; }
+  static std::size_t Size(std::size_t b) { return PackedFmLd(b) * kLd; }
   FloatBuffer in, w, bias, out, act, grad;
 };
 
@@ -86,17 +88,17 @@ const bool registered = [] {
                         x.act.data(), kLd, x.out.data(), kLd);
     });
     Register("gemm_bias_tanh_fm", ours, [&k](std::size_t b, LayerBuffers& x) {
-      const std::size_t ld = FeatureMajorLd(b);
+      const std::size_t ld = PackedFmLd(b);
       k.gemm_bias_act_fm(Activation::kTanh, b, kN, kN, x.in.data(), ld, x.w.data(), kLd,
                          x.bias.data(), x.out.data(), ld);
     });
     Register("gemm_grad_x_tanh_fm", ours, [&k](std::size_t b, LayerBuffers& x) {
-      const std::size_t ld = FeatureMajorLd(b);
+      const std::size_t ld = PackedFmLd(b);
       k.gemm_grad_x_act_fm(Activation::kTanh, b, kN, kN, x.grad.data(), ld, x.w.data(), kLd,
                            x.act.data(), ld, x.out.data(), ld);
     });
     Register("gemm_grad_w_fm", ours, [&k](std::size_t b, LayerBuffers& x) {
-      const std::size_t ld = FeatureMajorLd(b);
+      const std::size_t ld = PackedFmLd(b);
       k.gemm_grad_w_fm(b, kN, kN, x.in.data(), ld, x.grad.data(), ld, x.w.data(), kLd,
                        x.bias.data());
     });

@@ -57,6 +57,7 @@ using StepFor = kernels::OptimizerStep<float> (*)(std::int64_t t);
 
 void Compare(benchmark::State& state, kernels::Isa isa, std::size_t batch, StepFor step_for) {
   const kernels::KernelTable<float>& k = kernels::KernelsFor<float>(isa);
+  // Whole vectors (the trainer's stride, mlp::FeatureMajorLd, has one more at 64 samples).
   const std::size_t ld = (batch + 15) / 16 * 16;
   StepBuffers x(ld);
   const kernels::UpdateTarget<float> w{x.w.data(), x.w1.data(), x.w2.data()};

@@ -119,7 +119,7 @@ void Model<T>::ForwardRows(Range rows, BatchLayout layout) {
 
 template <typename T>
 bool Model<T>::UsesFeatureMajor(std::size_t m) const {
-  switch (layout_) {
+  switch (layout_choice_) {
     case Layout::kBatchMajor:
       return false;
     case Layout::kFeatureMajor:
@@ -132,6 +132,7 @@ bool Model<T>::UsesFeatureMajor(std::size_t m) const {
 
 template <typename T>
 typename Model<T>::BatchLayout Model<T>::LayoutFor(std::size_t m) const {
+  assert(kN * FeatureMajorLd(m) <= ws_.matrix_size());
   return {UsesFeatureMajor(m), FeatureMajorLd(m)};
 }
 

@@ -73,7 +73,7 @@ class Workspace {
 
   T* x;   // capacity          inputs of the batch (normalized x)
   T* y;   // capacity          targets
-  T* a1;  // capacity × 112    hidden activations, one row per sample (or 100 × fm_ld)
+  T* a1;  // capacity × 112    hidden activations, one row per sample (or 100 × FeatureMajorLd(m))
   T* a2;
   T* a3;
   T* yhat;  // capacity          outputs
@@ -106,16 +106,16 @@ constexpr bool FeatureMajorPays(std::size_t m) {
          kVectorLanes * (RoundUp(m, kVectorLanes) - m) <= m;
 }
 
-// Row stride of an m-sample batch's feature-major matrices: whole vectors, so that a column range
-// starting on a 16-sample block is 64-byte aligned, plus one where that would be a multiple of 256
-// bytes. It depends on the batch, not on the workspace's capacity. The trainer's workspace holds
-// 512 samples (evaluation), and a stride of 528 floats spread a B = 32 batch's 128-byte rows over
-// 16.5 times the memory: `epoch_vs_eigen/B:32`, 41 rounds in turns on the Xeon, Eigen's time over
-// ours 1.635 (median) with that stride against 1.664 with 32 floats, the same on a quiet host
-// and up to 4 % apart on a busy one. Where a row is wider than the kernels' column block, a
-// stride of 256·j bytes maps every (16/j)-th row the block reads to the same L1 sets: at 128
-// samples (every eighth row) the feature-major step took 1.02 of the batch-major one's time,
-// against 0.94 with the extra vector (0.98 against 0.95 at 256).
+// Row stride of an m-sample batch's feature-major matrices, in elements: whole vectors, so that a
+// column range starting on a 16-sample block is 64-byte aligned, plus one vector where that would
+// be a multiple of 64 elements (256 bytes in float). It depends on the batch alone, not on the
+// workspace's capacity: the trainer's workspace holds at least 512 samples (evaluation), and a
+// stride from that put a B = 32 batch's 128-byte rows 2,112 bytes apart, which cost up to 4 % of
+// an epoch on a busy host (README, "The stride follows the batch"). The extra vector: where a row
+// is wider than the kernels' column block, a stride of 256·j bytes maps every (16/j)-th row the
+// block reads to the same L1 sets (at 128 samples the feature-major step took 1.02 of the
+// batch-major one's time, against 0.94 with it); it is kept at 49–64 samples too, where it was
+// not measured apart.
 constexpr std::size_t FeatureMajorLd(std::size_t m) {
   const std::size_t whole = RoundUp(m, kVectorLanes);
   return whole % (4 * kVectorLanes) == 0 ? whole + kVectorLanes : whole;
@@ -151,7 +151,7 @@ class Model {
   const kernels::KernelTable<T>& kernels() const { return k_; }
   Activation hidden() const { return hidden_; }
   Activation output() const { return output_; }
-  void set_layout(Layout layout) { layout_ = layout; }
+  void set_layout(Layout layout) { layout_choice_ = layout; }
   bool UsesFeatureMajor(std::size_t m) const;
 
   // ŷ = f(x) for the first m samples of workspace().x, into workspace().yhat.
@@ -160,7 +160,8 @@ class Model {
   // Returns L = mean((ŷ − y)²) over the m samples and seeds workspace().g4 with ∂L/∂ŷ.
   T SeedMseGradient(std::size_t m);
 
-  // Backpropagates workspace().g4 (∂L/∂ŷ, as SeedMseGradient leaves it) into grads().
+  // Backpropagates workspace().g4 (∂L/∂ŷ, as SeedMseGradient leaves it) into grads(). m must be
+  // the preceding Forward's: the activations' layout depends on it.
   void Backward(std::size_t m);
 
   // One training step's gradient: Forward, SeedMseGradient, Backward, as one job on the pool.
@@ -194,8 +195,8 @@ class Model {
     }
   };
 
-  // How an m-sample batch's hidden matrices are laid out: feature-major with rows fm_ld apart
-  // (FeatureMajorLd(m)), or batch-major.
+  // How an m-sample batch's hidden matrices are laid out (UsesFeatureMajor): feature-major with
+  // rows fm_ld = FeatureMajorLd(m) apart, or batch-major (rows kPadded apart; fm_ld unused).
   struct BatchLayout {
     bool feature_major;
     std::size_t fm_ld;
@@ -217,7 +218,7 @@ class Model {
 
   const kernels::KernelTable<T>& k_;
   Activation hidden_, output_;
-  Layout layout_ = Layout::kAuto;
+  Layout layout_choice_ = Layout::kAuto;
   ThreadPool& pool_;
   Arena<T> params_, grads_;
   Workspace<T> ws_;

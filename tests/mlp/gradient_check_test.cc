@@ -215,22 +215,45 @@ TEST_P(WrongGradient, IsRejected) {
 INSTANTIATE_TEST_SUITE_P(OriginalQuestion, WrongGradient,
                          ::testing::Values("squared_error", "batch_averaged"));
 
-// The feature-major row stride: whole vectors, never a multiple of 256 bytes (64 floats), and a
-// function of the batch alone, so that a batch of 32 in the trainer's 512-sample workspace keeps
-// its rows 128 bytes apart.
-TEST(Layouts, FeatureMajorStrideFollowsTheBatch) {
+// The feature-major row stride: whole vectors, plus one exactly where that would be a multiple of
+// 64 elements, never falling as the batch grows (the workspace is sized by its capacity's stride).
+static_assert(FeatureMajorLd(1) == 16 && FeatureMajorLd(32) == 32 && FeatureMajorLd(48) == 48);
+static_assert(FeatureMajorLd(49) == 80 && FeatureMajorLd(64) == 80 && FeatureMajorLd(112) == 112);
+static_assert(FeatureMajorLd(113) == 144 && FeatureMajorLd(127) == 144);
+static_assert(FeatureMajorLd(512) == 528);  // the trainer's evaluation chunk: its workspace size
+
+TEST(Layouts, FeatureMajorStrideIsWholeVectorsAvoiding256Bytes) {
   std::size_t previous = 0;
   for (std::size_t m = 1; m <= 1024; ++m) {
     const std::size_t ld = FeatureMajorLd(m);
-    EXPECT_GE(ld, m);
+    EXPECT_GE(ld, m) << m;
+    EXPECT_LT(ld, m + 2 * kVectorLanes) << m;
     EXPECT_EQ(ld % kVectorLanes, 0u) << m;
     EXPECT_NE(ld % (4 * kVectorLanes), 0u) << m;
-    EXPECT_LE(ld, RoundUp(m, kVectorLanes) + kVectorLanes) << m;
-    EXPECT_GE(ld, previous) << m;  // the workspace is sized by its capacity's stride
+    EXPECT_GE(ld, previous) << m;
     previous = ld;
   }
-  EXPECT_EQ(FeatureMajorLd(32), 32u);
-  EXPECT_EQ(FeatureMajorLd(64), 80u);
+}
+
+// The stride follows the batch, not the workspace: a 32-sample batch in a 512-sample workspace
+// (the trainer's) writes its activations as 100 rows of 32, and nothing past them.
+TEST(Layouts, FeatureMajorStrideFollowsTheBatch) {
+  constexpr std::size_t kSamples = 32, kCapacity = 512;
+  static_assert(FeatureMajorLd(kSamples) == kSamples && FeatureMajorPays(kSamples));
+  Model<double> model(kernels::KernelsFor<double>(Isa::kRef), Activation::kTanh,
+                      Activation::kIdentity, kCapacity);
+  InitParams(Init::kGlorotUniform, 7, &model.params());
+  Workspace<double>& w = model.workspace();
+  const Dataset<double> data = MakeCosDataset<double>(0);
+  std::copy_n(data.train_x.data(), kSamples, w.x);
+  const double nan = std::nan("");
+  std::fill_n(w.a1, w.matrix_size(), nan);
+  model.Forward(kSamples);
+  const std::size_t written = kHidden * kSamples;
+  EXPECT_EQ(std::count_if(w.a1, w.a1 + written, [](double v) { return std::isfinite(v); }),
+            std::ptrdiff_t(written));
+  EXPECT_TRUE(
+      std::all_of(w.a1 + written, w.a1 + w.matrix_size(), [](double v) { return std::isnan(v); }));
 }
 
 // Which batches run feature-major by default (FeatureMajorPays): 16 to 127 samples with at most
