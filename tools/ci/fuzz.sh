@@ -2,9 +2,9 @@
 # Fuzzes the parsers that read user files: the checkpoint loader, the .npy decoder and the CSV
 # reader (tests/mlp/fuzz/*_fuzz.cc), each for a bounded time with libFuzzer, AddressSanitizer and
 # UndefinedBehaviorSanitizer, starting from a copy of the hand-made corpus; the targets run side by
-# side, at most one per core. Fails on any crash,
-# sanitizer report, leak, timeout or broken property (the targets abort), leaving the input that
-# caused it under the work directory it prints.
+# side, at most one per core. Fails on any crash, sanitizer report, leak, timeout or broken
+# property (the targets abort), leaving the input that caused it under the work directory it
+# prints.
 #
 #   tools/ci/fuzz.sh                 # 30 s per target
 #   FUZZ_SECONDS=300 tools/ci/fuzz.sh
