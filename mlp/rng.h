@@ -1,18 +1,18 @@
 // A seeded random source whose output is bit-identical for the same seed on every standard
 // library: std::mt19937_64 and std::seed_seq are specified to the bit by the C++ standard, while
 // std::uniform_real_distribution and std::normal_distribution are not (libstdc++ and libc++ give
-// different numbers), so the transforms below are our own.
+// different numbers), so the transforms below are our own. The engine is std::mt19937_64's
+// sequence from our own faster code (mersenne_twister.h).
 #ifndef SIMD_MLP_MLP_RNG_H_
 #define SIMD_MLP_MLP_RNG_H_
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <random>
-#include <sstream>
-#include <string>
 #include <utility>
 #include <vector>
+
+#include "mlp/mersenne_twister.h"
 
 namespace simd_mlp::mlp {
 
@@ -22,11 +22,9 @@ enum class RngStream : std::uint32_t { kDataSplit = 1, kInit = 2, kShuffle = 3, 
 
 class Rng {
  public:
-  Rng(std::uint64_t seed, RngStream stream) {
-    std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
-                      static_cast<std::uint32_t>(stream)};
-    engine_.seed(seq);
-  }
+  Rng(std::uint64_t seed, RngStream stream)
+      : engine_({static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                 static_cast<std::uint32_t>(stream)}) {}
 
   std::uint64_t Next() { return engine_(); }
 
@@ -43,39 +41,22 @@ class Rng {
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
   }
 
-  // Uniform in [0, n), n ≥ 1, without modulo bias (rejection of the top partial range).
+  // Uniform in [0, n), n ≥ 1, without modulo bias: r % n, drawing again while r is in the top
+  // partial range, at or above limit = 2⁶⁴ − 1 − (2⁶⁴ − 1) % n. The limit exceeds 2⁶⁴ − 1 − n, so
+  // an r up to that needs no second division to be found below it (nearly every r, for small n).
   std::uint64_t Below(std::uint64_t n) {
-    const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    std::uint64_t r;
-    do r = Next();
-    while (r >= limit);
-    return r % n;
+    for (;;) {
+      const std::uint64_t r = Next();
+      if (r <= UINT64_MAX - n || r < UINT64_MAX - UINT64_MAX % n) return r % n;
+    }
   }
 
-  // The engine's state as numbers, for a checkpoint: the C++ standard's textual representation
-  // of the engine (libstdc++ appends its position in the state), one number per word.
-  std::vector<std::uint64_t> State() const {
-    std::ostringstream text;
-    text << engine_;
-    std::istringstream words(text.str());
-    std::vector<std::uint64_t> state;
-    for (std::uint64_t word; words >> word;) state.push_back(word);
-    return state;
-  }
+  // The engine's state as numbers, for a checkpoint (Mt19937_64::State).
+  std::vector<std::uint64_t> State() const { return engine_.State(); }
 
   // Restores a state State() returned, so that the next draws continue that sequence. False
-  // (and the engine unchanged) if `state` is not one: wrong length or rejected by the library.
-  bool SetState(const std::vector<std::uint64_t>& state) {
-    if (state.size() != State().size()) return false;
-    std::string text;
-    for (std::uint64_t word : state) text += std::to_string(word) + ' ';
-    std::istringstream in(text);
-    std::mt19937_64 engine;
-    in >> engine;
-    if (in.fail()) return false;
-    engine_ = engine;
-    return true;
-  }
+  // (and the engine unchanged) if `state` is not one.
+  bool SetState(const std::vector<std::uint64_t>& state) { return engine_.SetState(state); }
 
   // Fisher–Yates; no allocation.
   template <typename U>
@@ -84,7 +65,7 @@ class Rng {
   }
 
  private:
-  std::mt19937_64 engine_;
+  Mt19937_64 engine_;
 };
 
 }  // namespace simd_mlp::mlp
