@@ -11,24 +11,24 @@ TARGET_ELEMENTS = [
     "double",
 ]
 
-# Every function of these units starts on a 64-byte line (g++'s default is 16), the kernels and
-# the Eigen baseline's alike, so that where a hot loop falls among cache lines and the decoded-uop
+# -falign-functions=64, in every entry (kernels/CMakeLists.txt reads each list as written): each
+# function of these units starts on a 64-byte line (g++'s default is 16), the kernels and the
+# Eigen baseline's alike, so that where a hot loop falls among cache lines and the decoded-uop
 # cache's windows does not depend on how much code the linker placed before it. Without this, a
 # change to the shuffle's random engine alone (mlp/, nowhere near a kernel) moved the kernels by
 # 1,552 bytes and the Eigen trainer by 96, and took epoch_vs_eigen/B:32 from a median of 1.644x
 # to 1.714x (22 rounds in turns, on the Xeon of README.md), mostly by slowing Eigen; with it, the
 # same change measured 1.640x against 1.641x (12 rounds).
-_ALIGN = ["-falign-functions=64"]
-
 TARGET_COPTS = {
-    "sse2": _ALIGN,
-    "avx2fma": _ALIGN + ["-mavx2", "-mfma"],
+    "sse2": ["-falign-functions=64"],
+    "avx2fma": ["-falign-functions=64", "-mavx2", "-mfma"],
     # g++ 12: -mavx512f alone does not enable FMA for xsimd; name every extension we use.
     # g++ 12's own avx512fintrin.h trips -W(maybe-)uninitialized on every inlined intrinsic
     # (`__m512 __Y = __Y;`, GCC bug 105593, fixed in g++ 13): megabytes of false reports per unit.
     # The same kernel sources compile with those warnings on for sse2 and avx2, so a real
     # uninitialized read in them is still reported there.
-    "avx512": _ALIGN + [
+    "avx512": [
+        "-falign-functions=64",
         "-mavx512f",
         "-mavx512cd",
         "-mavx512dq",
