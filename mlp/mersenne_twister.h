@@ -3,12 +3,13 @@
 //
 // Why not the library's: libstdc++'s twist (g++ 12, -O2) branches on each state word's low bit, a
 // coin flip that the branch predictor loses half the time. Here that made std::mt19937_64 take
-// 11 ns per number, and the 8,000 draws of each epoch's reshuffle 1 % of a B = 32 epoch. The
-// twist below selects the constant with a mask instead: 4.9 ns per number.
+// 11 ns per number, and each epoch's reshuffle (8,000 draws, with Rng::Below's divisions) about
+// 1 % of a B = 32 epoch. The twist below selects the constant with a mask: 4.9 ns per number.
 //
-// Its state as numbers (State, SetState) is the 312 words followed by the position, which is the
-// order libstdc++'s operator<< prints them in, so shuffle states saved in checkpoints by builds
-// that used the library's engine restore to the same sequence.
+// Its state as numbers (State, SetState) is the 312 words followed by the position, the order in
+// which libstdc++'s operator<< prints them, so shuffle states saved in checkpoints by builds that
+// used the library's engine restore to the same sequence; and unlike that text, it is the same
+// whatever the standard library.
 #ifndef SIMD_MLP_MLP_MERSENNE_TWISTER_H_
 #define SIMD_MLP_MLP_MERSENNE_TWISTER_H_
 
