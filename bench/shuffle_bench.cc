@@ -4,6 +4,7 @@
 // The time is per shuffle; items_per_second counts elements.
 #include <benchmark/benchmark.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <numeric>
 #include <random>

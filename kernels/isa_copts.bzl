@@ -14,11 +14,9 @@ TARGET_ELEMENTS = [
 # -falign-functions=64, in every entry (kernels/CMakeLists.txt reads each list as written): each
 # function of these units starts on a 64-byte line (g++'s default is 16), the kernels and the
 # Eigen baseline's alike, so that where a hot loop falls among cache lines and the decoded-uop
-# cache's windows does not depend on how much code the linker placed before it. Without this, a
-# change to the shuffle's random engine alone (mlp/, nowhere near a kernel) moved the kernels by
-# 1,552 bytes and the Eigen trainer by 96, and took epoch_vs_eigen/B:32 from a median of 1.644x
-# to 1.714x (22 rounds in turns, on the Xeon of README.md), mostly by slowing Eigen; with it, the
-# same change measured 1.640x against 1.641x (12 rounds).
+# cache's windows does not depend on how much code the linker placed before it. Without it, a
+# change far from any kernel moved the B = 32 ratio to Eigen by 4 % (README.md, "The reshuffle,
+# and where the linker puts the kernels").
 TARGET_COPTS = {
     "sse2": ["-falign-functions=64"],
     "avx2fma": ["-falign-functions=64", "-mavx2", "-mfma"],

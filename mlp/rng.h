@@ -41,21 +41,28 @@ class Rng {
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
   }
 
-  // Uniform in [0, n), n ≥ 1, without modulo bias: r % n, drawing again while r is in the top
-  // partial range, at or above limit = 2⁶⁴ − 1 − (2⁶⁴ − 1) % n. The limit exceeds 2⁶⁴ − 1 − n, so
-  // an r up to that needs no second division to be found below it (nearly every r, for small n).
+  // Uniform in [0, n), n ≥ 1, without modulo bias: r % n for the first draw r that Accepts.
   std::uint64_t Below(std::uint64_t n) {
     for (;;) {
       const std::uint64_t r = Next();
-      if (r <= UINT64_MAX - n || r < UINT64_MAX - UINT64_MAX % n) return r % n;
+      if (Accepts(r, n)) return r % n;
     }
+  }
+
+  // Whether Below keeps the draw r: r below limit = (2⁶⁴ − 1) − (2⁶⁴ − 1) % n, from which on the
+  // values would give some remainders once more than others. (Where n divides 2⁶⁴ that drops n
+  // values needlessly; it stays, because every seeded shuffle depends on exactly these draws.)
+  // The limit exceeds 2⁶⁴ − 1 − n, so an r up to that needs no division to be found below it:
+  // nearly every r, for the n of a shuffle.
+  static bool Accepts(std::uint64_t r, std::uint64_t n) {
+    return r <= UINT64_MAX - n || r < UINT64_MAX - UINT64_MAX % n;
   }
 
   // The engine's state as numbers, for a checkpoint (Mt19937_64::State).
   std::vector<std::uint64_t> State() const { return engine_.State(); }
 
   // Restores a state State() returned, so that the next draws continue that sequence. False
-  // (and the engine unchanged) if `state` is not one.
+  // (and the engine unchanged) if `state` has the wrong length or a position past the words.
   bool SetState(const std::vector<std::uint64_t>& state) { return engine_.SetState(state); }
 
   // Fisher–Yates; no allocation.

@@ -6,7 +6,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <random>
 #include <utility>
 #include <vector>
@@ -15,11 +14,13 @@
 
 namespace simd_mlp::mlp::ref {
 
-// Uniform in [0, n), n ≥ 1: r % n, drawing again while r is at or above the top partial range's
-// start (two divisions per draw).
+// Whether Below keeps the draw r (Rng::Accepts): below the limit, found by a division.
+inline bool Accepts(std::uint64_t r, std::uint64_t n) { return r < UINT64_MAX - UINT64_MAX % n; }
+
+// Uniform in [0, n), n ≥ 1: r % n, drawing again while r is at or above the limit (two divisions
+// per call).
 inline std::uint64_t Below(std::mt19937_64& engine, std::uint64_t n) {
-  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
-  const std::uint64_t limit = kMax - kMax % n;
+  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
   std::uint64_t r;
   do r = engine();
   while (r >= limit);
