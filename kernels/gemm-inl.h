@@ -164,6 +164,32 @@ SIMD_MLP_INLINE Vec<T> GemvDotsVector(std::size_t count, std::size_t len, const 
   return Vec<T>::load_aligned(dots);
 }
 
+#if SIMD_MLP_TARGET_LEVEL >= 3
+// acc[r] += (or, kPlain: the sum of) rows[r, 0..len) · v, a vector of lanes at a time, for all 16
+// rows: GemmRowDots's whole blocks. One pointer walks the rows, so no row is tested against the
+// block's count and no row address lives on the stack (with 16 row pointers g++ 12 spilled them):
+// the three calls of a B = 32 step (dW4, dW1, db1) took 0.88 of the time, in turns on the Xeon.
+// The same operations in the same order as the general loop below, so the same bits.
+template <bool kPlain>
+SIMD_MLP_INLINE void GemmRowDots16(std::size_t len, const float* rows, std::size_t ld,
+                                   const float* v, __m512 (&acc)[16]) {
+  for (std::size_t p = 0; p < len; p += 16) {
+    const std::size_t lanes = len - p < 16 ? len - p : 16;
+    const Vec<float> vv = kPlain ? Vec<float>(1.0f) : LoadPartial(v + p, lanes);
+    const float* row = rows + p;
+#pragma GCC unroll 16
+    for (int r = 0; r < 16; ++r, row += ld) {
+      const Vec<float> x = LoadPartial(row, lanes);
+      if constexpr (kPlain) {
+        acc[r] = x + Vec<float>(acc[r]);
+      } else {
+        acc[r] = Fma(x, vv, Vec<float>(acc[r]));
+      }
+    }
+  }
+}
+#endif
+
 // out[q·out_stride] = rows[q, 0..len) · v for q < count; with kPlain, the sums Σ rows[q, ·] (v
 // unused). For the short rows of a small batch (len = 32: two vectors) a horizontal sum per row
 // costs more than the row's FMAs: on AVX-512 (float) sixteen rows are summed together
@@ -180,7 +206,8 @@ void GemmRowDots(std::size_t count, std::size_t len, const T* rows, std::size_t 
       __m512 acc[16];
 #pragma GCC unroll 16
       for (int r = 0; r < 16; ++r) acc[r] = _mm512_setzero_ps();
-      for (std::size_t p = 0; p < len; p += 16) {
+      if (rows_here == 16) GemmRowDots16<kPlain>(len, block, ld, v, acc);
+      for (std::size_t p = 0; rows_here < 16 && p < len; p += 16) {
         const std::size_t lanes = len - p < 16 ? len - p : 16;
         const Vec<T> vv = kPlain ? Vec<T>(T(1)) : LoadPartial(v + p, lanes);
 #pragma GCC unroll 16
