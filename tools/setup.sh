@@ -16,6 +16,7 @@ readonly PACKAGES=(
   librapidcheck-dev  # property tests
   libbenchmark-dev
   libeigen3-dev      # the benchmark baseline only
+  libdnnl-dev        # oneDNN 2.6: the second benchmark baseline only
   libzip-dev         # the zip container of .npz checkpoints
   clang              # tools/ci/fuzz.sh: libFuzzer targets, built outside Bazel
   libclang-rt-14-dev #   and their runtime (libFuzzer, ASan, UBSan)
