@@ -1,8 +1,9 @@
 // The //bench entry point: Google Benchmark's own flags, plus a header (CPU, the kernels' ISA, the
 // measured FMA peak, the build mode) and, after the run, a summary table of the per-epoch
-// benchmarks (batch and threads → ms/epoch ours and Eigen, speed-ups over Eigen and over one
-// thread — each measured apart and taking turns — fraction of peak). The summary goes to stdout
-// after the console table, or to stderr when --benchmark_format=json keeps stdout machine-readable.
+// benchmarks (batch and threads → ms/epoch ours, Eigen's and oneDNN's, speed-ups over each and
+// over one thread — each measured apart and taking turns — fraction of peak). The summary goes to
+// stdout after the console table, or to stderr when --benchmark_format=json keeps stdout
+// machine-readable.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -61,7 +62,7 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
       if (run.error_occurred) continue;
       const bool median = run.aggregate_name == "median";
       if (!(median || (run.aggregate_name.empty() && run.repetitions <= 1))) continue;
-      // epoch/ours/B:<b>/T:<t> or epoch/eigen/B:<b> (one thread).
+      // epoch/ours/B:<b>/T:<t>, epoch/eigen/B:<b> or epoch/onednn/B:<b> (one thread).
       long batch = 0;
       int threads = 1;
       char impl[16] = {};
@@ -79,6 +80,10 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
       }
       if (std::sscanf(name.c_str(), "epoch_vs_eigen/B:%ld", &batch) == 1) {
         paired_speedup_[batch] = Counter(run, "eigen_over_ours");
+        continue;
+      }
+      if (std::sscanf(name.c_str(), "epoch_vs_onednn/B:%ld", &batch) == 1) {
+        paired_onednn_speedup_[batch] = Counter(run, "onednn_over_ours");
         continue;
       }
       if (std::sscanf(name.c_str(), "epoch/%15[a-z]/B:%ld/T:%d", impl, &batch, &threads) < 2) {
@@ -101,9 +106,9 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
 
  private:
   // One row per batch and thread count: ours, Eigen (one thread) and our speed-up over it, from
-  // the two benchmarks and from the two taking turns (epoch_vs_eigen), our speed-up over our own
-  // one-thread run, likewise both ways (epoch_vs_1thread), and our fraction of one core's FMA
-  // peak.
+  // the two benchmarks and from the two taking turns (epoch_vs_eigen), the same for oneDNN
+  // (epoch_vs_onednn), our speed-up over our own one-thread run, likewise both ways
+  // (epoch_vs_1thread), and our fraction of one core's FMA peak.
   void PrintEpochSummary(std::FILE* out) const {
     if (results_.empty()) return;
     const bool medians = results_.begin()->second.begin()->second.median;
@@ -114,26 +119,29 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
                  medians ? "medians over the repetitions"
                          : "single runs (add --benchmark_repetitions=5 "
                            "--benchmark_report_aggregates_only=true for medians)");
-    std::fprintf(out, "%8s %8s %14s %14s %9s %9s %12s %9s %16s\n", "batch", "threads",
-                 "ours ms/epoch", "Eigen ms/epoch", "vs Eigen", "in turns", "vs 1 thread",
-                 "in turns", "% of 1-core peak");
+    std::fprintf(out, "%8s %8s %14s %14s %9s %9s %15s %9s %9s %12s %9s %16s\n", "batch", "threads",
+                 "ours ms/epoch", "Eigen ms/epoch", "vs Eigen", "in turns", "oneDNN ms/epoch",
+                 "vs oneDNN", "in turns", "vs 1 thread", "in turns", "% of 1-core peak");
     for (const auto& [batch, impls] : results_) {
       const Result* eigen = Find(impls, "eigen", 1);
+      const Result* onednn = Find(impls, "onednn", 1);
       const Result* ours_1 = Find(impls, "ours", 1);
-      const auto paired = paired_speedup_.find(batch);
-      const bool has_paired = paired != paired_speedup_.end();
-      if (eigen != nullptr && ours_1 == nullptr) {  // a filter that left only Eigen's run
-        std::fprintf(out, "%8ld %8d %14s %14.2f %9s", batch, 1, "-", eigen->ms, "-");
-        PrintCell(out, 9, "%8.2fx", has_paired, has_paired ? paired->second : 0);
+      const double* paired = FindPaired(paired_speedup_, batch);
+      const double* paired_onednn = FindPaired(paired_onednn_speedup_, batch);
+      if (ours_1 == nullptr && (eigen != nullptr || onednn != nullptr)) {
+        // A filter that left only the baselines' runs.
+        std::fprintf(out, "%8ld %8d %14s", batch, 1, "-");
+        PrintBaselineCells(out, 14, "%14.2f", eigen, nullptr, paired);
+        PrintBaselineCells(out, 15, "%15.2f", onednn, nullptr, paired_onednn);
         std::fprintf(out, " %12s %9s %16s\n", "-", "-", "-");
       }
       for (const auto& [key, ours] : impls) {
         if (key.impl != "ours") continue;
         const bool one = key.threads == 1;
         std::fprintf(out, "%8ld %8d %14.2f", batch, key.threads, ours.ms);
-        PrintCell(out, 14, "%14.2f", one && eigen != nullptr, eigen ? eigen->ms : 0);
-        PrintCell(out, 9, "%8.2fx", one && eigen != nullptr, eigen ? eigen->ms / ours.ms : 0);
-        PrintCell(out, 9, "%8.2fx", one && has_paired, has_paired ? paired->second : 0);
+        PrintBaselineCells(out, 14, "%14.2f", one ? eigen : nullptr, &ours, one ? paired : nullptr);
+        PrintBaselineCells(out, 15, "%15.2f", one ? onednn : nullptr, &ours,
+                           one ? paired_onednn : nullptr);
         PrintCell(out, 12, "%11.2fx", !one && ours_1 != nullptr, ours_1 ? ours_1->ms / ours.ms : 0);
         const auto paired_threads = paired_thread_speedup_.find({batch, key.threads});
         const bool has_paired_threads = paired_threads != paired_thread_speedup_.end();
@@ -180,6 +188,21 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
     return it == impls.end() ? nullptr : &it->second;
   }
 
+  static const double* FindPaired(const std::map<long, double>& speedups, long batch) {
+    const auto it = speedups.find(batch);
+    return it == speedups.end() ? nullptr : &it->second;
+  }
+
+  // A baseline's three cells: its ms/epoch (ms_format, `width` wide), its time over ours (if both
+  // ran) and its time over ours in turns; "-" for each that is missing.
+  static void PrintBaselineCells(std::FILE* out, int width, const char* ms_format,
+                                 const Result* baseline, const Result* ours, const double* paired) {
+    PrintCell(out, width, ms_format, baseline != nullptr, baseline ? baseline->ms : 0);
+    PrintCell(out, 9, "%8.2fx", baseline != nullptr && ours != nullptr,
+              baseline && ours ? baseline->ms / ours->ms : 0);
+    PrintCell(out, 9, "%8.2fx", paired != nullptr, paired ? *paired : 0);
+  }
+
   // A right-aligned cell of `width` characters after a space: the value, or "-" if not shown.
   static void PrintCell(std::FILE* out, int width, const char* format, bool shown, double value) {
     if (shown) {
@@ -198,6 +221,7 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
   benchmark::BenchmarkReporter* display_;
   std::map<long, std::map<Key, Result>> results_;
   std::map<long, double> paired_speedup_;  // epoch_vs_eigen: Eigen's time / ours, taking turns
+  std::map<long, double> paired_onednn_speedup_;  // epoch_vs_onednn: oneDNN's time / ours
   // epoch_vs_1thread, by batch and threads: one thread's time / ours, taking turns.
   std::map<std::pair<long, int>, double> paired_thread_speedup_;
   std::map<std::pair<std::string, long>, std::map<int, double>> split_gflops_;

@@ -7,8 +7,13 @@
 //                            one thread
 //   epoch_vs_eigen/B:<b>     both, one thread each, an epoch of each in turn: the comparison
 //                            that a busy machine cannot tilt (below)
+//   epoch/onednn/B:<b>       the same step on oneDNN primitives (bench/onednn_mlp.h), one thread,
+//                            on the weight layout measured faster at b (label weights:<layout>;
+//                            SIMD_MLP_ONEDNN_WEIGHTS=blocked|oi picks one)
+//   epoch_vs_onednn/B:<b>    ours and oneDNN in turns, as epoch_vs_eigen
+//   epoch_onednn_oi_vs_blocked/B:<b>  oneDNN on its two weight layouts in turns (the choice)
 //   epoch_vs_1thread/B:<b>/T:<t>  ours on one thread and on t, an epoch of each in turn
-// Both start from the same weights and see the same sample order (the Trainer's own seeded
+// All start from the same weights and see the same sample order (the Trainer's own seeded
 // reshuffle, reproduced here with mlp::Rng), and both keep training across iterations. Every
 // batch runs on one thread; the batches from 32 up also on 2 threads and on all cores (the same
 // run on a 2-core machine), for the speed-up of data-parallel training.
@@ -23,11 +28,15 @@
 #include <cstdint>
 #include <numeric>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "bench/baseline_trainer.h"
 #include "bench/bench_targets.h"
 #include "bench/bench_util.h"
 #include "bench/median.h"
+#include "bench/onednn_mlp.h"
 #include "kernels/isa.h"
 #include "kernels/kernels.h"
 #include "mlp/arena.h"
@@ -122,12 +131,31 @@ struct TrainerOrder {
   std::vector<std::uint32_t> order;
 };
 
-// Trains the Eigen trainer of `isa` from the Trainer's initial weights, asking
-// next_epoch(context) for each epoch's sample order until it returns nullptr. False if a batch
-// loss was not finite.
-bool RunEigenTrainer(kernels::Isa isa, const mlp::TrainConfig& c,
-                     const std::uint32_t* (*next_epoch)(void*), void* context) {
-  // The initial weights, packed as the interface wants (tensor by tensor, unpadded).
+// A baseline trainer: its training function (the shape of the Eigen one, so both share the
+// drivers below), its name in counters (<name>_over_ours, <name>_ms) and in messages, and the
+// benchmark's label.
+static_assert(std::is_same_v<decltype(BenchTargetTable::eigen_mlp_train), MlpTrainFn>);
+struct Baseline {
+  MlpTrainFn train;
+  const char* name;   // "eigen"
+  const char* title;  // "Eigen"
+  std::string label;
+};
+
+// Eigen compiled for `isa`.
+Baseline EigenBaseline(kernels::Isa isa) {
+  return {BenchTargetFor(isa).eigen_mlp_train, "eigen", "Eigen", ""};
+}
+
+// oneDNN on its weight layout for batches of `batch`; its own kernels, whatever ISA ours use.
+Baseline OnednnBaseline(std::size_t batch) {
+  const OnednnWeights weights = OnednnWeightsFor(batch);
+  return {OnednnMlpTrain(weights), "onednn", "oneDNN",
+          std::string("weights:") + OnednnWeightsName(weights)};
+}
+
+// The Trainer's initial weights, packed as the baselines take them (tensor by tensor, unpadded).
+std::vector<float> PackedInitialParams(const mlp::TrainConfig& c) {
   mlp::Arena<float> arena;
   mlp::InitParams(c.init, c.seed, &arena);
   std::vector<float> params;
@@ -137,23 +165,37 @@ bool RunEigenTrainer(kernels::Isa isa, const mlp::TrainConfig& c,
         params.push_back(arena.at(mlp::Tensor(t), r, col));
     }
   }
-  const mlp::Dataset<float>& data = TrainingSet();
-  return BenchTargetFor(isa).eigen_mlp_train(
-      c.hidden, c.output, c.optimizer == mlp::Optimizer::kRmsprop, float(c.lr), float(c.rho),
-      float(c.eps), c.batch, data.train_x.size(), data.train_x.data(), data.train_y.data(),
-      next_epoch, context, params.data());
+  return params;
 }
 
-// Drives the Eigen trainer's epochs from Google Benchmark's loop. The wall clock brackets the
+// Trains `baseline` from the Trainer's initial weights, asking next_epoch(context) for each
+// epoch's sample order until it returns nullptr. False if a batch loss was not finite.
+bool RunBaseline(const Baseline& baseline, const mlp::TrainConfig& c,
+                 const std::uint32_t* (*next_epoch)(void*), void* context) {
+  std::vector<float> params = PackedInitialParams(c);
+  const mlp::Dataset<float>& data = TrainingSet();
+  return baseline.train(c.hidden, c.output, c.optimizer == mlp::Optimizer::kRmsprop, float(c.lr),
+                        float(c.rho), float(c.eps), c.batch, data.train_x.size(),
+                        data.train_x.data(), data.train_y.data(), next_epoch, context,
+                        params.data());
+}
+
+// "Eigen baseline: a batch loss is not finite".
+void SkipNotFinite(benchmark::State& state, const Baseline& baseline) {
+  state.SkipWithError(
+      (std::string(baseline.title) + " baseline: a batch loss is not finite").c_str());
+}
+
+// Drives a baseline's epochs from Google Benchmark's loop. The wall clock brackets the
 // benchmark's own timer: from the first KeepRunning (timer starts) to the one that returns false
-// (timer stops); the Eigen trainer's setup and export stay outside.
-struct EigenDriver {
+// (timer stops); the baseline's setup and export stay outside.
+struct BaselineDriver {
   benchmark::State* state;
   TrainerOrder order;
   double start_s = -1, stop_s = -1;
 
   static const std::uint32_t* NextEpoch(void* context) {
-    auto* self = static_cast<EigenDriver*>(context);
+    auto* self = static_cast<BaselineDriver*>(context);
     if (self->start_s < 0) self->start_s = WallSeconds();
     if (!self->state->KeepRunning()) {
       self->stop_s = WallSeconds();
@@ -163,14 +205,15 @@ struct EigenDriver {
   }
 };
 
-void EpochEigen(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
+void EpochBaseline(benchmark::State& state, const Baseline& baseline, std::size_t batch) {
   const mlp::TrainConfig c = Config(batch);
-  EigenDriver driver{&state, TrainerOrder(c)};
-  if (!RunEigenTrainer(isa, c, &EigenDriver::NextEpoch, &driver)) {
-    state.SkipWithError("Eigen baseline: a batch loss is not finite");
+  BaselineDriver driver{&state, TrainerOrder(c)};
+  if (!RunBaseline(baseline, c, &BaselineDriver::NextEpoch, &driver)) {
+    SkipNotFinite(state, baseline);
     return;
   }
   SetEpochCounters(state, driver.stop_s - driver.start_s);
+  state.SetLabel(baseline.label);
 }
 
 // epoch/ours and epoch/eigen run one after the other, seconds apart, and on a machine shared with
@@ -182,6 +225,7 @@ void EpochEigen(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
 // trainers start from the same weights and sample order, keep training from pair to pair, and
 // include their reshuffles. Each benchmark iteration is kEpochPairs pairs, so that even the
 // default minimum time gives a median of several (at 15–90 ms per epoch it would allow 1–3).
+// epoch_vs_onednn is the same with oneDNN: onednn_over_ours, ours_ms and onednn_ms.
 constexpr int kEpochPairs = 9;
 
 // Runs one epoch of `trainer` and appends its wall time in ms; false (and *error) if it diverged.
@@ -194,13 +238,14 @@ bool TimedEpoch(mlp::Trainer& trainer, std::vector<double>* ms, std::string* err
 }
 
 // The counters of a comparison in turns: `ratio_name`, the median over the pairs of
-// other_ms[i] / ours_ms[i]; ours_ms and `other_name`, the medians of each side's epochs.
+// other_ms[i] / ours_ms[i]; `ours_name` and `other_name`, the medians of each side's epochs.
 void SetPairedCounters(benchmark::State& state, const char* ratio_name, const char* other_name,
-                       const std::vector<double>& other_ms, const std::vector<double>& ours_ms) {
+                       const std::vector<double>& other_ms, const std::vector<double>& ours_ms,
+                       const char* ours_name = "ours_ms") {
   std::vector<double> ratios;
   for (std::size_t i = 0; i < ours_ms.size(); ++i) ratios.push_back(other_ms[i] / ours_ms[i]);
   state.counters[ratio_name] = Median(ratios);
-  state.counters["ours_ms"] = Median(ours_ms);
+  state.counters[ours_name] = Median(ours_ms);
   state.counters[other_name] = Median(other_ms);
 }
 
@@ -208,16 +253,16 @@ struct PairedDriver {
   benchmark::State* state;
   mlp::Trainer* ours;
   TrainerOrder order;
-  double eigen_start_s = -1;
+  double baseline_start_s = -1;
   int pairs_left = 0;  // in this benchmark iteration
-  std::vector<double> eigen_ms = {}, ours_ms = {};
+  std::vector<double> baseline_ms = {}, ours_ms = {};
 
-  // Called by the Eigen trainer before each of its epochs: closes the timing of its last one,
-  // runs one of ours, and opens the next.
+  // Called by the baseline before each of its epochs: closes the timing of its last one, runs
+  // one of ours, and opens the next.
   static const std::uint32_t* NextEpoch(void* context) {
     auto* self = static_cast<PairedDriver*>(context);
-    if (self->eigen_start_s >= 0) {
-      self->eigen_ms.push_back((WallSeconds() - self->eigen_start_s) * 1e3);
+    if (self->baseline_start_s >= 0) {
+      self->baseline_ms.push_back((WallSeconds() - self->baseline_start_s) * 1e3);
       std::string error;
       if (!TimedEpoch(*self->ours, &self->ours_ms, &error)) {
         self->state->SkipWithError(error.c_str());
@@ -229,26 +274,62 @@ struct PairedDriver {
       self->pairs_left = kEpochPairs;
     }
     --self->pairs_left;
-    self->eigen_start_s = WallSeconds();
+    self->baseline_start_s = WallSeconds();
     return self->order.Next();
   }
 };
 
-void EpochPaired(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
+void EpochPaired(benchmark::State& state, const Baseline& baseline, kernels::Isa isa,
+                 std::size_t batch) {
   const mlp::TrainConfig c = Config(batch);
   mlp::Trainer trainer(c, kernels::KernelsFor<float>(isa), TrainingSet());
   PairedDriver driver{&state, &trainer, TrainerOrder(c)};
-  const bool finite = RunEigenTrainer(isa, c, &PairedDriver::NextEpoch, &driver);
+  const bool finite = RunBaseline(baseline, c, &PairedDriver::NextEpoch, &driver);
   if (state.error_occurred()) return;
   if (!finite) {
-    state.SkipWithError("Eigen baseline: a batch loss is not finite");
+    SkipNotFinite(state, baseline);
     return;
   }
   if (driver.ours_ms.empty()) {
     state.SkipWithError("no pair of epochs ran");
     return;
   }
-  SetPairedCounters(state, "eigen_over_ours", "eigen_ms", driver.eigen_ms, driver.ours_ms);
+  const std::string name = baseline.name;
+  SetPairedCounters(state, (name + "_over_ours").c_str(), (name + "_ms").c_str(),
+                    driver.baseline_ms, driver.ours_ms);
+  state.SetLabel(baseline.label);
+}
+
+// oneDNN's two weight layouts in turns, an epoch each on one thread, from the same weights and
+// over the same sample order: the measurement behind OnednnFasterWeights (docs/performance.md,
+// "oneDNN baseline"). Counters: oi_over_blocked (the median over the pairs of the oi epoch's time
+// over the blocked one's), blocked_ms and oi_ms (the medians of each side's epochs).
+void EpochOnednnLayouts(benchmark::State& state, std::size_t batch) {
+  const mlp::TrainConfig c = Config(batch);
+  const mlp::Dataset<float>& data = TrainingSet();
+  const bool rmsprop = c.optimizer == mlp::Optimizer::kRmsprop;
+  const OnednnMlp::Step step{c.hidden, c.output, rmsprop, float(c.lr), float(c.rho), float(c.eps)};
+  OnednnMlp blocked(OnednnWeights::kBlocked, step, c.batch, data.train_x.size());
+  OnednnMlp oi(OnednnWeights::kPlain, step, c.batch, data.train_x.size());
+  const std::vector<float> params = PackedInitialParams(c);
+  blocked.Import(params.data());
+  oi.Import(params.data());
+  TrainerOrder order(c);
+  std::vector<double> blocked_ms, oi_ms;
+  for (auto _ : state) {
+    for (int pair = 0; pair < kEpochPairs; ++pair) {
+      const std::uint32_t* epoch_order = order.Next();
+      for (auto [trainer, ms] : {std::pair(&blocked, &blocked_ms), std::pair(&oi, &oi_ms)}) {
+        const double start = WallSeconds();
+        if (!trainer->Epoch(data.train_x.data(), data.train_y.data(), epoch_order)) {
+          state.SkipWithError("oneDNN baseline: a batch loss is not finite");
+          return;
+        }
+        ms->push_back((WallSeconds() - start) * 1e3);
+      }
+    }
+  }
+  SetPairedCounters(state, "oi_over_blocked", "oi_ms", oi_ms, blocked_ms, "blocked_ms");
 }
 
 // The same for threads: epoch/ours/B:<b>/T:1 and /T:<t> also run seconds apart, so the ratio of
@@ -306,13 +387,28 @@ const bool registered = [] {
             EpochThreadsPaired(state, isa, batch, threads);
           });
     }
-    if (isa == kernels::Isa::kRef) continue;
+    if (isa != kernels::Isa::kRef) {
+      benchmark::RegisterBenchmark(BenchName("epoch", "eigen", b).c_str(),
+                                   [isa, batch](benchmark::State& state) {
+                                     EpochBaseline(state, EigenBaseline(isa), batch);
+                                   });
+      benchmark::RegisterBenchmark(("epoch_vs_eigen/B:" + std::to_string(b)).c_str(),
+                                   [isa, batch](benchmark::State& state) {
+                                     EpochPaired(state, EigenBaseline(isa), isa, batch);
+                                   });
+    }
+    // oneDNN picks its own kernels for this CPU, whatever SIMD_MLP_ISA says (ONEDNN_MAX_CPU_ISA
+    // limits them).
     benchmark::RegisterBenchmark(
-        BenchName("epoch", "eigen", b).c_str(),
-        [isa, batch](benchmark::State& state) { EpochEigen(state, isa, batch); });
+        BenchName("epoch", "onednn", b).c_str(),
+        [batch](benchmark::State& state) { EpochBaseline(state, OnednnBaseline(batch), batch); });
+    benchmark::RegisterBenchmark(("epoch_vs_onednn/B:" + std::to_string(b)).c_str(),
+                                 [isa, batch](benchmark::State& state) {
+                                   EpochPaired(state, OnednnBaseline(batch), isa, batch);
+                                 });
     benchmark::RegisterBenchmark(
-        ("epoch_vs_eigen/B:" + std::to_string(b)).c_str(),
-        [isa, batch](benchmark::State& state) { EpochPaired(state, isa, batch); });
+        ("epoch_onednn_oi_vs_blocked/B:" + std::to_string(b)).c_str(),
+        [batch](benchmark::State& state) { EpochOnednnLayouts(state, batch); });
   }
   return true;
 }();

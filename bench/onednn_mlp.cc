@@ -22,6 +22,21 @@ const char* OnednnWeightsName(OnednnWeights weights) {
   return weights == OnednnWeights::kBlocked ? "blocked" : "oi";
 }
 
+OnednnWeights OnednnFasterWeights(std::size_t batch) {
+  // Blocked at 32 and 128 (by 4-5 %), oi at 1, 8, 512 (a tie) and 8000: docs/performance.md.
+  return batch >= 32 && batch <= 128 ? OnednnWeights::kBlocked : OnednnWeights::kPlain;
+}
+
+OnednnWeights OnednnWeightsFor(std::size_t batch) {
+  const char* env = std::getenv("SIMD_MLP_ONEDNN_WEIGHTS");
+  if (env == nullptr || *env == '\0') return OnednnFasterWeights(batch);
+  for (OnednnWeights weights : {OnednnWeights::kBlocked, OnednnWeights::kPlain}) {
+    if (std::strcmp(env, OnednnWeightsName(weights)) == 0) return weights;
+  }
+  std::fprintf(stderr, "bench: error: SIMD_MLP_ONEDNN_WEIGHTS=%s: expected blocked or oi\n", env);
+  std::exit(2);
+}
+
 namespace {
 
 using dnnl::memory;
@@ -89,18 +104,13 @@ Floats ZeroedFloats(std::size_t n) {
   return f;
 }
 
-// What a step computes besides the weights: the activations and the update.
-struct StepSpec {
-  Activation hidden, output;
-  bool rmsprop;  // else SGD
-  float lr, rho, eps;
-};
+}  // namespace
 
-class Trainer {
+class OnednnMlp::Impl {
  public:
   // Creates every primitive: for batches of `batch` and, if n is not a multiple of it, for the
   // last partial batch, on the same master weight layout.
-  Trainer(OnednnWeights weights, const StepSpec& spec, std::size_t batch, std::size_t n)
+  Impl(OnednnWeights weights, const Step& spec, std::size_t batch, std::size_t n)
       : spec_(spec), batch_(batch), n_(n) {
     // Before the engine or any primitive exists: oneDNN plans each primitive for the thread
     // count it sees when it is created.
@@ -138,13 +148,13 @@ class Trainer {
     if (n % batch != 0) partial_ = MakeStep(memory::dim(n % batch));
     // One scratchpad serves every primitive (they run one at a time), allocated once.
     std::size_t scratchpad_bytes = 0;
-    for (Step* step : {&full_, &partial_}) {
+    for (Primitives* step : {&full_, &partial_}) {
       for (Call& call : step->calls) {
         scratchpad_bytes = std::max(scratchpad_bytes, call.scratchpad.get_size());
       }
     }
     scratchpad_ = ZeroedFloats(scratchpad_bytes / sizeof(float) + 1);
-    for (Step* step : {&full_, &partial_}) {
+    for (Primitives* step : {&full_, &partial_}) {
       for (Call& call : step->calls) {
         if (call.scratchpad.get_size() > 0) {
           call.args.push_back({DNNL_ARG_SCRATCHPAD, Bind(call.scratchpad, scratchpad_.get())});
@@ -186,7 +196,7 @@ class Trainer {
   bool Epoch(const float* x, const float* y, const std::uint32_t* order) {
     for (std::size_t begin = 0; begin < n_; begin += batch_) {
       const std::size_t m = std::min(batch_, n_ - begin);  // the partial last batch: kept
-      const Step& step = m == batch_ ? full_ : partial_;
+      const Primitives& step = m == batch_ ? full_ : partial_;
       for (std::size_t i = 0; i < m; ++i) {
         act_[0][i] = x[order[begin + i]];
         y_[i] = y[order[begin + i]];
@@ -218,7 +228,7 @@ class Trainer {
     memory::desc scratchpad;  // bound once every primitive exists
   };
   // The primitives of one batch size: forward (the first forward_calls), then backward.
-  struct Step {
+  struct Primitives {
     std::vector<Call> calls;
     std::size_t forward_calls = 0;
   };
@@ -259,15 +269,15 @@ class Trainer {
     return memories_.back().get();
   }
 
-  void Add(Step* step, const dnnl::primitive_desc& pd,
+  void Add(Primitives* step, const dnnl::primitive_desc& pd,
            std::initializer_list<std::pair<int, dnnl_memory_t>> args) {
     Call call{dnnl::primitive(pd), {}, pd.scratchpad_desc()};
     for (const auto& [arg, mem] : args) call.args.push_back({arg, mem});
     step->calls.push_back(std::move(call));
   }
 
-  Step MakeStep(memory::dim m) {
-    Step step;
+  Primitives MakeStep(memory::dim m) {
+    Primitives step;
     dnnl_memory_t a[kLayers + 1], g[kLayers + 1] = {};  // A0 (x) … A4 (ŷ); G1 … G4
     dnnl_memory_t w[kLayers], b[kLayers], dw[kLayers], db[kLayers];
     for (int l = 0; l <= kLayers; ++l) {
@@ -319,7 +329,7 @@ class Trainer {
   }
 
   // Calls [first, last) of a step, in order. The CPU stream runs each at once, on this thread.
-  void Run(const Step& step, std::size_t first, std::size_t last) {
+  void Run(const Primitives& step, std::size_t first, std::size_t last) {
     for (std::size_t i = first; i < last; ++i) {
       const Call& call = step.calls[i];
       const dnnl_status_t status = dnnl_primitive_execute(call.primitive.get(), stream_.get(),
@@ -340,7 +350,7 @@ class Trainer {
     }
   }
 
-  StepSpec spec_;
+  Step spec_;
   std::size_t batch_, n_;
   dnnl::engine engine_;
   dnnl::stream stream_;
@@ -349,14 +359,25 @@ class Trainer {
   Floats params_, grads_, mean_square_;  // arenas of arena_size_ floats, one layout
   Floats act_[kLayers + 1], delta_[kLayers + 1], y_, scratchpad_;
   std::vector<memory> memories_;  // every memory object a Call's arguments name
-  Step full_, partial_;
+  Primitives full_, partial_;
 };
+
+OnednnMlp::OnednnMlp(OnednnWeights weights, const Step& step, std::size_t batch, std::size_t n)
+    : impl_(std::make_unique<Impl>(weights, step, batch, n)) {}
+OnednnMlp::~OnednnMlp() = default;
+void OnednnMlp::Import(const float* packed) { impl_->Import(packed); }
+void OnednnMlp::Export(float* packed) { impl_->Export(packed); }
+bool OnednnMlp::Epoch(const float* x, const float* y, const std::uint32_t* order) {
+  return impl_->Epoch(x, y, order);
+}
+
+namespace {
 
 template <OnednnWeights kWeights>
 bool Train(Activation hidden, Activation output, bool rmsprop, float lr, float rho, float eps,
            std::size_t batch, std::size_t n, const float* x, const float* y,
            const std::uint32_t* (*next_epoch)(void* context), void* context, float* params) {
-  Trainer trainer(kWeights, {hidden, output, rmsprop, lr, rho, eps}, batch, n);
+  OnednnMlp trainer(kWeights, {hidden, output, rmsprop, lr, rho, eps}, batch, n);
   trainer.Import(params);
   bool finite = true;
   while (const std::uint32_t* order = next_epoch(context)) {

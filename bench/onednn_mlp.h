@@ -1,6 +1,6 @@
 // The epoch benchmark's second baseline: mlp::Trainer's training step on oneDNN 2.6 primitives
 // (Debian's libdnnl-dev 2.6.3), used as its documentation teaches for training. Per layer l = 1…4
-// (A0 = x, A4 = ŷ, act = tanh/ReLU hidden, identity output):
+// (A0 = x, A4 = ŷ, act the hidden or the output activation):
 //   forward   A_l = act(A_{l−1}·W_lᵀ + b_l)   inner_product_forward (forward_training), the
 //                                              activation an eltwise post-op
 //   loss      L = mean((ŷ − y)²), G4 = 2(ŷ − y)/m   a loop (per sample, never averaged)
@@ -36,8 +36,11 @@
 #define SIMD_MLP_BENCH_ONEDNN_MLP_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 
 #include "bench/baseline_trainer.h"
+#include "kernels/activation.h"
 
 namespace simd_mlp::bench {
 
@@ -54,6 +57,45 @@ enum class OnednnWeights {
 
 // "blocked" or "oi".
 const char* OnednnWeightsName(OnednnWeights weights);
+
+// The faster of the two for batches of `batch` (one thread), as measured in turns on an Intel
+// Xeon (Emerald Rapids) for each batch size of the epoch benchmark: docs/performance.md, "oneDNN
+// baseline".
+OnednnWeights OnednnFasterWeights(std::size_t batch);
+
+// The layout the benchmarks use: SIMD_MLP_ONEDNN_WEIGHTS=blocked|oi if set (to measure both),
+// else OnednnFasterWeights(batch). Any other value: a message, and exit status 2.
+OnednnWeights OnednnWeightsFor(std::size_t batch);
+
+// The trainer, for drivers that run two in turns (bench/epoch_bench.cc compares the layouts so).
+class OnednnMlp {
+ public:
+  // What a step computes besides the weights: the activations (kTanh, kRelu or kIdentity) and
+  // the update (RMSprop, else SGD).
+  struct Step {
+    kernels::Activation hidden, output;
+    bool rmsprop;
+    float lr, rho, eps;
+  };
+
+  // Creates every primitive, for batches of `batch` over n samples and for the last partial one.
+  OnednnMlp(OnednnWeights weights, const Step& step, std::size_t batch, std::size_t n);
+  ~OnednnMlp();
+  OnednnMlp(const OnednnMlp&) = delete;
+  OnednnMlp& operator=(const OnednnMlp&) = delete;
+
+  // The parameters in MlpTrainFn's packed form.
+  void Import(const float* packed);
+  void Export(float* packed);
+
+  // One epoch over samples order[0…n) of x and y; false if a batch loss was not finite (training
+  // should stop there).
+  bool Epoch(const float* x, const float* y, const std::uint32_t* order);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // The oneDNN trainer on the given weight layout (hidden and output: kTanh, kRelu or kIdentity).
 MlpTrainFn OnednnMlpTrain(OnednnWeights weights);

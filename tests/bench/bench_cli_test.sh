@@ -2,10 +2,12 @@
 # //bench at its boundary, the interface that scripts and dashboards read (README, "Benchmarks"):
 # with --benchmark_format=json, stdout is one JSON document holding the per-epoch benchmarks
 # under their stable names and counters, and the summary table goes to stderr, with the speed-ups
-# over Eigen and (on a machine of two cores or more) over one thread, each measured apart and in
-# turns; a format other than console or json is a one-line error with exit status 2. The largest
-# batch keeps the run short: one pair of epochs is 2 × 8,000 samples whatever the batch, and
-# B = 8000 has the fewest steps per epoch.
+# over Eigen, over oneDNN and (on a machine of two cores or more) over one thread, each measured
+# apart and in turns; the oneDNN runs name their weight layout, which SIMD_MLP_ONEDNN_WEIGHTS
+# chooses, and the two layouts are compared in turns; a format other than console or json, or a
+# layout other than blocked or oi, is a one-line error with exit status 2. The largest batch keeps
+# the run short: one pair of epochs is 2 × 8,000 samples whatever the batch, and B = 8000 has the
+# fewest steps per epoch.
 set -euo pipefail
 bench=$1
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -14,7 +16,7 @@ json=${TEST_TMPDIR:-/tmp}/bench.json
 summary=${TEST_TMPDIR:-/tmp}/bench_summary.txt
 # The two-thread benchmarks exist only where there are two cores to run them (epoch_bench.cc).
 cores=$(nproc)
-"$bench" --benchmark_filter='^(fma_peak|epoch/(ours|eigen)/B:8000(/T:[12])?|epoch_vs_(eigen|1thread)/B:8000(/T:2)?)$' \
+"$bench" --benchmark_filter='^(fma_peak|epoch/(ours|eigen|onednn)/B:8000(/T:[12])?|epoch_vs_(eigen|onednn|1thread)/B:8000(/T:2)?|epoch_onednn_oi_vs_blocked/B:8000)$' \
   --benchmark_min_time=0.01 --benchmark_format=json >"$json" 2>"$summary" ||
   fail "bench exited with status $?: $(cat "$summary")"
 
@@ -27,6 +29,9 @@ want = {
     "epoch/ours/B:8000/T:1": ["ms_per_epoch", "gflops", "peak_frac"],
     "epoch/eigen/B:8000": ["ms_per_epoch", "gflops", "peak_frac"],
     "epoch_vs_eigen/B:8000": ["eigen_over_ours", "ours_ms", "eigen_ms"],
+    "epoch/onednn/B:8000": ["ms_per_epoch", "gflops", "peak_frac"],
+    "epoch_vs_onednn/B:8000": ["onednn_over_ours", "ours_ms", "onednn_ms"],
+    "epoch_onednn_oi_vs_blocked/B:8000": ["oi_over_blocked", "blocked_ms", "oi_ms"],
 }
 if two_cores:
     want["epoch/ours/B:8000/T:2"] = ["ms_per_epoch", "gflops", "peak_frac"]
@@ -38,12 +43,16 @@ for name, counters in want.items():
         v = runs[name].get(c)
         if not isinstance(v, (int, float)) or not v > 0:
             sys.exit(f"{name}: counter {c} is {v!r}, want a positive number")
-pair = runs["epoch_vs_eigen/B:8000"]
 # The median of the per-pair ratios lies within the range the two medians allow only loosely
 # (a median of ratios is not the ratio of medians), but a ratio 10x off would be a wrong pairing.
-ratio_of_medians = pair["eigen_ms"] / pair["ours_ms"]
-if not 0.1 < pair["eigen_over_ours"] / ratio_of_medians < 10:
-    sys.exit(f"eigen_over_ours {pair['eigen_over_ours']} against medians {ratio_of_medians}")
+for baseline in ["eigen", "onednn"]:
+    pair = runs[f"epoch_vs_{baseline}/B:8000"]
+    ratio_of_medians = pair[f"{baseline}_ms"] / pair["ours_ms"]
+    if not 0.1 < pair[f"{baseline}_over_ours"] / ratio_of_medians < 10:
+        sys.exit(f"{baseline}_over_ours {pair[f'{baseline}_over_ours']} against {ratio_of_medians}")
+for name in ["epoch/onednn/B:8000", "epoch_vs_onednn/B:8000"]:
+    if runs[name].get("label") not in ("weights:blocked", "weights:oi"):
+        sys.exit(f"{name}: label {runs[name].get('label')!r}, want weights:blocked or weights:oi")
 if two_cores:
     pair = runs["epoch_vs_1thread/B:8000/T:2"]
     ratio_of_medians = pair["one_thread_ms"] / pair["ours_ms"]
@@ -53,13 +62,16 @@ PY
 
 grep -q "in turns" "$summary" || fail "summary lacks the in-turns column: $(cat "$summary")"
 row=$(grep -E '^ +8000 +1 ' "$summary") || fail "summary has no B = 8000 row: $(cat "$summary")"
-# batch, threads, ours, Eigen, vs Eigen, in turns, vs 1 thread (-), in turns (-), % of peak
-[[ $(awk '{print NF}' <<<"$row") -eq 9 && $(awk '{print $6}' <<<"$row") == *x ]] ||
+# batch, threads, ours, Eigen, vs Eigen, in turns, oneDNN, vs oneDNN, in turns, vs 1 thread (-),
+# in turns (-), % of peak
+[[ $(awk '{print NF}' <<<"$row") -eq 12 && $(awk '{print $6}' <<<"$row") == *x ]] ||
   fail "B = 8000 row lacks the in-turns speed-up over Eigen: $row"
+[[ $(awk '{print $9}' <<<"$row") == *x ]] ||
+  fail "B = 8000 row lacks the in-turns speed-up over oneDNN: $row"
 if ((cores >= 2)); then
   row=$(grep -E '^ +8000 +2 ' "$summary") || fail "no B = 8000, 2-thread row: $(cat "$summary")"
-  # batch, threads, ours, Eigen (-), vs Eigen (-), in turns (-), vs 1 thread, in turns, % of peak
-  [[ $(awk '{print NF}' <<<"$row") -eq 9 && $(awk '{print $8}' <<<"$row") == *x ]] ||
+  # batch, threads, ours, the six baseline cells (-), vs 1 thread, in turns, % of peak
+  [[ $(awk '{print NF}' <<<"$row") -eq 12 && $(awk '{print $11}' <<<"$row") == *x ]] ||
     fail "B = 8000, 2-thread row lacks the in-turns speed-up over one thread: $row"
 fi
 
@@ -70,4 +82,18 @@ set -e
 [[ $status -eq 2 ]] || fail "--benchmark_format=csv: exit status $status, want 2"
 [[ $(wc -l <<<"$err") -eq 1 && $err == *"--benchmark_format=csv"* ]] ||
   fail "--benchmark_format=csv: want a one-line error naming the flag, got: $err"
+
+# SIMD_MLP_ONEDNN_WEIGHTS picks the layout (the label says which ran); a bad value is an error.
+onednn=(--benchmark_filter='^epoch/onednn/B:8000$' --benchmark_min_time=0.01 --benchmark_format=json)
+out=$(SIMD_MLP_ONEDNN_WEIGHTS=oi "$bench" "${onednn[@]}" 2>/dev/null) ||
+  fail "SIMD_MLP_ONEDNN_WEIGHTS=oi: exit status $?"
+[[ $out == *'"label": "weights:oi"'* ]] ||
+  fail "SIMD_MLP_ONEDNN_WEIGHTS=oi: epoch/onednn/B:8000 not labelled weights:oi: $out"
+set +e
+err=$(SIMD_MLP_ONEDNN_WEIGHTS=tiled "$bench" "${onednn[@]}" 2>&1 >/dev/null)
+status=$?
+set -e
+[[ $status -eq 2 ]] || fail "SIMD_MLP_ONEDNN_WEIGHTS=tiled: exit status $status, want 2"
+[[ $(wc -l <<<"$err") -eq 1 && $err == *"SIMD_MLP_ONEDNN_WEIGHTS=tiled"* ]] ||
+  fail "SIMD_MLP_ONEDNN_WEIGHTS=tiled: want a one-line error naming it, got: $err"
 echo PASS
