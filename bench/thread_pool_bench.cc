@@ -13,7 +13,8 @@
 #include <string>
 #include <thread>
 
-#include "mlp/thread_pool.h"
+#include "mlp/runtime/cores.h"
+#include "mlp/runtime/thread_pool.h"
 
 namespace simd_mlp::bench {
 namespace {

@@ -36,9 +36,9 @@
 
 #include "bench/median.h"
 #include "kernels/kernels.h"
-#include "mlp/data.h"
-#include "mlp/early_stopping.h"
-#include "mlp/trainer.h"
+#include "mlp/training/data.h"
+#include "mlp/training/early_stopping.h"
+#include "mlp/training/trainer.h"
 
 namespace simd_mlp::bench {
 namespace {

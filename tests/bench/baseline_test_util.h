@@ -19,12 +19,13 @@
 #include "kernels/activation.h"
 #include "kernels/isa.h"
 #include "kernels/kernels.h"
-#include "mlp/arena.h"
-#include "mlp/data.h"
-#include "mlp/layout.h"
-#include "mlp/model.h"
-#include "mlp/rng.h"
-#include "mlp/trainer.h"
+#include "mlp/core/arena.h"
+#include "mlp/core/init.h"
+#include "mlp/core/layout.h"
+#include "mlp/runtime/rng.h"
+#include "mlp/training/config.h"
+#include "mlp/training/data.h"
+#include "mlp/training/trainer.h"
 
 namespace simd_mlp::bench::testing {
 

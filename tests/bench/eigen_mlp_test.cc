@@ -19,7 +19,7 @@
 
 #include "bench/bench_targets.h"
 #include "kernels/isa.h"
-#include "mlp/trainer.h"
+#include "mlp/training/trainer.h"
 #include "tests/bench/baseline_test_util.h"
 
 namespace simd_mlp::bench {

@@ -23,7 +23,8 @@
 
 #include "bench/onednn_mlp.h"
 #include "kernels/isa.h"
-#include "mlp/trainer.h"
+#include "mlp/training/config.h"
+#include "mlp/training/trainer.h"
 #include "tests/bench/baseline_test_util.h"
 
 namespace simd_mlp::bench {

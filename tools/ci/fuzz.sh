@@ -28,10 +28,9 @@ log "work directory $work"
 
 # target: sources beyond the target itself, then its seed directories.
 declare -A SOURCES=(
-  # (optimizer_ref.cc: the trainer's Adam step computes its step size with ref::AdamStepSize.)
-  [checkpoint]="mlp/checkpoint.cc mlp/npy.cc mlp/file_io.cc mlp/data.cc mlp/trainer.cc mlp/model.cc mlp/thread_pool.cc kernels/optimizer_ref.cc"
-  [npy]="mlp/npy.cc"
-  [csv]="mlp/csv.cc mlp/file_io.cc mlp/data.cc"
+  [checkpoint]="mlp/io/checkpoint.cc mlp/io/npy.cc mlp/io/file_io.cc mlp/training/data.cc mlp/training/config.cc mlp/core/init.cc mlp/runtime/cores.cc"
+  [npy]="mlp/io/npy.cc"
+  [csv]="mlp/io/csv.cc mlp/io/file_io.cc mlp/training/data.cc"
 )
 declare -A SEEDS=(
   [checkpoint]="tests/mlp/corpus/checkpoint"

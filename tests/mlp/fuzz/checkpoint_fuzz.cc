@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "mlp/checkpoint.h"
+#include "mlp/io/checkpoint.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using simd_mlp::mlp::Checkpoint;

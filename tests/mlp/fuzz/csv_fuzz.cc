@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "mlp/csv.h"
-#include "mlp/data.h"
+#include "mlp/io/csv.h"
+#include "mlp/training/data.h"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "mlp/npy.h"
+#include "mlp/io/npy.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using simd_mlp::mlp::NpyView;

@@ -1,0 +1,84 @@
+// What a training run is asked to do: the activations, the initializer, the optimizer and its
+// hyper-parameters, the batch, the epochs, the seeds and the threads; the named recipes that set
+// them; and the checks that a configuration can be trained.
+#ifndef SIMD_MLP_MLP_TRAINING_CONFIG_H_
+#define SIMD_MLP_MLP_TRAINING_CONFIG_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "kernels/activation.h"
+#include "mlp/core/init.h"
+
+namespace simd_mlp::mlp {
+
+using kernels::Activation;
+
+enum class Optimizer { kSgd, kMomentum, kNesterov, kRmsprop, kAdam };
+
+const char* OptimizerName(Optimizer optimizer);
+
+struct TrainConfig {
+  std::string recipe = "custom";
+  Activation hidden = Activation::kTanh;
+  Activation output = Activation::kIdentity;
+  Init init = Init::kNormal;
+  Optimizer optimizer = Optimizer::kSgd;
+  double lr = 0.01;
+  double momentum = 0.9;  // μ of momentum and nesterov
+  double rho = 0.9;       // RMSprop's decay
+  double beta1 = 0.9;     // Adam
+  double beta2 = 0.999;   // Adam
+  double eps = 1e-7;      // RMSprop and Adam (Keras's default)
+  std::size_t batch = 32;
+  int epochs = 100;
+  std::uint64_t seed = 1;       // initial weights and shuffles
+  std::uint64_t data_seed = 0;  // the train/test split, kept apart so every seed sees one split
+  bool shuffle = false;
+  int threads = 0;  // threads a step runs on; 0: automatic (ThreadsFor)
+};
+
+// The batch from which training uses every core by default; below it, one thread. Measured on
+// this 2-core machine with nothing else running (README, "Threads": ms per epoch, 1 against 2
+// threads): 2 threads are slower below 32 rows (0.86× at B = 16), 1.24–1.58× faster from 32 to
+// 112 (lower where the 16-row blocks split unevenly), and at least 1.5× faster at every batch
+// measured from 128 on (1.63× at 128, 1.77× at 512, 1.94× at 8000). The default asks that a
+// second core pay for itself at 75 % efficiency or better, on a machine that is often shared.
+// (Those figures predate the weight gradients' blocks, partition.h, which run the weight
+// gradients of a batch under 128 rows on one thread: below the threshold two threads gain nothing
+// now, on an Intel Xeon 0.70–0.87× at B = 32 and 0.90–1.08× at 64 and 96, against 1.05–1.77× at
+// 128, 5 rounds each alternating 1 and 2 threads: the threshold stands.)
+inline constexpr std::size_t kParallelMinBatch = 128;
+
+// The most --threads accepts: well past the cores of the machines this runs on (a batch of up to
+// 1,024 rows has at most 4 gradient blocks, B = 8000 has 32, partition.h), so a larger value is
+// taken for a typing mistake.
+inline constexpr int kMaxThreads = 64;
+
+// Largest batch any configuration may ask for; the data may impose a smaller bound
+// (ValidateBatchForData).
+inline constexpr std::size_t kMaxBatch = std::size_t{1} << 20;
+
+// The number of threads training with `config` runs on: config.threads if set, else all the cores
+// this process may use (AvailableCores) for a batch of kParallelMinBatch or more, else one.
+int ThreadsFor(const TrainConfig& config);
+
+// The named recipes (see README): "seed", "keras", "keras-tanh". Returns false for another name.
+bool RecipeConfig(const std::string& name, TrainConfig* config);
+
+// The recipe names, comma-separated, for messages.
+const char* RecipeNames();
+
+// Empty if the configuration can be trained; otherwise one line naming the offending setting.
+std::string ValidateConfig(const TrainConfig& config);
+
+// Empty if config.batch fits the training set of `train_points`; otherwise one line saying so.
+std::string ValidateBatchForData(const TrainConfig& config, std::size_t train_points);
+
+// One line describing the configuration (recipe, activations, init, optimizer and its settings).
+std::string DescribeConfig(const TrainConfig& config);
+
+}  // namespace simd_mlp::mlp
+
+#endif  // SIMD_MLP_MLP_TRAINING_CONFIG_H_

@@ -1,0 +1,98 @@
+// Minibatch training of the model on the cos task: batches of any size B ≥ 1 (the last partial
+// batch is trained on, not dropped), an optional seeded reshuffle every epoch, one optimizer step
+// per batch as a single flat kernel call over the whole parameter arena, and per-epoch train and
+// test MSE. A non-finite loss stops training with an error naming the epoch and step.
+#ifndef SIMD_MLP_MLP_TRAINING_TRAINER_H_
+#define SIMD_MLP_MLP_TRAINING_TRAINER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernels/kernels.h"
+#include "mlp/core/arena.h"
+#include "mlp/core/model.h"
+#include "mlp/runtime/rng.h"
+#include "mlp/runtime/thread_pool.h"
+#include "mlp/training/config.h"
+#include "mlp/training/data.h"
+#include "mlp/training/state.h"
+
+namespace simd_mlp::mlp {
+
+// Watches an epoch from inside Trainer::RunEpoch: called after every batch with the samples
+// trained on so far in the epoch and the sum of their losses (loss × batch size, summed). It runs
+// in the training loop, so it must be cheap on most calls (ProgressLine counts batches down and
+// reads the clock only every few milliseconds).
+class BatchObserver {
+ public:
+  virtual ~BatchObserver() = default;
+  virtual void AfterBatch(std::size_t samples_done, double loss_sum) = 0;
+};
+
+struct EpochStats {
+  int epoch = 0;
+  double train_mse = 0;  // sample-weighted mean of the batch losses during the epoch (as Keras)
+  double test_mse = 0;   // on the 2,000 test points after the epoch
+  double ms = 0;         // wall time of the epoch's training steps (forward, backward, update)
+};
+
+class Trainer {
+ public:
+  // `config` must pass ValidateConfig. Initializes the weights from config.seed.
+  Trainer(const TrainConfig& config, const kernels::KernelTable<float>& k,
+          const Dataset<float>& data);
+
+  // Trains one epoch. Returns false with *error set if a batch loss is not finite.
+  bool RunEpoch(EpochStats* stats, std::string* error);
+
+  // MSE of the current model over n samples (no gradient, no parameter change).
+  double Evaluate(const float* x, const float* y, std::size_t n);
+
+  // The model's outputs ŷ for n inputs (normalized x), in chunks of the workspace; no gradient,
+  // no parameter change.
+  void Predict(const float* x, std::size_t n, float* yhat);
+
+  // Called after every batch of RunEpoch while set; nullptr (the default) for none.
+  void set_batch_observer(BatchObserver* observer) { observer_ = observer; }
+
+  const Model<float>& model() const { return model_; }
+  int epoch() const { return epoch_; }
+  int threads() const { return pool_.size(); }
+
+  // A copy of the state a checkpoint needs (see TrainingState).
+  TrainingState State() const;
+
+  // Continues from a saved state, as if the epochs it records had been run here. False, with the
+  // trainer unchanged and a one-line *error, if the state cannot belong to this configuration and
+  // data (the shuffle order is not a permutation of the training set, the RNG state is malformed,
+  // a counter is negative).
+  bool Restore(const TrainingState& state, std::string* error);
+
+  // Starts from these weights (pad lanes must be zero) instead of the initializer's; also how a
+  // run ends with the best epoch's weights that EarlyStopping kept (the optimizer state is left
+  // as it is: a run does not go on from there).
+  void SetParams(const Arena<float>& params);
+
+ private:
+  // The step the next update makes: the configured optimizer and hyper-parameters, and for Adam
+  // t = the updates made so far + 1.
+  kernels::OptimizerStep<float> NextStep() const;
+
+  TrainConfig config_;
+  const Dataset<float>& data_;
+  ThreadPool pool_;  // created once: no thread is started after construction
+  Model<float> model_;
+  Arena<float> state1_, state2_;  // optimizer state: velocity or mean square; Adam's v
+  std::vector<std::uint32_t> order_;
+  Rng shuffle_rng_;
+  int epoch_ = 0;
+  std::int64_t adam_step_ = 0;
+  BatchObserver* observer_ = nullptr;
+};
+
+}  // namespace simd_mlp::mlp
+
+#endif  // SIMD_MLP_MLP_TRAINING_TRAINER_H_

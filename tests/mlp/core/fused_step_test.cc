@@ -1,0 +1,126 @@
+// Model::LossGradientAndStep, the training step, which fuses the optimizer into the weight
+// gradients where it can (kernels/gemm_step.h): on every ISA and for every optimizer, two steps in
+// a row give the same bits (parameters, optimizer state, gradients, loss) as LossAndGradient
+// followed by the flat optimizer kernel over the whole arena, fused or not; a non-finite loss
+// updates nothing; and the model fuses only the batches it can (feature-major, one thread).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string>
+
+#include "kernels/kernels.h"
+#include "mlp/training/data.h"
+#include "mlp/core/init.h"
+#include "mlp/core/model.h"
+
+namespace simd_mlp::mlp {
+namespace {
+
+using kernels::Isa;
+using kernels::OptimizerStep;
+
+const Dataset<float>& Data() {
+  static const Dataset<float>* data = new Dataset<float>(MakeCosDataset<float>(0));
+  return *data;
+}
+
+bool SameBits(const Arena<float>& a, const Arena<float>& b) {
+  return std::memcmp(a.data(), b.data(), kArenaSize * sizeof(float)) == 0;
+}
+
+// A model and its optimizer state, from the same weights and batch every time.
+struct StepFixture {
+  StepFixture(Isa isa, std::size_t m)
+      : model(kernels::KernelsFor<float>(isa), Activation::kTanh, Activation::kIdentity, m) {
+    InitParams(Init::kGlorotUniform, 3, &model.params());
+    state1.Zero();
+    state2.Zero();
+    std::memcpy(model.workspace().x, Data().train_x.data(), m * sizeof(float));
+    std::memcpy(model.workspace().y, Data().train_y.data(), m * sizeof(float));
+  }
+  Model<float> model;
+  Arena<float> state1, state2;
+};
+
+// The steps of each optimizer, t = 1 and 2 for Adam.
+OptimizerStep<float> StepOf(int optimizer, std::int64_t t) {
+  switch (optimizer) {
+    case 0:
+      return kernels::SgdParams<float>{0.01f};
+    case 1:
+      return kernels::MomentumParams<float>{0.01f, 0.9f, false};
+    case 2:
+      return kernels::MomentumParams<float>{0.01f, 0.9f, true};
+    case 3:
+      return kernels::RmspropParams<float>{1e-3f, 0.9f, 1e-7f};
+    default:
+      return kernels::AdamStepParams<float>{{1e-3f, 0.9f, 0.999f, 1e-7f}, t};
+  }
+}
+
+TEST(FusedStep, TwoStepsMatchGradientThenUpdateOnEveryIsaAndOptimizer) {
+  for (Isa isa : {Isa::kRef, Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512}) {
+    if (!kernels::CpuSupports(isa)) continue;
+    for (std::size_t m : {8, 16, 31, 32, 64, 100, 127, 200}) {  // fused: 16 … 127 but 100
+      for (int optimizer = 0; optimizer < 5; ++optimizer) {
+        StepFixture fused(isa, m), unfused(isa, m);
+        for (std::int64_t t = 1; t <= 2; ++t) {
+          const OptimizerStep<float> step = StepOf(optimizer, t);
+          const float fused_loss =
+              fused.model.LossGradientAndStep(m, step, &fused.state1, &fused.state2);
+          const float loss = unfused.model.LossAndGradient(m);
+          Model<float>& u = unfused.model;
+          kernels::ApplyStep(u.kernels(), kArenaSize, step, u.grads().data(),
+                             {u.params().data(), unfused.state1.data(), unfused.state2.data()});
+          const std::string where = std::string(kernels::IsaName(isa)) + " m=" + std::to_string(m) +
+                                    " optimizer " + std::to_string(optimizer) + " step " +
+                                    std::to_string(t);
+          EXPECT_EQ(std::memcmp(&fused_loss, &loss, sizeof loss), 0) << where;
+          EXPECT_TRUE(SameBits(fused.model.params(), u.params())) << where;
+          EXPECT_TRUE(SameBits(fused.model.grads(), u.grads())) << where;
+          EXPECT_TRUE(SameBits(fused.state1, unfused.state1)) << where;
+          EXPECT_TRUE(SameBits(fused.state2, unfused.state2)) << where;
+        }
+      }
+    }
+  }
+}
+
+// The trainer stops on a non-finite loss with the weights of the last good step (the checkpoint
+// a user saves then): the fused step must not have moved them, nor the state.
+TEST(FusedStep, NonFiniteLossUpdatesNothing) {
+  for (std::size_t m : {32, 100}) {  // fused, and not
+    StepFixture s(kernels::ActiveIsa(), m);
+    s.state1.data()[5] = 0.25f;  // any state: it must come back unchanged
+    s.state2.data()[6] = 0.5f;
+    s.model.workspace().y[7] = std::numeric_limits<float>::quiet_NaN();
+    Arena<float> params, state1, state2;
+    params.CopyFrom(s.model.params());
+    state1.CopyFrom(s.state1);
+    state2.CopyFrom(s.state2);
+    const float loss = s.model.LossGradientAndStep(m, StepOf(4, 1), &s.state1, &s.state2);
+    EXPECT_TRUE(std::isnan(loss)) << "m=" << m;
+    EXPECT_TRUE(SameBits(s.model.params(), params)) << "m=" << m;
+    EXPECT_TRUE(SameBits(s.state1, state1)) << "m=" << m;
+    EXPECT_TRUE(SameBits(s.state2, state2)) << "m=" << m;
+  }
+}
+
+// Fused: feature-major batches (16 to 127 samples that fill their vectors) on one thread. Not:
+// batch-major ones, and any batch on a pool of two (the update is then split among the ranks).
+TEST(FusedStep, FusesFeatureMajorBatchesOnOneThreadOnly) {
+  StepFixture s(kernels::ActiveIsa(), 200);
+  EXPECT_TRUE(s.model.FusesStep(32));
+  EXPECT_FALSE(s.model.FusesStep(8));
+  EXPECT_FALSE(s.model.FusesStep(100));
+  EXPECT_FALSE(s.model.FusesStep(200));
+  ThreadPool pool(2);
+  Model<float> two(kernels::Kernels<float>(), Activation::kTanh, Activation::kIdentity, 32, &pool);
+  EXPECT_FALSE(two.FusesStep(32));
+}
+
+}  // namespace
+}  // namespace simd_mlp::mlp

@@ -1,0 +1,253 @@
+// Checkpoints: the .npy encoding, the archive's round trip, exact resume for every optimizer, and
+// saves that survive being killed half-way.
+#include "mlp/io/checkpoint.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "kernels/kernels.h"
+#include "mlp/io/file_io.h"
+#include "mlp/io/npy.h"
+#include "mlp/cli/run_setup.h"
+#include "mlp/training/trainer.h"
+
+namespace simd_mlp::mlp {
+namespace {
+
+std::string TempPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir ? dir : "/tmp") + "/" + name;
+}
+
+bool SameArena(const Arena<float>& a, const Arena<float>& b) {
+  return std::memcmp(a.data(), b.data(), kArenaSize * sizeof(float)) == 0;
+}
+
+const RunData& CosData() {
+  static const RunData* data = [] {
+    auto* d = new RunData;
+    std::string error;
+    EXPECT_TRUE(LoadRunData("", 0, d, &error)) << error;
+    return d;
+  }();
+  return *data;
+}
+
+TEST(Npy, HeaderIsPaddedTo64BytesAndReadsBack) {
+  const float values[6] = {1, 2, 3, 4, 5, -0.0f};
+  const std::string npy = EncodeNpyArray<float>({2, 3}, values);
+  ASSERT_EQ((npy.size() - sizeof values) % 64, 0u);
+  EXPECT_NE(npy.find("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"),
+            std::string::npos);
+  EXPECT_EQ(npy[npy.size() - sizeof values - 1], '\n');
+  NpyView view;
+  std::string error;
+  ASSERT_TRUE(DecodeNpy(npy, &view, &error)) << error;
+  std::vector<float> back;
+  ASSERT_TRUE(NpyValues(view, {2, 3}, &back, &error)) << error;
+  EXPECT_EQ(std::memcmp(back.data(), values, sizeof values), 0);
+  EXPECT_FALSE(NpyValues(view, {3, 2}, &back, &error));
+  EXPECT_EQ(error, "shape (2, 3), expected (3, 2)");
+  std::vector<double> wrong;
+  EXPECT_FALSE(NpyValues(view, {2, 3}, &wrong, &error));
+  EXPECT_EQ(error, "dtype '<f4', expected '<f8'");
+}
+
+TEST(Npy, ShapesAsNumpyWritesThem) {
+  EXPECT_EQ(ShapeString({}), "()");
+  EXPECT_EQ(ShapeString({100}), "(100,)");
+  EXPECT_EQ(ShapeString({100, 1}), "(100, 1)");
+  const std::int64_t one = 1;
+  NpyView view;
+  std::string error;
+  ASSERT_TRUE(DecodeNpy(EncodeNpyArray<std::int64_t>({}, &one), &view, &error)) << error;
+  EXPECT_TRUE(view.shape.empty());
+  EXPECT_EQ(view.count, 1u);
+}
+
+// What numpy would also refuse, or what we do not read, each with its reason.
+TEST(Npy, RejectsMalformedHeaders) {
+  auto header = [](const std::string& dict, std::size_t data_bytes) {
+    std::string h = dict;
+    h.resize(118 - 1, ' ');
+    h += '\n';
+    return std::string("\x93NUMPY\x01\x00", 8) + char(h.size() & 0xff) + char(h.size() >> 8) + h +
+           std::string(data_bytes, '\0');
+  };
+  const std::pair<std::string, std::string> cases[] = {
+      {"{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", "fortran_order is True"},
+      {"{'descr': '<f4', 'shape': (2,), }", "lacks 'fortran_order'"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (2), }", "an integer, not the tuple"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}", "unknown key 'x'"},
+      {"{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}", "repeats"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", "integers up to 2^40"},
+      {"{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", "structured"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", "holds 8 bytes"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776, 1099511627776), }",
+       "needs more"},
+      {"{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", "not a plain numeric"},
+  };
+  for (const auto& [dict, expected] : cases) {
+    NpyView view;
+    std::string error;
+    EXPECT_FALSE(DecodeNpy(header(dict, 8), &view, &error)) << dict;
+    EXPECT_NE(error.find(expected), std::string::npos) << dict << " → " << error;
+  }
+}
+
+Checkpoint TrainedCheckpoint(Optimizer optimizer, int epochs) {
+  TrainConfig c;
+  EXPECT_TRUE(RecipeConfig("keras", &c));
+  c.optimizer = optimizer;
+  c.batch = 500;
+  Trainer trainer(c, kernels::Kernels<float>(), CosData().dataset);
+  EpochStats s;
+  std::string error;
+  for (int e = 0; e < epochs; ++e) EXPECT_TRUE(trainer.RunEpoch(&s, &error)) << error;
+  return MakeCheckpoint(c, CosData(), trainer);
+}
+
+constexpr Optimizer kAllOptimizers[] = {Optimizer::kSgd, Optimizer::kMomentum, Optimizer::kNesterov,
+                                        Optimizer::kRmsprop, Optimizer::kAdam};
+
+TEST(Checkpoint, EncodeDecodeRoundTripsEveryField) {
+  for (Optimizer o : kAllOptimizers) {
+    const Checkpoint saved = TrainedCheckpoint(o, 1);
+    const std::string bytes = EncodeCheckpoint(saved);
+    EXPECT_EQ(bytes, EncodeCheckpoint(saved)) << "same state, different bytes";
+    Checkpoint loaded;
+    std::string error;
+    ASSERT_TRUE(DecodeCheckpoint(bytes, "m.npz", &loaded, &error)) << error;
+    EXPECT_EQ(DescribeConfig(loaded.config), DescribeConfig(saved.config));
+    EXPECT_EQ(loaded.data.source, "cos");
+    EXPECT_EQ(loaded.data.fingerprint, saved.data.fingerprint);
+    EXPECT_EQ(loaded.normalization.x_scale, 20.0);
+    EXPECT_TRUE(SameArena(loaded.state.params, saved.state.params)) << OptimizerName(o);
+    EXPECT_TRUE(SameArena(loaded.state.state1, saved.state.state1)) << OptimizerName(o);
+    EXPECT_TRUE(SameArena(loaded.state.state2, saved.state.state2)) << OptimizerName(o);
+    EXPECT_EQ(loaded.state.epoch, 1);
+    EXPECT_EQ(loaded.state.adam_step, saved.state.adam_step);
+    EXPECT_EQ(loaded.state.shuffle_rng, saved.state.shuffle_rng);
+    EXPECT_EQ(loaded.state.shuffle_order, saved.state.shuffle_order);
+  }
+}
+
+// The promise of --resume: N epochs in one run and N/2, save, load, N/2 more give the same
+// weights and optimizer state, bit for bit, for every optimizer, with reshuffling on.
+TEST(Checkpoint, ResumeIsBitExact) {
+  constexpr int kEpochs = 4;
+  for (Optimizer o : kAllOptimizers) {
+    const Checkpoint straight = TrainedCheckpoint(o, kEpochs);
+    const Checkpoint half = TrainedCheckpoint(o, kEpochs / 2);
+    Checkpoint loaded;
+    std::string error;
+    ASSERT_TRUE(DecodeCheckpoint(EncodeCheckpoint(half), "half.npz", &loaded, &error)) << error;
+    Trainer resumed(loaded.config, kernels::Kernels<float>(), CosData().dataset);
+    ASSERT_TRUE(resumed.Restore(loaded.state, &error)) << error;
+    EpochStats s;
+    for (int e = kEpochs / 2; e < kEpochs; ++e) ASSERT_TRUE(resumed.RunEpoch(&s, &error)) << error;
+    const TrainingState end = resumed.State();
+    EXPECT_TRUE(SameArena(end.params, straight.state.params)) << OptimizerName(o);
+    EXPECT_TRUE(SameArena(end.state1, straight.state.state1)) << OptimizerName(o);
+    EXPECT_TRUE(SameArena(end.state2, straight.state.state2)) << OptimizerName(o);
+    EXPECT_EQ(end.epoch, kEpochs);
+    EXPECT_EQ(end.shuffle_order, straight.state.shuffle_order);
+    // So the comparison can fail: one epoch more is not the same state.
+    ASSERT_TRUE(resumed.RunEpoch(&s, &error)) << error;
+    EXPECT_FALSE(SameArena(resumed.State().params, straight.state.params));
+  }
+}
+
+TEST(Checkpoint, RestoreRefusesAnOrderThatIsNotAPermutation) {
+  Checkpoint c = TrainedCheckpoint(Optimizer::kSgd, 1);
+  Trainer trainer(c.config, kernels::Kernels<float>(), CosData().dataset);
+  std::string error;
+  c.state.shuffle_order[10] = c.state.shuffle_order[11];
+  EXPECT_FALSE(trainer.Restore(c.state, &error));
+  EXPECT_NE(error.find("shuffle order entry 11"), std::string::npos) << error;
+  c.state.shuffle_order.pop_back();
+  EXPECT_FALSE(trainer.Restore(c.state, &error));
+  EXPECT_EQ(trainer.epoch(), 0) << "a refused state must leave the trainer as it was";
+}
+
+// A save killed half-way (here by the kernel, for exceeding RLIMIT_FSIZE while writing the
+// temporary file: SIGXFSZ, whose default action is to terminate) leaves the previous checkpoint
+// exactly as it was.
+TEST(Checkpoint, KilledSaveLeavesThePreviousCheckpoint) {
+  const std::string path = TempPath("killed.npz");
+  const Checkpoint old_checkpoint = TrainedCheckpoint(Optimizer::kAdam, 1);
+  std::string error;
+  ASSERT_TRUE(SaveCheckpoint(path, old_checkpoint, &error)) << error;
+  const std::string old_bytes = EncodeCheckpoint(old_checkpoint);
+  const Checkpoint newer = TrainedCheckpoint(Optimizer::kAdam, 2);
+
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const rlimit limit = {old_bytes.size() / 2, old_bytes.size() / 2};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    std::string child_error;
+    SaveCheckpoint(path, newer, &child_error);
+    _exit(0);  // not reached: the write past the limit kills the child
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGXFSZ)
+      << "the child was not killed mid-save (status " << status << ")";
+
+  std::string bytes;
+  ASSERT_TRUE(ReadFile(path, &bytes, &error)) << error;
+  EXPECT_EQ(bytes, old_bytes);
+  Checkpoint loaded;
+  EXPECT_TRUE(LoadCheckpoint(path, &loaded, &error)) << error;
+}
+
+// The same limit with SIGXFSZ ignored: write() fails with EFBIG instead, the save reports it,
+// removes its temporary file and leaves the old checkpoint.
+TEST(Checkpoint, FailedSaveReportsAndCleansUp) {
+  const std::string dir = TempPath("failed_save");
+  ASSERT_EQ(system(("rm -rf " + dir + " && mkdir " + dir).c_str()), 0);
+  const std::string path = dir + "/m.npz";
+  const Checkpoint old_checkpoint = TrainedCheckpoint(Optimizer::kSgd, 1);
+  std::string error;
+  ASSERT_TRUE(SaveCheckpoint(path, old_checkpoint, &error)) << error;
+  const std::string old_bytes = EncodeCheckpoint(old_checkpoint);
+
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit = {old_bytes.size() / 2, old_bytes.size() / 2};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    std::string child_error;
+    const bool saved = SaveCheckpoint(path, TrainedCheckpoint(Optimizer::kSgd, 2), &child_error);
+    _exit(!saved && child_error.find("cannot write") != std::string::npos ? 42 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 42) << "status " << status;
+  std::string bytes;
+  ASSERT_TRUE(ReadFile(path, &bytes, &error)) << error;
+  EXPECT_EQ(bytes, old_bytes);
+  // Nothing but the checkpoint is left in the directory.
+  EXPECT_EQ(system(("test \"$(ls -A " + dir + ")\" = m.npz").c_str()), 0);
+}
+
+TEST(Checkpoint, LoadNamesAMissingFile) {
+  Checkpoint c;
+  std::string error;
+  EXPECT_FALSE(LoadCheckpoint(TempPath("no_such.npz"), &c, &error));
+  EXPECT_NE(error.find("no_such.npz': No such file or directory"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace simd_mlp::mlp

@@ -1,0 +1,198 @@
+// Training on the active ISA: convergence of the keras recipe, the seed recipe's loss, pad lanes,
+// determinism, the last partial batch, the error on a non-finite loss, the validation split,
+// predictions, and restoring weights.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <set>
+#include <string>
+
+#include "kernels/kernels.h"
+#include "mlp/core/init.h"
+#include "mlp/training/data.h"
+#include "mlp/training/trainer.h"
+
+namespace simd_mlp::mlp {
+namespace {
+
+const Dataset<float>& Data() {
+  static const Dataset<float>* data = new Dataset<float>(MakeCosDataset<float>(0));
+  return *data;
+}
+
+TrainConfig Recipe(const char* name) {
+  TrainConfig c;
+  EXPECT_TRUE(RecipeConfig(name, &c));
+  return c;
+}
+
+void ExpectPadLanesZero(const Arena<float>& arena, const char* what) {
+  for (std::size_t t = 0; t < kNumTensors; ++t) {
+    for (std::size_t i = 0; i < PaddedSize(kTensors[t]); ++i) {
+      if (IsPadLane(kTensors[t], i)) {
+        ASSERT_EQ(arena[Tensor(t)][i], 0.0f) << what << " " << kTensors[t].name << " lane " << i;
+      }
+    }
+  }
+}
+
+// Budget: with seeds 1–5 the keras recipe first reached test MSE ≤ 1e-3 at epochs 24, 19, 17, 19,
+// 22 (avx512; RMSprop's test MSE is noisy from epoch to epoch). 30 epochs = the slowest seed plus
+// 25 %, ≈ 1.5–3 s here. Another ISA rounds differently, hence the margin.
+TEST(Training, KerasRecipeReachesTestMseBelow1e3) {
+  TrainConfig c = Recipe("keras");
+  c.seed = 1;
+  constexpr int kBudget = 30;
+  Trainer trainer(c, kernels::Kernels<float>(), Data());
+  EpochStats s;
+  std::string error;
+  double best = 1e300;
+  int first = 0;
+  for (int e = 1; e <= kBudget && first == 0; ++e) {
+    ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
+    best = std::min(best, s.test_mse);
+    if (s.test_mse < 1e-3) first = e;
+  }
+  std::printf("keras seed 1 on %s: first test MSE < 1e-3 at epoch %d (best %.3g)\n",
+              kernels::IsaName(kernels::ActiveIsa()), first, best);
+  EXPECT_GT(first, 0) << "best test MSE in " << kBudget << " epochs: " << best;
+  ExpectPadLanesZero(trainer.model().params(), "params");
+  ExpectPadLanesZero(trainer.model().grads(), "grads");
+}
+
+// The question's recipe (gradient fixed) learns, slowly: finite, and the training loss falls.
+TEST(Training, SeedRecipeLossIsFiniteAndDecreasing) {
+  Trainer trainer(Recipe("seed"), kernels::Kernels<float>(), Data());
+  EpochStats s;
+  std::string error;
+  double first = 0;
+  for (int e = 1; e <= 10; ++e) {
+    ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
+    ASSERT_TRUE(std::isfinite(s.train_mse) && std::isfinite(s.test_mse)) << "epoch " << e;
+    if (e == 1) first = s.train_mse;
+  }
+  EXPECT_LT(s.train_mse, first) << "train MSE did not fall in 10 epochs";
+}
+
+// Same seed and flags → bit-identical weights; another seed → different ones (so this can fail).
+TEST(Training, SameSeedGivesBitIdenticalWeights) {
+  TrainConfig c = Recipe("keras");
+  c.optimizer = Optimizer::kAdam;  // also exercises Adam's state and step count
+  auto train = [&](std::uint64_t seed) {
+    c.seed = seed;
+    auto t = std::make_unique<Trainer>(c, kernels::Kernels<float>(), Data());
+    EpochStats s;
+    std::string error;
+    for (int e = 0; e < 2; ++e) EXPECT_TRUE(t->RunEpoch(&s, &error)) << error;
+    return t;
+  };
+  const auto a = train(5), b = train(5), other = train(6);
+  const std::size_t bytes = kArenaSize * sizeof(float);
+  EXPECT_EQ(std::memcmp(a->model().params().data(), b->model().params().data(), bytes), 0);
+  EXPECT_NE(std::memcmp(a->model().params().data(), other->model().params().data(), bytes), 0);
+  ExpectPadLanesZero(a->model().params(), "params after adam");
+}
+
+// B = 7999: an epoch is one batch of 7,999 and one of a single sample (kept, not dropped). The
+// trainer must match the same two SGD steps done by hand, bit for bit.
+TEST(Training, LastPartialBatchIsTrained) {
+  TrainConfig c = Recipe("seed");
+  c.batch = 7999;
+  const auto& k = kernels::Kernels<float>();
+  Trainer trainer(c, k, Data());
+  EpochStats s;
+  std::string error;
+  ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
+
+  Model<float> manual(k, c.hidden, c.output, 7999);
+  InitParams(c.init, c.seed, &manual.params());
+  for (std::size_t begin : {std::size_t{0}, std::size_t{7999}}) {
+    const std::size_t m = begin == 0 ? 7999 : 1;
+    std::memcpy(manual.workspace().x, Data().train_x.data() + begin, m * sizeof(float));
+    std::memcpy(manual.workspace().y, Data().train_y.data() + begin, m * sizeof(float));
+    manual.LossAndGradient(m);
+    k.sgd(kArenaSize, float(c.lr), manual.grads().data(), manual.params().data());
+  }
+  EXPECT_EQ(std::memcmp(trainer.model().params().data(), manual.params().data(),
+                        kArenaSize * sizeof(float)),
+            0);
+}
+
+// A diverging run stops with an error naming the epoch and the step, not a stream of NaN.
+TEST(Training, NonFiniteLossStopsWithEpochAndStep) {
+  TrainConfig c = Recipe("keras");
+  c.optimizer = Optimizer::kSgd;
+  c.output = Activation::kIdentity;
+  c.init = Init::kNormal;
+  c.lr = 1e6;
+  Trainer trainer(c, kernels::Kernels<float>(), Data());
+  EpochStats s;
+  std::string error;
+  bool ok = true;
+  for (int e = 0; e < 3 && ok; ++e) ok = trainer.RunEpoch(&s, &error);
+  ASSERT_FALSE(ok) << "lr 1e6 did not diverge";
+  std::printf("%s\n", error.c_str());
+  EXPECT_NE(error.find("epoch 1, step "), std::string::npos) << error;
+}
+
+// The validation set comes out of the training points alone: the sizes add up, no validation
+// point is a test point or still a training point, and the split depends on the data seed only.
+TEST(Training, ValidationSplitHoldsOutTrainingPointsOnly) {
+  Dataset<float> data = MakeCosDataset<float>(0);
+  const Dataset<float> full = data;
+  const Samples<float> validation =
+      SplitOffValidation(&data, ValidationPoints(0.2, data.train_x.size()));
+  ASSERT_EQ(validation.x.size(), 1600u);
+  ASSERT_EQ(validation.y.size(), 1600u);
+  EXPECT_EQ(data.train_x.size(), 6400u);
+  EXPECT_EQ(data.test_x, full.test_x);
+  // linspace gives distinct x, so x identifies a point.
+  const std::set<float> test(full.test_x.begin(), full.test_x.end());
+  const std::set<float> train(data.train_x.begin(), data.train_x.end());
+  const std::set<float> all_train(full.train_x.begin(), full.train_x.end());
+  for (float x : validation.x) {
+    ASSERT_EQ(test.count(x), 0u) << x;
+    ASSERT_EQ(train.count(x), 0u) << x;
+    ASSERT_EQ(all_train.count(x), 1u) << x;
+  }
+  Dataset<float> again = MakeCosDataset<float>(0);
+  EXPECT_EQ(SplitOffValidation(&again, 1600).x, validation.x);
+}
+
+// Predict (the plot's fit) computes what Evaluate scores.
+TEST(Training, PredictAgreesWithEvaluate) {
+  Trainer trainer(Recipe("keras"), kernels::Kernels<float>(), Data());
+  EpochStats s;
+  std::string error;
+  ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
+  const std::size_t n = Data().test_x.size();
+  std::vector<float> yhat(n);
+  trainer.Predict(Data().test_x.data(), n, yhat.data());
+  double sum = 0;
+  for (std::size_t i = 0; i < n; ++i) sum += std::pow(double(yhat[i]) - Data().test_y[i], 2);
+  // Evaluate sums in float inside the loss kernel: agreement to float accuracy, not bits.
+  EXPECT_NEAR(sum / double(n), s.test_mse, 1e-4 * s.test_mse);
+}
+
+// SetParams brings back exactly the weights given (how --patience ends a run with its best
+// epoch's), and with them the same test MSE.
+TEST(Training, SetParamsBringsBackEarlierWeights) {
+  Trainer trainer(Recipe("keras"), kernels::Kernels<float>(), Data());
+  EpochStats s;
+  std::string error;
+  ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
+  Arena<float> snapshot;
+  snapshot.CopyFrom(trainer.model().params());
+  const double mse = s.test_mse;
+  for (int e = 0; e < 2; ++e) ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
+  ASSERT_NE(s.test_mse, mse);
+  trainer.SetParams(snapshot);
+  EXPECT_EQ(
+      std::memcmp(trainer.model().params().data(), snapshot.data(), kArenaSize * sizeof(float)), 0);
+  EXPECT_EQ(trainer.Evaluate(Data().test_x.data(), Data().test_y.data(), Data().test_x.size()),
+            mse);
+}
+
+}  // namespace
+}  // namespace simd_mlp::mlp
