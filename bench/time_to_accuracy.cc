@@ -23,9 +23,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -36,6 +36,7 @@
 
 #include "bench/median.h"
 #include "kernels/kernels.h"
+#include "mlp/text/number.h"
 #include "mlp/training/data.h"
 #include "mlp/training/early_stopping.h"
 #include "mlp/training/trainer.h"
@@ -85,12 +86,9 @@ double ProcessCpuSeconds() {
 }
 
 bool ParsePositiveInt(const std::string& s, int limit, int* out) {
-  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 9) {
-    return false;
-  }
-  const int v = std::atoi(s.c_str());
-  if (v < 1 || v > limit) return false;
-  *out = v;
+  std::uint64_t v;
+  if (!mlp::ParseUnsigned(s, &v) || v < 1 || v > std::uint64_t(limit)) return false;
+  *out = int(v);
   return true;
 }
 
@@ -129,10 +127,7 @@ Options ParseOptions(int argc, char** argv) {
       ok = ParsePositiveInt(value, int(mlp::kCosTrainPoints), &b);
       o.batch = std::size_t(b);
     } else if (name == "target") {
-      char* end = nullptr;
-      errno = 0;
-      o.target = std::strtod(value.c_str(), &end);
-      ok = !value.empty() && *end == '\0' && errno == 0 && o.target > 0 && std::isfinite(o.target);
+      ok = mlp::ParseNumber(value, &o.target) == mlp::NumberStatus::kOk && o.target > 0;
     } else {
       Fail("unknown flag --" + name + " (see --help)", 2);
     }

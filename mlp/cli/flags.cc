@@ -1,55 +1,19 @@
 #include "mlp/cli/flags.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
+#include <cstdint>
 #include <functional>
 #include <map>
+
+#include "mlp/text/enum_names.h"
+#include "mlp/text/number.h"
 
 namespace simd_mlp::mlp {
 
 namespace {
 
 bool ParseDouble(const std::string& s, double* out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(s.c_str(), &end);
-  if (*end != '\0' || errno == ERANGE || !std::isfinite(v)) return false;
-  *out = v;
-  return true;
-}
-
-// Digits only: strtoull would accept "-1" (wrapping it) and leading spaces.
-bool ParseUnsigned(const std::string& s, unsigned long long* out) {
-  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) return false;
-  errno = 0;
-  const unsigned long long v = std::strtoull(s.c_str(), nullptr, 10);
-  if (errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
-bool ParseActivation(const std::string& s, Activation* out) {
-  for (Activation a : kernels::kAllActivations) {
-    if (s == kernels::ActivationName(a)) {
-      *out = a;
-      return true;
-    }
-  }
-  return false;
-}
-
-bool ParseOptimizer(const std::string& s, Optimizer* out) {
-  for (Optimizer o : {Optimizer::kSgd, Optimizer::kMomentum, Optimizer::kNesterov,
-                      Optimizer::kRmsprop, Optimizer::kAdam}) {
-    if (s == OptimizerName(o)) {
-      *out = o;
-      return true;
-    }
-  }
-  return false;
+  return ParseNumber(s, out) == NumberStatus::kOk;
 }
 
 bool ParseBool(const std::string& s, bool* out) {
@@ -71,7 +35,7 @@ using Setter = std::function<bool(const std::string&, CliOptions*)>;
 
 struct Flag {
   Setter set;
-  const char* syntax;  // the values it takes, as --help and the error messages print them
+  std::string syntax;  // the values it takes, as --help and the error messages print them
   const char* help;
 };
 
@@ -110,25 +74,23 @@ static_assert(kMaxThreads == 64 && kParallelMinBatch == 128, "update --threads' 
 const std::map<std::string, Flag>& Flags() {
   static const auto* flags = new std::map<std::string, Flag>{
       {"activation",
-       {[](const std::string& v, CliOptions* o) { return ParseActivation(v, &o->config.hidden); },
-        "tanh|relu|identity", "hidden-layer activation"}},
-      {"output",
-       {[](const std::string& v, CliOptions* o) { return ParseActivation(v, &o->config.output); },
-        "identity|tanh|relu", "output activation"}},
-      {"init",
        {[](const std::string& v, CliOptions* o) {
-          if (v == "normal")
-            o->config.init = Init::kNormal;
-          else if (v == "glorot")
-            o->config.init = Init::kGlorotUniform;
-          else
-            return false;
-          return true;
+          return ValueOf(ActivationNames(), v, &o->config.hidden);
         },
-        "normal|glorot", "weights N(0,1) or Glorot-uniform (biases are zero)"}},
+        NameList(ActivationNames()), "hidden-layer activation"}},
+      {"output",
+       {[](const std::string& v, CliOptions* o) {
+          return ValueOf(ActivationNames(), v, &o->config.output);
+        },
+        NameList(ActivationNames()), "output activation"}},
+      {"init",
+       {[](const std::string& v, CliOptions* o) { return ValueOf(kInitNames, v, &o->config.init); },
+        NameList(kInitNames), "weights N(0,1) or Glorot-uniform (biases are zero)"}},
       {"optimizer",
-       {[](const std::string& v, CliOptions* o) { return ParseOptimizer(v, &o->config.optimizer); },
-        "sgd|momentum|nesterov|rmsprop|adam", "optimizer"}},
+       {[](const std::string& v, CliOptions* o) {
+          return ValueOf(kOptimizerNames, v, &o->config.optimizer);
+        },
+        NameList(kOptimizerNames), "optimizer"}},
       {"lr", {Real(&TrainConfig::lr), "NUMBER", "learning rate (> 0)"}},
       {"momentum", {Real(&TrainConfig::momentum), "NUMBER", "momentum/nesterov mu, in [0, 1)"}},
       {"rho", {Real(&TrainConfig::rho), "NUMBER", "RMSprop decay, in [0, 1)"}},
@@ -137,7 +99,7 @@ const std::map<std::string, Flag>& Flags() {
       {"eps", {Real(&TrainConfig::eps), "NUMBER", "RMSprop/Adam epsilon (> 0)"}},
       {"batch",
        {[](const std::string& v, CliOptions* o) {
-          unsigned long long b;
+          std::uint64_t b;
           if (!ParseUnsigned(v, &b)) return false;
           o->config.batch = static_cast<std::size_t>(b);
           return true;
@@ -145,7 +107,7 @@ const std::map<std::string, Flag>& Flags() {
         "INTEGER", "minibatch size, 1 to the training set's size (a last partial batch is kept)"}},
       {"epochs",
        {[](const std::string& v, CliOptions* o) {
-          unsigned long long e;
+          std::uint64_t e;
           if (!ParseUnsigned(v, &e) || e > 1000000) return false;
           o->config.epochs = static_cast<int>(e);
           return true;
@@ -153,7 +115,7 @@ const std::map<std::string, Flag>& Flags() {
         "INTEGER", "epochs (≥ 1)"}},
       {"seed",
        {[](const std::string& v, CliOptions* o) {
-          unsigned long long s;
+          std::uint64_t s;
           if (!ParseUnsigned(v, &s)) return false;
           o->config.seed = s;
           return true;
@@ -161,7 +123,7 @@ const std::map<std::string, Flag>& Flags() {
         "INTEGER", "seed of the initial weights and the shuffles"}},
       {"data-seed",
        {[](const std::string& v, CliOptions* o) {
-          unsigned long long s;
+          std::uint64_t s;
           if (!ParseUnsigned(v, &s)) return false;
           o->config.data_seed = s;
           return true;
@@ -189,7 +151,7 @@ const std::map<std::string, Flag>& Flags() {
         "NUMBER", "stop when validation (else test) MSE first is <= NUMBER (> 0)"}},
       {"patience",
        {[](const std::string& v, CliOptions* o) {
-          unsigned long long p;
+          std::uint64_t p;
           if (!ParseUnsigned(v, &p) || p > 1000000) return false;
           o->patience = static_cast<int>(p);
           return true;
@@ -199,7 +161,7 @@ const std::map<std::string, Flag>& Flags() {
 
       {"threads",  // 64 and 128 below: kMaxThreads and kParallelMinBatch (static_assert above)
        {[](const std::string& v, CliOptions* o) {
-          unsigned long long t;
+          std::uint64_t t;
           if (v == "auto") {
             o->config.threads = 0;
           } else if (ParseUnsigned(v, &t) && t >= 1 && t <= std::size_t(kMaxThreads)) {
@@ -224,7 +186,7 @@ const std::map<std::string, Flag>& Flags() {
         "save a checkpoint at the end (atomically; see --save-every)"}},
       {"save-every",
        {[](const std::string& v, CliOptions* o) {
-          unsigned long long e;
+          std::uint64_t e;
           if (!ParseUnsigned(v, &e) || e < 1 || e > 1000000) return false;
           o->save_every = static_cast<int>(e);
           return true;

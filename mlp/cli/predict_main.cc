@@ -3,7 +3,6 @@
 // network runs on this CPU's kernels, and the output is mapped back with y_norm. Prints (or writes
 // atomically to --output) CSV lines "x,prediction", each number in the shortest form that reads
 // back to the same double.
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -15,6 +14,7 @@
 #include "mlp/io/csv.h"
 #include "mlp/io/file_io.h"
 #include "mlp/core/model.h"
+#include "mlp/text/number.h"
 
 namespace simd_mlp::mlp {
 namespace {
@@ -55,9 +55,7 @@ bool ParseArgs(int argc, char** argv, Options* o, std::string* error) {
     const std::string name = arg.substr(2, eq - 2), value = arg.substr(eq + 1);
     if (name == "x") {
       double x;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), x);
-      if (value.empty() || ec != std::errc() || end != value.data() + value.size() ||
-          !std::isfinite(x)) {
+      if (ParseNumber(value, &x) != NumberStatus::kOk) {
         *error = "--x: invalid value '" + value + "' (expected a finite number)";
         return false;
       }
@@ -82,12 +80,6 @@ bool ParseArgs(int argc, char** argv, Options* o, std::string* error) {
     *error = "--output must not overwrite --input";
   }
   return error->empty();
-}
-
-std::string Shortest(double v) {
-  char buffer[32];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
-  return std::string(buffer, ec == std::errc() ? end : buffer);
 }
 
 int Main(int argc, char** argv) {
@@ -125,7 +117,7 @@ int Main(int argc, char** argv) {
   for (std::size_t i = 0; i < xs.size(); ++i) {
     if (!std::isfinite(norm.NormalizeX(xs[i]))) {
       const std::string where =
-          lines.empty() ? "--x=" + Shortest(xs[i]) : options.input + ":" + std::to_string(lines[i]);
+          lines.empty() ? "--x=" + ShortestText(xs[i]) : options.input + ":" + std::to_string(lines[i]);
       std::fprintf(stderr,
                    "predict: error: %s: x lies too far outside the training range to normalize "
                    "in float\n",
@@ -143,8 +135,8 @@ int Main(int argc, char** argv) {
     for (std::size_t i = 0; i < m; ++i) model.workspace().x[i] = norm.NormalizeX(xs[begin + i]);
     model.Forward(m);
     for (std::size_t i = 0; i < m; ++i) {
-      csv += Shortest(xs[begin + i]) + "," +
-             Shortest(norm.DenormalizeY(model.workspace().yhat[i])) + "\n";
+      csv += ShortestText(xs[begin + i]) + "," +
+             ShortestText(norm.DenormalizeY(model.workspace().yhat[i])) + "\n";
     }
   }
   if (options.output.empty()) {

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "mlp/text/text_format.h"
+#include "mlp/text/number.h"
 
 namespace simd_mlp::mlp {
 

@@ -20,7 +20,7 @@
 #include "mlp/cli/progress.h"
 #include "mlp/cli/run_setup.h"
 #include "mlp/plot/svg_plot.h"
-#include "mlp/text/text_format.h"
+#include "mlp/text/number.h"
 #include "mlp/training/trainer.h"
 #include "mlp/plot/training_plot.h"
 

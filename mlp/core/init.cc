@@ -6,8 +6,6 @@
 
 namespace simd_mlp::mlp {
 
-const char* InitName(Init init) { return init == Init::kNormal ? "normal" : "glorot"; }
-
 template <typename T>
 void InitParams(Init init, std::uint64_t seed, Arena<T>* params) {
   params->Zero();  // biases and pad lanes

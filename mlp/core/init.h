@@ -5,12 +5,18 @@
 #include <cstdint>
 
 #include "mlp/core/arena.h"
+#include "mlp/text/enum_names.h"
 
 namespace simd_mlp::mlp {
 
 enum class Init { kNormal, kGlorotUniform };
 
-const char* InitName(Init init);
+inline constexpr NameTable<Init, 2> kInitNames = {{
+    {Init::kNormal, "normal"},
+    {Init::kGlorotUniform, "glorot"},
+}};
+
+inline const char* InitName(Init init) { return NameOf(kInitNames, init); }
 
 // Weights: N(0, 1) or Glorot-uniform U(±sqrt(6 / (fan_in + fan_out))); biases and pad lanes zero.
 // Draws in the order of the tensor table, row-major, in double, then rounds once to T: the same

@@ -3,7 +3,6 @@
 #include <zip.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -14,6 +13,8 @@
 
 #include "mlp/io/file_io.h"
 #include "mlp/io/npy.h"
+#include "mlp/text/enum_names.h"
+#include "mlp/text/number.h"
 #include "mlp/text/printable.h"
 
 namespace simd_mlp::mlp {
@@ -54,13 +55,6 @@ void Pad(const std::vector<float>& values, std::size_t t, Arena<float>* arena) {
   }
 }
 
-// The shortest text that reads back as the same double.
-std::string FormatDouble(double v) {
-  char buffer[32];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
-  return std::string(buffer, ec == std::errc() ? end : buffer);
-}
-
 // The config text keeps one line per key, so values must not span lines.
 std::string OneLine(std::string s) {
   for (char& c : s) {
@@ -79,16 +73,16 @@ std::string ConfigText(const Checkpoint& c) {
     s += '\n';
   };
   line("recipe", OneLine(t.recipe));
-  line("hidden", kernels::ActivationName(t.hidden));
-  line("output", kernels::ActivationName(t.output));
+  line("hidden", NameOf(ActivationNames(), t.hidden));
+  line("output", NameOf(ActivationNames(), t.output));
   line("init", InitName(t.init));
   line("optimizer", OptimizerName(t.optimizer));
-  line("lr", FormatDouble(t.lr));
-  line("momentum", FormatDouble(t.momentum));
-  line("rho", FormatDouble(t.rho));
-  line("beta1", FormatDouble(t.beta1));
-  line("beta2", FormatDouble(t.beta2));
-  line("eps", FormatDouble(t.eps));
+  line("lr", ShortestText(t.lr));
+  line("momentum", ShortestText(t.momentum));
+  line("rho", ShortestText(t.rho));
+  line("beta1", ShortestText(t.beta1));
+  line("beta2", ShortestText(t.beta2));
+  line("eps", ShortestText(t.eps));
   line("batch", std::to_string(t.batch));
   line("epochs", std::to_string(t.epochs));
   line("seed", std::to_string(t.seed));
@@ -101,14 +95,8 @@ std::string ConfigText(const Checkpoint& c) {
   return s;
 }
 
-bool ParseU64(std::string_view s, std::uint64_t* out) {
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && end == s.data() + s.size() && !s.empty();
-}
-
 bool ParseReal(std::string_view s, double* out) {
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && end == s.data() + s.size() && !s.empty() && std::isfinite(*out);
+  return ParseNumber(s, out) == NumberStatus::kOk;
 }
 
 // Parses ConfigText's output. Every key must appear exactly once.
@@ -118,32 +106,17 @@ bool ParseConfigText(std::string_view text, Checkpoint* c, std::string* error) {
       {"recipe", [](std::string_view v, Checkpoint* c) { return c->config.recipe = v, true; }},
       {"hidden",
        [](std::string_view v, Checkpoint* c) {
-         for (Activation a : kernels::kAllActivations) {
-           if (v == kernels::ActivationName(a)) return c->config.hidden = a, true;
-         }
-         return false;
+         return ValueOf(ActivationNames(), v, &c->config.hidden);
        }},
       {"output",
        [](std::string_view v, Checkpoint* c) {
-         for (Activation a : kernels::kAllActivations) {
-           if (v == kernels::ActivationName(a)) return c->config.output = a, true;
-         }
-         return false;
+         return ValueOf(ActivationNames(), v, &c->config.output);
        }},
       {"init",
-       [](std::string_view v, Checkpoint* c) {
-         for (Init i : {Init::kNormal, Init::kGlorotUniform}) {
-           if (v == InitName(i)) return c->config.init = i, true;
-         }
-         return false;
-       }},
+       [](std::string_view v, Checkpoint* c) { return ValueOf(kInitNames, v, &c->config.init); }},
       {"optimizer",
        [](std::string_view v, Checkpoint* c) {
-         for (Optimizer o : {Optimizer::kSgd, Optimizer::kMomentum, Optimizer::kNesterov,
-                             Optimizer::kRmsprop, Optimizer::kAdam}) {
-           if (v == OptimizerName(o)) return c->config.optimizer = o, true;
-         }
-         return false;
+         return ValueOf(kOptimizerNames, v, &c->config.optimizer);
        }},
       {"lr", [](std::string_view v, Checkpoint* c) { return ParseReal(v, &c->config.lr); }},
       {"momentum",
@@ -155,20 +128,20 @@ bool ParseConfigText(std::string_view text, Checkpoint* c, std::string* error) {
       {"batch",
        [](std::string_view v, Checkpoint* c) {
          std::uint64_t b;
-         if (!ParseU64(v, &b) || b > kMaxBatch) return false;
+         if (!ParseUnsigned(v, &b) || b > kMaxBatch) return false;
          c->config.batch = static_cast<std::size_t>(b);
          return true;
        }},
       {"epochs",
        [](std::string_view v, Checkpoint* c) {
          std::uint64_t e;
-         if (!ParseU64(v, &e) || e > 1000000) return false;
+         if (!ParseUnsigned(v, &e) || e > 1000000) return false;
          c->config.epochs = static_cast<int>(e);
          return true;
        }},
-      {"seed", [](std::string_view v, Checkpoint* c) { return ParseU64(v, &c->config.seed); }},
+      {"seed", [](std::string_view v, Checkpoint* c) { return ParseUnsigned(v, &c->config.seed); }},
       {"data_seed",
-       [](std::string_view v, Checkpoint* c) { return ParseU64(v, &c->config.data_seed); }},
+       [](std::string_view v, Checkpoint* c) { return ParseUnsigned(v, &c->config.data_seed); }},
       {"shuffle",
        [](std::string_view v, Checkpoint* c) {
          if (v != "true" && v != "false") return false;
@@ -177,11 +150,11 @@ bool ParseConfigText(std::string_view text, Checkpoint* c, std::string* error) {
        }},
       {"data", [](std::string_view v, Checkpoint* c) { return c->data.source = v, true; }},
       {"train_points",
-       [](std::string_view v, Checkpoint* c) { return ParseU64(v, &c->data.train_points); }},
+       [](std::string_view v, Checkpoint* c) { return ParseUnsigned(v, &c->data.train_points); }},
       {"test_points",
-       [](std::string_view v, Checkpoint* c) { return ParseU64(v, &c->data.test_points); }},
+       [](std::string_view v, Checkpoint* c) { return ParseUnsigned(v, &c->data.test_points); }},
       {"data_fingerprint",
-       [](std::string_view v, Checkpoint* c) { return ParseU64(v, &c->data.fingerprint); }},
+       [](std::string_view v, Checkpoint* c) { return ParseUnsigned(v, &c->data.fingerprint); }},
   };
   std::set<std::string, std::less<>> seen;
   std::size_t line_number = 0;
@@ -390,7 +363,7 @@ class ArrayReader {
                (std::isnan(v)   ? "NaN"
                 : std::isinf(v) ? "Inf"
                                 : "negative") +
-               (std::isfinite(v) ? " (" + FormatDouble(v) + "), but it is a mean square" : "");
+               (std::isfinite(v) ? " (" + ShortestText(v) + "), but it is a mean square" : "");
       return false;
     }
     return true;

@@ -1,10 +1,7 @@
 #include "mlp/io/csv.h"
 
-#include <charconv>
-#include <cmath>
-#include <system_error>
-
 #include "mlp/io/file_io.h"
+#include "mlp/text/number.h"
 #include "mlp/text/printable.h"
 
 namespace simd_mlp::mlp {
@@ -42,27 +39,18 @@ std::vector<Field> SplitFields(std::string_view line) {
 }
 
 // A whole field as a finite double; otherwise false with *problem set.
-bool ParseNumber(std::string_view text, double* value, std::string* problem) {
-  if (text.empty()) {
+bool ParseField(std::string_view text, double* value, std::string* problem) {
+  const NumberStatus status = ParseNumber(text, value);
+  if (status == NumberStatus::kOk) return true;
+  if (status == NumberStatus::kEmpty) {
     *problem = "empty field, expected a number";
     return false;
   }
-  std::string_view digits = text;
-  if (digits.size() > 1 && digits[0] == '+' && digits[1] != '-') digits.remove_prefix(1);
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), *value);
-  if (ec == std::errc::result_out_of_range) {
-    *problem = "'" + Printable(text, kMaxShownField) + "' is beyond the range of double";
-    return false;
-  }
-  if (ec != std::errc() || end != digits.data() + digits.size()) {
-    *problem = "'" + Printable(text, kMaxShownField) + "' is not a number";
-    return false;
-  }
-  if (!std::isfinite(*value)) {
-    *problem = "'" + Printable(text, kMaxShownField) + "' is not finite";
-    return false;
-  }
-  return true;
+  *problem = "'" + Printable(text, kMaxShownField) + "' is " +
+             (status == NumberStatus::kOutOfRange  ? "beyond the range of double"
+              : status == NumberStatus::kNotFinite ? "not finite"
+                                                   : "not a number");
+  return false;
 }
 
 std::string ColumnsWanted(std::size_t min_columns, std::size_t max_columns) {
@@ -101,7 +89,7 @@ bool ParseNumericCsv(std::string_view text, const std::string& name, std::size_t
     }
     double value;
     std::string problem;
-    if (first_line && !ParseNumber(fields[0].text, &value, &problem)) {
+    if (first_line && !ParseField(fields[0].text, &value, &problem)) {
       first_line = false;  // a header: names, not numbers
       continue;
     }
@@ -111,7 +99,7 @@ bool ParseNumericCsv(std::string_view text, const std::string& name, std::size_t
       out.values.resize(out.columns);
     }
     for (std::size_t c = 0; c < fields.size(); ++c) {
-      if (!ParseNumber(fields[c].text, &value, &problem)) {
+      if (!ParseField(fields[c].text, &value, &problem)) {
         *error = where + ":" + std::to_string(fields[c].column) + ": " + problem;
         return false;
       }

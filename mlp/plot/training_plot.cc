@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <numeric>
 
-#include "mlp/text/text_format.h"
+#include "mlp/text/number.h"
 
 namespace simd_mlp::mlp {
 

@@ -7,20 +7,16 @@
 
 namespace simd_mlp::mlp {
 
-const char* OptimizerName(Optimizer optimizer) {
-  switch (optimizer) {
-    case Optimizer::kSgd:
-      return "sgd";
-    case Optimizer::kMomentum:
-      return "momentum";
-    case Optimizer::kNesterov:
-      return "nesterov";
-    case Optimizer::kRmsprop:
-      return "rmsprop";
-    case Optimizer::kAdam:
-      return "adam";
-  }
-  return "unknown";
+const ActivationNameTable& ActivationNames() {
+  static const ActivationNameTable names = [] {
+    ActivationNameTable table{};
+    for (std::size_t i = 0; i < table.size(); ++i) {
+      const Activation a = kernels::kAllActivations[i];
+      table[i] = {a, kernels::ActivationName(a)};
+    }
+    return table;
+  }();
+  return names;
 }
 
 const char* RecipeNames() { return "seed, keras, keras-tanh"; }
@@ -89,8 +85,8 @@ std::string ValidateBatchForData(const TrainConfig& c, std::size_t train_points)
 
 std::string DescribeConfig(const TrainConfig& c) {
   std::ostringstream out;
-  out << "recipe " << c.recipe << ": hidden " << kernels::ActivationName(c.hidden) << ", output "
-      << kernels::ActivationName(c.output) << ", init " << InitName(c.init) << ", "
+  out << "recipe " << c.recipe << ": hidden " << NameOf(ActivationNames(), c.hidden) << ", output "
+      << NameOf(ActivationNames(), c.output) << ", init " << InitName(c.init) << ", "
       << OptimizerName(c.optimizer) << " lr " << c.lr;
   switch (c.optimizer) {
     case Optimizer::kSgd:

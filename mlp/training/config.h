@@ -6,10 +6,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 
 #include "kernels/activation.h"
 #include "mlp/core/init.h"
+#include "mlp/text/enum_names.h"
 
 namespace simd_mlp::mlp {
 
@@ -17,7 +19,21 @@ using kernels::Activation;
 
 enum class Optimizer { kSgd, kMomentum, kNesterov, kRmsprop, kAdam };
 
-const char* OptimizerName(Optimizer optimizer);
+inline constexpr NameTable<Optimizer, 5> kOptimizerNames = {{
+    {Optimizer::kSgd, "sgd"},
+    {Optimizer::kMomentum, "momentum"},
+    {Optimizer::kNesterov, "nesterov"},
+    {Optimizer::kRmsprop, "rmsprop"},
+    {Optimizer::kAdam, "adam"},
+}};
+
+inline const char* OptimizerName(Optimizer optimizer) {
+  return NameOf(kOptimizerNames, optimizer);
+}
+
+// The kernels' activations (kernels::kAllActivations) by their kernels::ActivationName.
+using ActivationNameTable = NameTable<Activation, std::size(kernels::kAllActivations)>;
+const ActivationNameTable& ActivationNames();
 
 struct TrainConfig {
   std::string recipe = "custom";

@@ -285,8 +285,7 @@ void SplitTest::Optimizers() {
         break;
     }
   };
-  for (Optimizer optimizer : {Optimizer::kSgd, Optimizer::kMomentum, Optimizer::kNesterov,
-                              Optimizer::kRmsprop, Optimizer::kAdam}) {
+  for (const auto& [optimizer, name] : kOptimizerNames) {
     State whole{p0, s0, v0};
     step(optimizer, Range{0, n}, whole);
     for (int ranks = 2; ranks <= kMaxRanks; ++ranks) {
@@ -296,7 +295,7 @@ void SplitTest::Optimizers() {
       }
       ASSERT_TRUE(SameBits(whole.p, split.p) && SameBits(whole.s, split.s) &&
                   SameBits(whole.v, split.v))
-          << Where(OptimizerName(optimizer), n, ranks);
+          << Where(name, n, ranks);
     }
   }
 }

@@ -116,11 +116,8 @@ Checkpoint TrainedCheckpoint(Optimizer optimizer, int epochs) {
   return MakeCheckpoint(c, CosData(), trainer);
 }
 
-constexpr Optimizer kAllOptimizers[] = {Optimizer::kSgd, Optimizer::kMomentum, Optimizer::kNesterov,
-                                        Optimizer::kRmsprop, Optimizer::kAdam};
-
 TEST(Checkpoint, EncodeDecodeRoundTripsEveryField) {
-  for (Optimizer o : kAllOptimizers) {
+  for (const auto& [o, name] : kOptimizerNames) {
     const Checkpoint saved = TrainedCheckpoint(o, 1);
     const std::string bytes = EncodeCheckpoint(saved);
     EXPECT_EQ(bytes, EncodeCheckpoint(saved)) << "same state, different bytes";
@@ -131,9 +128,9 @@ TEST(Checkpoint, EncodeDecodeRoundTripsEveryField) {
     EXPECT_EQ(loaded.data.source, "cos");
     EXPECT_EQ(loaded.data.fingerprint, saved.data.fingerprint);
     EXPECT_EQ(loaded.normalization.x_scale, 20.0);
-    EXPECT_TRUE(SameArena(loaded.state.params, saved.state.params)) << OptimizerName(o);
-    EXPECT_TRUE(SameArena(loaded.state.state1, saved.state.state1)) << OptimizerName(o);
-    EXPECT_TRUE(SameArena(loaded.state.state2, saved.state.state2)) << OptimizerName(o);
+    EXPECT_TRUE(SameArena(loaded.state.params, saved.state.params)) << name;
+    EXPECT_TRUE(SameArena(loaded.state.state1, saved.state.state1)) << name;
+    EXPECT_TRUE(SameArena(loaded.state.state2, saved.state.state2)) << name;
     EXPECT_EQ(loaded.state.epoch, 1);
     EXPECT_EQ(loaded.state.adam_step, saved.state.adam_step);
     EXPECT_EQ(loaded.state.shuffle_rng, saved.state.shuffle_rng);
@@ -145,7 +142,7 @@ TEST(Checkpoint, EncodeDecodeRoundTripsEveryField) {
 // weights and optimizer state, bit for bit, for every optimizer, with reshuffling on.
 TEST(Checkpoint, ResumeIsBitExact) {
   constexpr int kEpochs = 4;
-  for (Optimizer o : kAllOptimizers) {
+  for (const auto& [o, name] : kOptimizerNames) {
     const Checkpoint straight = TrainedCheckpoint(o, kEpochs);
     const Checkpoint half = TrainedCheckpoint(o, kEpochs / 2);
     Checkpoint loaded;
@@ -156,9 +153,9 @@ TEST(Checkpoint, ResumeIsBitExact) {
     EpochStats s;
     for (int e = kEpochs / 2; e < kEpochs; ++e) ASSERT_TRUE(resumed.RunEpoch(&s, &error)) << error;
     const TrainingState end = resumed.State();
-    EXPECT_TRUE(SameArena(end.params, straight.state.params)) << OptimizerName(o);
-    EXPECT_TRUE(SameArena(end.state1, straight.state.state1)) << OptimizerName(o);
-    EXPECT_TRUE(SameArena(end.state2, straight.state.state2)) << OptimizerName(o);
+    EXPECT_TRUE(SameArena(end.params, straight.state.params)) << name;
+    EXPECT_TRUE(SameArena(end.state1, straight.state.state1)) << name;
+    EXPECT_TRUE(SameArena(end.state2, straight.state.state2)) << name;
     EXPECT_EQ(end.epoch, kEpochs);
     EXPECT_EQ(end.shuffle_order, straight.state.shuffle_order);
     // So the comparison can fail: one epoch more is not the same state.

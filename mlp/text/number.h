@@ -1,0 +1,32 @@
+// Numbers as text, one way for the whole project: every number a user or a file gives (flags,
+// CSV fields, a checkpoint's config text) is read by ParseNumber or ParseUnsigned, and every
+// double written to be read back (checkpoints, predictions) by ShortestText.
+#ifndef SIMD_MLP_MLP_TEXT_NUMBER_H_
+#define SIMD_MLP_MLP_TEXT_NUMBER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace simd_mlp::mlp {
+
+// Why a text is not a finite double (kOk: it is one).
+enum class NumberStatus { kOk, kEmpty, kNotANumber, kOutOfRange, kNotFinite };
+
+// The whole of `text` as a finite double: decimal, with an optional sign ('+' too) and exponent;
+// no spaces, no hexadecimal. Out of range: beyond double's largest finite value, or so small that
+// it rounds to zero. *value is set only for kOk.
+NumberStatus ParseNumber(std::string_view text, double* value);
+
+// The whole of `text` as an unsigned 64-bit integer: decimal digits only (no sign, no spaces).
+bool ParseUnsigned(std::string_view text, std::uint64_t* value);
+
+// The shortest text that reads back as the same double ("0.001", "1e-07", "20").
+std::string ShortestText(double value);
+
+// 152000 → "152,000": sample counts and rates read at a glance.
+std::string GroupThousands(unsigned long long n);
+
+}  // namespace simd_mlp::mlp
+
+#endif  // SIMD_MLP_MLP_TEXT_NUMBER_H_

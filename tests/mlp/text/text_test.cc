@@ -1,0 +1,91 @@
+// The one number parser and formatter of the project, and the enum name tables.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "mlp/text/enum_names.h"
+#include "mlp/text/number.h"
+#include "mlp/text/printable.h"
+
+namespace simd_mlp::mlp {
+namespace {
+
+TEST(ParseNumber, ReadsDecimalNumbersWhole) {
+  const std::pair<const char*, double> cases[] = {
+      {"0.001", 0.001}, {"-3", -3}, {"+4e1", 40}, {"1e-7", 1e-7}, {"-0", -0.0}, {"1e-310", 1e-310}};
+  for (const auto& [text, want] : cases) {
+    double v = 0;
+    ASSERT_EQ(ParseNumber(text, &v), NumberStatus::kOk) << text;
+    EXPECT_EQ(v, want) << text;
+  }
+}
+
+TEST(ParseNumber, SaysWhyATextIsNotAFiniteNumber) {
+  const std::pair<const char*, NumberStatus> cases[] = {
+      {"", NumberStatus::kEmpty},          {"fast", NumberStatus::kNotANumber},
+      {" 1", NumberStatus::kNotANumber},   {"1 ", NumberStatus::kNotANumber},
+      {"0x1p3", NumberStatus::kNotANumber}, {"+-1", NumberStatus::kNotANumber},
+      {"+", NumberStatus::kNotANumber},    {"1e999", NumberStatus::kOutOfRange},
+      {"-1e400", NumberStatus::kOutOfRange}, {"nan", NumberStatus::kNotFinite},
+      {"-inf", NumberStatus::kNotFinite},
+  };
+  for (const auto& [text, want] : cases) {
+    double v = 42;
+    EXPECT_EQ(ParseNumber(text, &v), want) << "'" << text << "'";
+    EXPECT_EQ(v, 42) << "'" << text << "' changed the value";
+  }
+}
+
+TEST(ParseUnsigned, DigitsOnlyWithinRange) {
+  std::uint64_t v = 0;
+  EXPECT_TRUE(ParseUnsigned("18446744073709551615", &v));
+  EXPECT_EQ(v, UINT64_MAX);
+  for (const char* bad : {"", "-1", "+1", " 1", "1.0", "18446744073709551616", "0x10"}) {
+    EXPECT_FALSE(ParseUnsigned(bad, &v)) << bad;
+  }
+}
+
+TEST(ShortestText, ReadsBackToTheSameDouble) {
+  EXPECT_EQ(ShortestText(0.001), "0.001");
+  EXPECT_EQ(ShortestText(1e-7), "1e-07");
+  EXPECT_EQ(ShortestText(20), "20");
+  for (double v : {0.1, 1.0 / 3, -2.5e-300, std::numeric_limits<double>::max(), 5e-324}) {
+    double back = 0;
+    ASSERT_EQ(ParseNumber(ShortestText(v), &back), NumberStatus::kOk) << ShortestText(v);
+    EXPECT_EQ(back, v);
+  }
+}
+
+TEST(GroupThousands, CommasEveryThreeDigits) {
+  EXPECT_EQ(GroupThousands(0), "0");
+  EXPECT_EQ(GroupThousands(999), "999");
+  EXPECT_EQ(GroupThousands(152000), "152,000");
+  EXPECT_EQ(GroupThousands(1234567), "1,234,567");
+}
+
+TEST(Printable, QuotesHostileBytesAndCuts) {
+  EXPECT_EQ(Printable("a'b\\c\n\x01\xff"), "a\\x27b\\x5cc\\x0a\\x01\\xff");
+  EXPECT_EQ(Printable("abcdef", 3), "abc...");
+}
+
+enum class Color { kRed, kGreen };
+constexpr NameTable<Color, 2> kColors = {{{Color::kRed, "red"}, {Color::kGreen, "green"}}};
+
+TEST(EnumNames, NameAndValueBothWays) {
+  static_assert(NameOf(kColors, Color::kGreen)[0] == 'g');
+  EXPECT_STREQ(NameOf(kColors, Color::kRed), "red");
+  EXPECT_STREQ(NameOf(kColors, Color(7)), "unknown");
+  Color c = Color::kRed;
+  EXPECT_TRUE(ValueOf(kColors, "green", &c));
+  EXPECT_EQ(c, Color::kGreen);
+  EXPECT_FALSE(ValueOf(kColors, "Green", &c));
+  EXPECT_EQ(c, Color::kGreen);
+  EXPECT_EQ(NameList(kColors), "red|green");
+  EXPECT_EQ(NameList(kColors, ", "), "red, green");
+}
+
+}  // namespace
+}  // namespace simd_mlp::mlp
