@@ -18,6 +18,7 @@ readonly PACKAGES=(
   libeigen3-dev      # the benchmark baseline only
   libdnnl-dev        # oneDNN 2.6: the second benchmark baseline only
   libzip-dev         # the zip container of .npz checkpoints
+  libcli11-dev       # CLI11 2.1 (header-only): the command lines of //mlp:train and //mlp:predict
   clang              # tools/ci/fuzz.sh: libFuzzer targets, built outside Bazel
   libclang-rt-14-dev #   and their runtime (libFuzzer, ASan, UBSan)
   python3            # tests/mlp: --plot's SVG parsed with xml.etree, --metrics as JSON

@@ -206,13 +206,15 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "train: error: %s\n", error.c_str());
     return 2;
   }
-  if (!ParseFlags(std::vector<std::string>(argv + 1, argv + argc), &options, &error)) {
-    std::fprintf(stderr, "train: error: %s\n", error.c_str());
-    return 2;
-  }
-  if (options.help) {
-    std::fputs(Usage().c_str(), stdout);
-    return 0;
+  switch (ParseFlags(argc, argv, &options, &error)) {
+    case CommandLine::Outcome::kHelp:
+      std::fputs(Usage().c_str(), stdout);
+      return 0;
+    case CommandLine::Outcome::kError:
+      std::fprintf(stderr, "train: error: %s\n", error.c_str());
+      return 2;
+    case CommandLine::Outcome::kFlags:
+      break;
   }
   const bool verbose = !options.quiet;
   TrainConfig config;

@@ -13,9 +13,10 @@
 
 #include "mlp/io/file_io.h"
 #include "mlp/io/npy.h"
-#include "mlp/text/enum_names.h"
+#include "mlp/text/fields.h"
 #include "mlp/text/number.h"
 #include "mlp/text/printable.h"
+#include "mlp/training/settings.h"
 
 namespace simd_mlp::mlp {
 
@@ -55,6 +56,35 @@ void Pad(const std::vector<float>& values, std::size_t t, Arena<float>* arena) {
   }
 }
 
+// ---- The config text: one key=value line per saved setting, then per fact about the data ----
+
+// A line of the config text: its key and the part of the checkpoint it sets.
+struct ConfigLine {
+  std::string key;
+  Field<Checkpoint> field;
+};
+
+const std::vector<ConfigLine>& ConfigLines() {
+  static const auto* lines = [] {
+    auto* v = new std::vector<ConfigLine>;
+    for (const Setting& s : Settings()) {
+      if (s.key != nullptr) v->push_back({s.key, NestedField(s.field, &Checkpoint::config)});
+    }
+    using Data = DataDescription;
+    for (const Field<Data>& f : {TextField<Data>("data", &Data::source, "", "", true),
+                                 IntegerField<Data>("train_points", &Data::train_points, 0,
+                                                    UINT64_MAX, ""),
+                                 IntegerField<Data>("test_points", &Data::test_points, 0,
+                                                    UINT64_MAX, ""),
+                                 IntegerField<Data>("data_fingerprint", &Data::fingerprint, 0,
+                                                    UINT64_MAX, "")}) {
+      v->push_back({f.name, NestedField(f, &Checkpoint::data)});
+    }
+    return v;
+  }();
+  return *lines;
+}
+
 // The config text keeps one line per key, so values must not span lines.
 std::string OneLine(std::string s) {
   for (char& c : s) {
@@ -64,98 +94,15 @@ std::string OneLine(std::string s) {
 }
 
 std::string ConfigText(const Checkpoint& c) {
-  const TrainConfig& t = c.config;
-  std::string s;
-  auto line = [&s](const char* key, const std::string& value) {
-    s += key;
-    s += '=';
-    s += value;
-    s += '\n';
-  };
-  line("recipe", OneLine(t.recipe));
-  line("hidden", NameOf(ActivationNames(), t.hidden));
-  line("output", NameOf(ActivationNames(), t.output));
-  line("init", InitName(t.init));
-  line("optimizer", OptimizerName(t.optimizer));
-  line("lr", ShortestText(t.lr));
-  line("momentum", ShortestText(t.momentum));
-  line("rho", ShortestText(t.rho));
-  line("beta1", ShortestText(t.beta1));
-  line("beta2", ShortestText(t.beta2));
-  line("eps", ShortestText(t.eps));
-  line("batch", std::to_string(t.batch));
-  line("epochs", std::to_string(t.epochs));
-  line("seed", std::to_string(t.seed));
-  line("data_seed", std::to_string(t.data_seed));
-  line("shuffle", t.shuffle ? "true" : "false");
-  line("data", OneLine(c.data.source));
-  line("train_points", std::to_string(c.data.train_points));
-  line("test_points", std::to_string(c.data.test_points));
-  line("data_fingerprint", std::to_string(c.data.fingerprint));
-  return s;
-}
-
-bool ParseReal(std::string_view s, double* out) {
-  return ParseNumber(s, out) == NumberStatus::kOk;
+  std::string text;
+  for (const ConfigLine& line : ConfigLines()) {
+    text += line.key + "=" + OneLine(line.field.format(c)) + "\n";
+  }
+  return text;
 }
 
 // Parses ConfigText's output. Every key must appear exactly once.
 bool ParseConfigText(std::string_view text, Checkpoint* c, std::string* error) {
-  using Parser = bool (*)(std::string_view, Checkpoint*);
-  static const std::map<std::string, Parser, std::less<>> parsers = {
-      {"recipe", [](std::string_view v, Checkpoint* c) { return c->config.recipe = v, true; }},
-      {"hidden",
-       [](std::string_view v, Checkpoint* c) {
-         return ValueOf(ActivationNames(), v, &c->config.hidden);
-       }},
-      {"output",
-       [](std::string_view v, Checkpoint* c) {
-         return ValueOf(ActivationNames(), v, &c->config.output);
-       }},
-      {"init",
-       [](std::string_view v, Checkpoint* c) { return ValueOf(kInitNames, v, &c->config.init); }},
-      {"optimizer",
-       [](std::string_view v, Checkpoint* c) {
-         return ValueOf(kOptimizerNames, v, &c->config.optimizer);
-       }},
-      {"lr", [](std::string_view v, Checkpoint* c) { return ParseReal(v, &c->config.lr); }},
-      {"momentum",
-       [](std::string_view v, Checkpoint* c) { return ParseReal(v, &c->config.momentum); }},
-      {"rho", [](std::string_view v, Checkpoint* c) { return ParseReal(v, &c->config.rho); }},
-      {"beta1", [](std::string_view v, Checkpoint* c) { return ParseReal(v, &c->config.beta1); }},
-      {"beta2", [](std::string_view v, Checkpoint* c) { return ParseReal(v, &c->config.beta2); }},
-      {"eps", [](std::string_view v, Checkpoint* c) { return ParseReal(v, &c->config.eps); }},
-      {"batch",
-       [](std::string_view v, Checkpoint* c) {
-         std::uint64_t b;
-         if (!ParseUnsigned(v, &b) || b > kMaxBatch) return false;
-         c->config.batch = static_cast<std::size_t>(b);
-         return true;
-       }},
-      {"epochs",
-       [](std::string_view v, Checkpoint* c) {
-         std::uint64_t e;
-         if (!ParseUnsigned(v, &e) || e > 1000000) return false;
-         c->config.epochs = static_cast<int>(e);
-         return true;
-       }},
-      {"seed", [](std::string_view v, Checkpoint* c) { return ParseUnsigned(v, &c->config.seed); }},
-      {"data_seed",
-       [](std::string_view v, Checkpoint* c) { return ParseUnsigned(v, &c->config.data_seed); }},
-      {"shuffle",
-       [](std::string_view v, Checkpoint* c) {
-         if (v != "true" && v != "false") return false;
-         c->config.shuffle = v == "true";
-         return true;
-       }},
-      {"data", [](std::string_view v, Checkpoint* c) { return c->data.source = v, true; }},
-      {"train_points",
-       [](std::string_view v, Checkpoint* c) { return ParseUnsigned(v, &c->data.train_points); }},
-      {"test_points",
-       [](std::string_view v, Checkpoint* c) { return ParseUnsigned(v, &c->data.test_points); }},
-      {"data_fingerprint",
-       [](std::string_view v, Checkpoint* c) { return ParseUnsigned(v, &c->data.fingerprint); }},
-  };
   std::set<std::string, std::less<>> seen;
   std::size_t line_number = 0;
   while (!text.empty()) {
@@ -176,8 +123,10 @@ bool ParseConfigText(std::string_view text, Checkpoint* c, std::string* error) {
       return false;
     }
     const std::string_view key = line.substr(0, eq), value = line.substr(eq + 1);
-    const auto parser = parsers.find(key);
-    if (parser == parsers.end()) {
+    const auto& lines = ConfigLines();
+    const auto known = std::find_if(lines.begin(), lines.end(),
+                                    [key](const ConfigLine& l) { return l.key == key; });
+    if (known == lines.end()) {
       *error = where + ": unknown key '" + Printable(key) + "'";
       return false;
     }
@@ -185,14 +134,14 @@ bool ParseConfigText(std::string_view text, Checkpoint* c, std::string* error) {
       *error = where + ": '" + Printable(key) + "' given twice";
       return false;
     }
-    if (!parser->second(value, c)) {
+    if (!known->field.parse(value, c)) {
       *error = where + ": bad value for '" + std::string(key) + "': '" + Printable(value) + "'";
       return false;
     }
   }
-  for (const auto& [key, parser] : parsers) {
-    if (seen.count(key) == 0) {
-      *error = "config lacks '" + key + "'";
+  for (const ConfigLine& line : ConfigLines()) {
+    if (seen.count(line.key) == 0) {
+      *error = "config lacks '" + line.key + "'";
       return false;
     }
   }

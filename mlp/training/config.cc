@@ -19,8 +19,6 @@ const ActivationNameTable& ActivationNames() {
   return names;
 }
 
-const char* RecipeNames() { return "seed, keras, keras-tanh"; }
-
 bool RecipeConfig(const std::string& name, TrainConfig* config) {
   TrainConfig c;
   c.recipe = name;

@@ -1,6 +1,7 @@
 // What a training run is asked to do: the activations, the initializer, the optimizer and its
 // hyper-parameters, the batch, the epochs, the seeds and the threads; the named recipes that set
-// them; and the checks that a configuration can be trained.
+// them; and the checks that a configuration can be trained. The text form of every setting (flags
+// and a checkpoint's config text) is in settings.h.
 #ifndef SIMD_MLP_MLP_TRAINING_CONFIG_H_
 #define SIMD_MLP_MLP_TRAINING_CONFIG_H_
 
@@ -55,16 +56,8 @@ struct TrainConfig {
   int threads = 0;  // threads a step runs on; 0: automatic (ThreadsFor)
 };
 
-// The batch from which training uses every core by default; below it, one thread. Measured on
-// this 2-core machine with nothing else running (README, "Threads": ms per epoch, 1 against 2
-// threads): 2 threads are slower below 32 rows (0.86× at B = 16), 1.24–1.58× faster from 32 to
-// 112 (lower where the 16-row blocks split unevenly), and at least 1.5× faster at every batch
-// measured from 128 on (1.63× at 128, 1.77× at 512, 1.94× at 8000). The default asks that a
-// second core pay for itself at 75 % efficiency or better, on a machine that is often shared.
-// (Those figures predate the weight gradients' blocks, partition.h, which run the weight
-// gradients of a batch under 128 rows on one thread: below the threshold two threads gain nothing
-// now, on an Intel Xeon 0.70–0.87× at B = 32 and 0.90–1.08× at 64 and 96, against 1.05–1.77× at
-// 128, 5 rounds each alternating 1 and 2 threads: the threshold stands.)
+// The batch from which training uses every core by default; below it, one thread. Chosen by
+// measurement: from here on a second core pays for itself (docs/performance.md).
 inline constexpr std::size_t kParallelMinBatch = 128;
 
 // The most --threads accepts: well past the cores of the machines this runs on (a batch of up to
@@ -76,15 +69,20 @@ inline constexpr int kMaxThreads = 64;
 // (ValidateBatchForData).
 inline constexpr std::size_t kMaxBatch = std::size_t{1} << 20;
 
+// The most epochs a run may ask for: more is taken for a typing mistake.
+inline constexpr int kMaxEpochs = 1000000;
+
 // The number of threads training with `config` runs on: config.threads if set, else all the cores
 // this process may use (AvailableCores) for a batch of kParallelMinBatch or more, else one.
 int ThreadsFor(const TrainConfig& config);
 
-// The named recipes (see README): "seed", "keras", "keras-tanh". Returns false for another name.
-bool RecipeConfig(const std::string& name, TrainConfig* config);
+// The named recipes: the original question's with the gradient fixed ("seed"), and Keras's
+// defaults with ReLU or tanh hidden layers ("keras", "keras-tanh"); RecipeConfig says what each
+// sets.
+inline constexpr const char* kRecipeNames[] = {"seed", "keras", "keras-tanh"};
 
-// The recipe names, comma-separated, for messages.
-const char* RecipeNames();
+// Sets *config to the recipe `name`; false (and *config unchanged) for another name.
+bool RecipeConfig(const std::string& name, TrainConfig* config);
 
 // Empty if the configuration can be trained; otherwise one line naming the offending setting.
 std::string ValidateConfig(const TrainConfig& config);

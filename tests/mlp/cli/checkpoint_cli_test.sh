@@ -84,6 +84,7 @@ awk -F, 'NR > 1 && ($2 < -2000 || $2 > 3000) { exit 1 }' <<<"$out" || fail "odd 
 grep -q "^20,$(sed -n 3p <<<"$out" | cut -d, -f2)$" pred.csv || fail "--x and --input disagree"
 expect_error 2 "give either --x=V (one or more) or --input=FILE.csv" "$predict" --model=square.npz
 expect_error 2 "--model=FILE.npz is required" "$predict" --x=1
+expect_error 2 "unknown flag --modle (did you mean --model?)" "$predict" --modle=square.npz --x=1
 expect_error 2 "--x: invalid value 'one'" "$predict" --model=square.npz --x=one
 expect_error 2 "--x: invalid value 'nan'" "$predict" --model=square.npz --x=nan
 expect_error 2 "--output must not overwrite --input" \

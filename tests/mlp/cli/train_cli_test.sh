@@ -7,10 +7,14 @@ set -euo pipefail
 train=$1
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$train" --help | grep -q -- "--recipe" || fail "--help does not list --recipe"
+help=$("$train" --help) || fail "--help: exit status $?"
+# (A here-string, not a pipe: grep -q stops reading at its first match, and the help is longer
+# than one pipe write, so under pipefail the SIGPIPE of the rest would fail the check.)
+grep -q -- "--recipe=seed|keras|keras-tanh" <<<"$help" || fail "--help does not list --recipe"
+grep -q -- "--lr=NUMBER .*(default: 0.001)" <<<"$help" || fail "--help does not show --lr's default"
 # Each flag's description starts in one column (the 31st, counted in characters, not bytes:
 # --threads' syntax has a three-byte "…"), unless its --name=syntax is too long to leave room.
-"$train" --help | python3 -c '
+python3 -c '
 import sys
 for line in sys.stdin.read().splitlines():
     if not line.startswith("  --") or line.startswith(("  --help", "  --recipe")):
@@ -18,7 +22,7 @@ for line in sys.stdin.read().splitlines():
     flag = line.split()[0]
     if len(flag) < 28 and (line[29] != " " or line[30] == " "):
         sys.exit(f"--help: description of {flag} does not start in column 31: {line!r}")
-' || fail "--help columns: see above"
+' <<<"$help" || fail "--help columns: see above"
 
 metrics=${TEST_TMPDIR:-/tmp}/metrics.jsonl
 out=$("$train" --recipe=keras --epochs=2 --batch=1000 --metrics="$metrics")
@@ -83,7 +87,9 @@ expect_error() {
   [[ $(printf '%s\n' "$err" | wc -l) -eq 1 ]] || fail "$*: not one line: $err"
   [[ $err == *"$pattern"* ]] || fail "$*: '$err' lacks '$pattern'"
 }
-expect_error "--frobnicate" --frobnicate=1
+expect_error "unknown flag --frobnicate (see --help)" --frobnicate=1
+expect_error "unknown flag --epoch (did you mean --epochs?)" --epoch=3
+expect_error "bad argument 'foo'" foo
 expect_error "--batch" --batch=0
 expect_error "--batch" --batch=abc
 expect_error "--batch" --batch=-3

@@ -1,4 +1,5 @@
-// The one number parser and formatter of the project, and the enum name tables.
+// The one number parser and formatter of the project, the enum name tables, and the fields that
+// read and print a struct's members through them.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "mlp/text/enum_names.h"
+#include "mlp/text/fields.h"
 #include "mlp/text/number.h"
 #include "mlp/text/printable.h"
 
@@ -85,6 +87,67 @@ TEST(EnumNames, NameAndValueBothWays) {
   EXPECT_EQ(c, Color::kGreen);
   EXPECT_EQ(NameList(kColors), "red|green");
   EXPECT_EQ(NameList(kColors, ", "), "red, green");
+}
+
+struct Settings {
+  double rate = 0.5;
+  int count = 0;
+  bool on = false;
+  Color color = Color::kRed;
+  std::string file;
+};
+
+TEST(Fields, EachKindReadsWhatItPrints) {
+  using S = Settings;
+  const Field<S> fields[] = {
+      NumberField<S>("rate", &S::rate, ""),
+      IntegerField<S>("count", &S::count, 1, 8, "", "auto"),
+      SwitchField<S>("on", &S::on, ""),
+      ChoiceField<S>("color", &S::color, kColors, ""),
+      TextField<S>("file", &S::file, "FILE", ""),
+  };
+  const char* values[] = {"1e-07", "5", "true", "green", "a b.csv"};
+  S s;
+  for (std::size_t i = 0; i < std::size(fields); ++i) {
+    ASSERT_TRUE(fields[i].parse(values[i], &s)) << fields[i].name;
+    EXPECT_EQ(fields[i].format(s), values[i]) << fields[i].name;
+  }
+  EXPECT_EQ(s.count, 5);
+  EXPECT_EQ(fields[1].syntax, "1…8|auto");
+  EXPECT_EQ(fields[3].syntax, "red|green");
+  EXPECT_TRUE(fields[2].is_switch);
+}
+
+TEST(Fields, RefuseWhatTheirSyntaxDoesNotName) {
+  using S = Settings;
+  S s;
+  EXPECT_FALSE(NumberField<S>("rate", &S::rate, "", "FRACTION", [](double v) {
+                 return v >= 0 && v < 1;
+               }).parse("1", &s));
+  const Field<S> count = IntegerField<S>("count", &S::count, 1, 8, "", "auto");
+  EXPECT_FALSE(count.parse("0", &s));
+  EXPECT_FALSE(count.parse("9", &s));
+  ASSERT_TRUE(count.parse("auto", &s));
+  EXPECT_EQ(s.count, 0);
+  EXPECT_EQ(count.format(s), "auto");
+  EXPECT_FALSE(SwitchField<S>("on", &S::on, "").parse("maybe", &s));
+  EXPECT_FALSE(TextField<S>("file", &S::file, "FILE", "").parse("", &s));
+  EXPECT_TRUE(TextField<S>("file", &S::file, "FILE", "", true).parse("", &s));
+}
+
+struct Outer {
+  Settings inner;
+};
+
+TEST(Fields, NestedFieldReachesTheInnerStruct) {
+  const Field<Outer> rate =
+      NestedField(NumberField<Settings>("rate", &Settings::rate, "learning rate"), &Outer::inner);
+  Outer o;
+  ASSERT_TRUE(rate.parse("0.25", &o));
+  EXPECT_EQ(o.inner.rate, 0.25);
+  EXPECT_EQ(rate.format(o), "0.25");
+  EXPECT_STREQ(rate.name, "rate");
+  EXPECT_EQ(rate.help, "learning rate");
 }
 
 }  // namespace

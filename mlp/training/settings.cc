@@ -1,0 +1,73 @@
+#include "mlp/training/settings.h"
+
+#include <cstdint>
+#include <string>
+
+namespace simd_mlp::mlp {
+
+namespace {
+
+using Config = TrainConfig;
+
+std::string RecipeSyntax() {
+  std::string names;
+  for (const char* name : kRecipeNames) names += (names.empty() ? "" : "|") + std::string(name);
+  return names;
+}
+
+}  // namespace
+
+const std::vector<Setting>& Settings() {
+  static_assert(kMaxThreads == 64 && kParallelMinBatch == 128, "update --threads' help");
+  static const auto* settings = new std::vector<Setting>{
+      {"recipe",
+       TextField<Config>("recipe", &Config::recipe, RecipeSyntax(),
+                         "the starting point the other flags override: seed (the question's: "
+                         "tanh everywhere incl. the output, N(0,1) weights, SGD lr 0.01, no "
+                         "reshuffle), keras (Keras's defaults: relu hidden, linear output, "
+                         "Glorot-uniform, RMSprop lr 1e-3 rho 0.9 eps 1e-7, reshuffled every "
+                         "epoch) or keras-tanh (keras with tanh hidden layers); batch 32 and 100 "
+                         "epochs for all",
+                         /*allow_empty=*/true)},
+      {"hidden", ChoiceField<Config>("activation", &Config::hidden, ActivationNames(),
+                                     "hidden-layer activation")},
+      {"output", ChoiceField<Config>("output", &Config::output, ActivationNames(),
+                                     "output activation")},
+      {"init", ChoiceField<Config>("init", &Config::init, kInitNames,
+                                   "weights N(0,1) or Glorot-uniform (biases are zero)")},
+      {"optimizer",
+       ChoiceField<Config>("optimizer", &Config::optimizer, kOptimizerNames, "optimizer")},
+      {"lr", NumberField<Config>("lr", &Config::lr, "learning rate (> 0)")},
+      {"momentum",
+       NumberField<Config>("momentum", &Config::momentum, "momentum/nesterov mu, in [0, 1)")},
+      {"rho", NumberField<Config>("rho", &Config::rho, "RMSprop decay, in [0, 1)")},
+      {"beta1", NumberField<Config>("beta1", &Config::beta1, "Adam beta1, in [0, 1)")},
+      {"beta2", NumberField<Config>("beta2", &Config::beta2, "Adam beta2, in [0, 1)")},
+      {"eps", NumberField<Config>("eps", &Config::eps, "RMSprop/Adam epsilon (> 0)")},
+      {"batch",
+       IntegerField<Config>("batch", &Config::batch, 0, UINT64_MAX,
+                            "minibatch size, 1 to the training set's size (a last partial batch "
+                            "is kept)")},
+      {"epochs", IntegerField<Config>("epochs", &Config::epochs, 0, kMaxEpochs, "epochs (≥ 1)")},
+      {"seed", IntegerField<Config>("seed", &Config::seed, 0, UINT64_MAX,
+                                    "seed of the initial weights and the shuffles")},
+      {"data_seed", IntegerField<Config>("data-seed", &Config::data_seed, 0, UINT64_MAX,
+                                         "seed of the 80/20 train/test split")},
+      {"shuffle",
+       SwitchField<Config>("shuffle", &Config::shuffle, "reshuffle the training set every epoch")},
+      {nullptr, IntegerField<Config>("threads", &Config::threads, 1, kMaxThreads,
+                                     "threads per step (auto: every core for a batch ≥ 128, "
+                                     "else 1)",
+                                     "auto")},
+  };
+  return *settings;
+}
+
+bool SetsTrainingMath(const std::string& flag) {
+  for (const Setting& s : Settings()) {
+    if (flag == s.field.name) return s.key != nullptr && flag != "epochs";
+  }
+  return false;
+}
+
+}  // namespace simd_mlp::mlp
