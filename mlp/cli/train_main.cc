@@ -1,31 +1,44 @@
 // bazel run //mlp:train -- [flags]: trains the model on the cos task (or the points of --data)
-// and prints one line per epoch. See --help, and mlp/flags.cc for the flags.
+// and prints one line per epoch. See --help, and mlp/cli/flags.cc for the flags.
+//
+// A run has three steps: Prepare (everything that can be checked before training is, so that a
+// mistake costs no time and overwrites nothing), RunEpochs, and Finish (the final save, the best
+// weights, the plot, the summary). Every error leaves through ReportError as one line; the exit
+// status is 2 for a mistake in the command line or the files it names, 1 for a run that failed.
 #include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <system_error>
-#include <vector>
 
 #include "kernels/kernels.h"
-#include "mlp/io/checkpoint.h"
-#include "mlp/training/data.h"
-#include "mlp/training/early_stopping.h"
-#include "mlp/io/file_io.h"
 #include "mlp/cli/flags.h"
 #include "mlp/cli/progress.h"
 #include "mlp/cli/run_setup.h"
+#include "mlp/io/checkpoint.h"
+#include "mlp/io/file_io.h"
 #include "mlp/plot/svg_plot.h"
-#include "mlp/text/number.h"
-#include "mlp/training/trainer.h"
 #include "mlp/plot/training_plot.h"
+#include "mlp/text/number.h"
+#include "mlp/training/early_stopping.h"
+#include "mlp/training/trainer.h"
 
 namespace simd_mlp::mlp {
 namespace {
+
+constexpr int kUsageError = 2;  // the command line, or a file it names
+constexpr int kRunError = 1;    // the run itself: a diverged loss, a failed write
+
+// The one way an error leaves: one line on stderr, after everything stdout holds so far.
+void ReportError(const std::string& message) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "train: error: %s\n", message.c_str());
+}
+
+// ---- What a run prints ----
 
 // The run's figures, kept for the summary, the stopping report and the plot.
 struct RunRecord {
@@ -146,6 +159,8 @@ void PrintStoppingReport(const CliOptions& o, const RunRecord& run, const EarlyS
   }
 }
 
+// ---- Before the first epoch ----
+
 // Reads what the flags name (a checkpoint to resume or start from, the data) and checks that it
 // fits together, before any training: a mistake costs no time and overwrites nothing.
 bool PrepareRun(const CliOptions& options, TrainConfig* config, RunData* run, Checkpoint* resume,
@@ -199,162 +214,205 @@ bool StartFrom(const CliOptions& options, const Checkpoint& resume, const Checkp
   return true;
 }
 
+// ---- The run ----
+
+class TrainingRun {
+ public:
+  explicit TrainingRun(const CliOptions& options)
+      : options_(options),
+        verbose_(!options.quiet),
+        stopping_({options.target_mse, options.patience}) {}
+  ~TrainingRun() {
+    if (metrics_ != nullptr) std::fclose(metrics_);
+  }
+  TrainingRun(const TrainingRun&) = delete;
+  TrainingRun& operator=(const TrainingRun&) = delete;
+
+  // The data, the checkpoints the flags name, the files the run writes, the trainer. False once
+  // the error is reported.
+  bool Prepare() {
+    std::string error;
+    if (!PrepareRun(options_, &config_, &data_, &resume_, &init_, &error)) {
+      return Fail(kUsageError, error);
+    }
+    if (!options_.metrics_path.empty()) {
+      metrics_ = std::fopen(options_.metrics_path.c_str(), "w");
+      if (metrics_ == nullptr) {
+        return Fail(kUsageError,
+                    "--metrics: cannot open '" + options_.metrics_path + "' for writing");
+      }
+    }
+    k_ = &kernels::Kernels<float>();  // exits with a one-line error on a bad SIMD_MLP_ISA
+    if (verbose_) PrintPreamble(options_, config_, *k_, data_, Monitored());
+    try {
+      trainer_ = std::make_unique<Trainer>(config_, *k_, data_.dataset);
+    } catch (const std::system_error& e) {  // the thread pool could not start its threads
+      return Fail(kRunError, "--threads=" + std::to_string(ThreadsFor(config_)) +
+                                 ": cannot start the threads: " + e.what());
+    }
+    if (!StartFrom(options_, resume_, init_, verbose_, trainer_.get(), &error)) {
+      return Fail(kUsageError, error);
+    }
+    return true;
+  }
+
+  // From the epoch after the trainer's to the last, or to a stop rule. False once a diverged loss
+  // or a failed periodic save is reported.
+  bool RunEpochs() {
+    if (verbose_) PrintTableHeader(HasValidation());
+    if (verbose_ && isatty(STDOUT_FILENO)) {
+      progress_ = std::make_unique<ProgressLine>(stdout, config_.epochs,
+                                                 data_.dataset.train_x.size(), config_.batch);
+      trainer_->set_batch_observer(progress_.get());
+    }
+    record_.best.test_mse = 1e300;
+    record_.plot.description = DescribeConfig(config_);
+    record_.plot.data_name = options_.data_path;
+    record_.plot.normalization = data_.normalization;
+    record_.plot.target_mse = options_.target_mse;
+    const auto run_start = std::chrono::steady_clock::now();
+    for (int epoch = trainer_->epoch() + 1; epoch <= config_.epochs; ++epoch) {
+      EpochStats stats;
+      std::string error;
+      if (progress_) progress_->StartEpoch(epoch);
+      const bool ok = trainer_->RunEpoch(&stats, &error);
+      if (progress_) progress_->EndEpoch();
+      if (!ok) return Fail(kRunError, error);
+      Record(stats);
+      reason_ = stopping_.Observe(epoch, HasValidation() ? record_.plot.validation_mse.back()
+                                                         : stats.test_mse,
+                                  trainer_->model().params());
+      if (reason_ == StopReason::kTarget) {
+        record_.target_epoch = epoch;
+        record_.target_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+      }
+      if (reason_ != StopReason::kNone) break;
+      const bool more = epoch < config_.epochs;
+      if (options_.save_every > 0 && epoch % options_.save_every == 0 && more && !Save()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The final save (if the epochs ran to their end), the metrics file, the best epoch's weights
+  // (with --patience), the plot, and the summary (if the epochs ran to their end).
+  void Finish(bool trained) {
+    // The checkpoint holds the last epoch's state, from which a run can go on; --patience's best
+    // weights are what the summary and the plot show.
+    if (trained && !options_.save_path.empty()) trained = Save();
+    if (metrics_ != nullptr && std::fclose(metrics_) != 0) {
+      Fail(kRunError, "--metrics: writing '" + options_.metrics_path + "' failed");
+    }
+    metrics_ = nullptr;
+    if (record_.plot.epochs.empty()) return;  // failed in the first epoch: nothing to show
+
+    // With patience the run ends on the best validation epoch's weights, whether it stopped early
+    // or ran out of epochs.
+    std::string restored;
+    if (stopping_.best_params() != nullptr && stopping_.best_epoch() > 0 && trained) {
+      restored = RestoreBestWeights(stopping_, data_.dataset, trainer_.get(), &record_.plot);
+    } else {
+      const EpochStats& last = record_.plot.epochs.back();
+      record_.plot.fit_caption =
+          FitCaption("after epoch " + std::to_string(last.epoch), last.test_mse);
+    }
+    if (!options_.plot_path.empty()) WritePlot();
+    if (!trained) return;
+    PrintSummary(record_, *k_, config_.batch);
+    PrintStoppingReport(options_, record_, stopping_, reason_, data_.dataset.train_x.size(),
+                        Monitored());
+    std::fputs(restored.c_str(), stdout);
+  }
+
+  int status() const { return status_; }
+
+ private:
+  bool HasValidation() const { return !data_.validation.x.empty(); }
+  const char* Monitored() const { return HasValidation() ? "validation" : "test"; }
+
+  // Reports the error and records the exit status; returns false.
+  bool Fail(int status, const std::string& message) {
+    ReportError(message);
+    status_ = status;
+    return false;
+  }
+
+  // Keeps one epoch's figures and prints its line (and its metrics line).
+  void Record(const EpochStats& stats) {
+    const Samples<float>& validation = data_.validation;
+    const double validation_mse =
+        HasValidation()
+            ? trainer_->Evaluate(validation.x.data(), validation.y.data(), validation.x.size())
+            : NAN;
+    record_.plot.epochs.push_back(stats);
+    if (HasValidation()) record_.plot.validation_mse.push_back(validation_mse);
+    record_.total_ms += stats.ms;
+    if (stats.test_mse < record_.best.test_mse) record_.best = stats;
+    if (record_.first_below_1e3 == 0 && stats.test_mse <= 1e-3) {
+      record_.first_below_1e3 = stats.epoch;
+    }
+    if (verbose_) {
+      PrintEpochLine(stats, HasValidation(), validation_mse);
+      std::fflush(stdout);
+    }
+    if (metrics_ != nullptr) WriteMetricsLine(metrics_, stats, HasValidation(), validation_mse);
+  }
+
+  bool Save() {
+    std::string error;
+    if (SaveCheckpoint(options_.save_path, MakeCheckpoint(config_, data_, *trainer_), &error)) {
+      return true;
+    }
+    return Fail(kRunError, "--save: " + error);
+  }
+
+  void WritePlot() {
+    const std::string svg = RenderSvg(TrainingFigure(record_.plot, data_.dataset, trainer_.get()));
+    std::string error;
+    if (!WriteFileAtomically(options_.plot_path, svg, &error)) {
+      Fail(kRunError, "--plot: " + error);
+    } else if (verbose_) {
+      std::printf("plot: wrote %s\n", options_.plot_path.c_str());
+    }
+  }
+
+  const CliOptions& options_;
+  const bool verbose_;
+  TrainConfig config_;
+  RunData data_;
+  Checkpoint resume_, init_;
+  std::FILE* metrics_ = nullptr;
+  const kernels::KernelTable<float>* k_ = nullptr;
+  std::unique_ptr<Trainer> trainer_;
+  std::unique_ptr<ProgressLine> progress_;  // on a terminal only
+  EarlyStopping stopping_;
+  StopReason reason_ = StopReason::kNone;
+  RunRecord record_;
+  int status_ = 0;
+};
+
 int Main(int argc, char** argv) {
   CliOptions options;
   std::string error;
   if (!EnterBazelWorkingDirectory(&error)) {
-    std::fprintf(stderr, "train: error: %s\n", error.c_str());
-    return 2;
+    ReportError(error);
+    return kUsageError;
   }
   switch (ParseFlags(argc, argv, &options, &error)) {
     case CommandLine::Outcome::kHelp:
       std::fputs(Usage().c_str(), stdout);
       return 0;
     case CommandLine::Outcome::kError:
-      std::fprintf(stderr, "train: error: %s\n", error.c_str());
-      return 2;
+      ReportError(error);
+      return kUsageError;
     case CommandLine::Outcome::kFlags:
       break;
   }
-  const bool verbose = !options.quiet;
-  TrainConfig config;
-  RunData data;
-  Checkpoint resume, init;
-  if (!PrepareRun(options, &config, &data, &resume, &init, &error)) {
-    std::fprintf(stderr, "train: error: %s\n", error.c_str());
-    return 2;
-  }
-
-  std::FILE* metrics = nullptr;
-  if (!options.metrics_path.empty()) {
-    metrics = std::fopen(options.metrics_path.c_str(), "w");
-    if (metrics == nullptr) {
-      std::fprintf(stderr, "train: error: --metrics: cannot open '%s' for writing\n",
-                   options.metrics_path.c_str());
-      return 2;
-    }
-  }
-
-  const auto& k = kernels::Kernels<float>();  // exits with a one-line error on a bad SIMD_MLP_ISA
-  const Dataset<float>& dataset = data.dataset;
-  const Samples<float>& validation = data.validation;
-  const bool has_validation = !validation.x.empty();
-  const char* monitored = has_validation ? "validation" : "test";
-  if (verbose) PrintPreamble(options, config, k, data, monitored);
-  std::unique_ptr<Trainer> owned_trainer;
-  try {
-    owned_trainer = std::make_unique<Trainer>(config, k, dataset);
-  } catch (const std::system_error& e) {  // the thread pool could not start its threads
-    std::fprintf(stderr, "train: error: --threads=%d: cannot start the threads: %s\n",
-                 ThreadsFor(config), e.what());
-    return 1;
-  }
-  Trainer& trainer = *owned_trainer;
-  if (!StartFrom(options, resume, init, verbose, &trainer, &error)) {
-    std::fprintf(stderr, "train: error: %s\n", error.c_str());
-    return 2;
-  }
-  auto save = [&] {
-    if (SaveCheckpoint(options.save_path, MakeCheckpoint(config, data, trainer), &error))
-      return true;
-    std::fprintf(stderr, "train: error: --save: %s\n", error.c_str());
-    return false;
-  };
-  const int first_epoch = trainer.epoch() + 1;
-  if (verbose) PrintTableHeader(has_validation);
-
-  std::unique_ptr<ProgressLine> progress;
-  if (verbose && isatty(STDOUT_FILENO)) {
-    progress =
-        std::make_unique<ProgressLine>(stdout, config.epochs, dataset.train_x.size(), config.batch);
-    trainer.set_batch_observer(progress.get());
-  }
-
-  EarlyStopping stopping({options.target_mse, options.patience});
-  StopReason reason = StopReason::kNone;
-  RunRecord run;
-  run.best.test_mse = 1e300;
-  run.plot.description = DescribeConfig(config);
-  run.plot.data_name = options.data_path;
-  run.plot.normalization = data.normalization;
-  run.plot.target_mse = options.target_mse;
-  bool failed = false;  // a diverged loss or a failed save: no summary
-  const auto run_start = std::chrono::steady_clock::now();
-  for (int epoch = first_epoch; epoch <= config.epochs && reason == StopReason::kNone; ++epoch) {
-    EpochStats last;
-    if (progress) progress->StartEpoch(epoch);
-    const bool ok = trainer.RunEpoch(&last, &error);
-    if (progress) progress->EndEpoch();
-    if (!ok) {
-      std::fflush(stdout);
-      std::fprintf(stderr, "train: error: %s\n", error.c_str());
-      failed = true;
-      break;
-    }
-    const double validation_mse =
-        has_validation
-            ? trainer.Evaluate(validation.x.data(), validation.y.data(), validation.x.size())
-            : NAN;
-    run.plot.epochs.push_back(last);
-    if (has_validation) run.plot.validation_mse.push_back(validation_mse);
-    run.total_ms += last.ms;
-    if (last.test_mse < run.best.test_mse) run.best = last;
-    if (run.first_below_1e3 == 0 && last.test_mse <= 1e-3) run.first_below_1e3 = epoch;
-    if (verbose) {
-      PrintEpochLine(last, has_validation, validation_mse);
-      std::fflush(stdout);
-    }
-    if (metrics != nullptr) WriteMetricsLine(metrics, last, has_validation, validation_mse);
-
-    reason = stopping.Observe(epoch, has_validation ? validation_mse : last.test_mse,
-                              trainer.model().params());
-    if (reason == StopReason::kTarget) {
-      run.target_epoch = epoch;
-      run.target_seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
-    }
-    const bool more = epoch < config.epochs && reason == StopReason::kNone;
-    if (options.save_every > 0 && epoch % options.save_every == 0 && more && !save()) {
-      failed = true;
-      break;
-    }
-  }
-  // The checkpoint holds the last epoch's state, from which a run can go on; --patience's best
-  // weights are what the summary and the plot show.
-  if (!failed && !options.save_path.empty() && !save()) failed = true;
-  int status = failed ? 1 : 0;
-  if (metrics != nullptr && std::fclose(metrics) != 0) {
-    std::fprintf(stderr, "train: error: --metrics: writing '%s' failed\n",
-                 options.metrics_path.c_str());
-    status = 1;
-  }
-  if (run.plot.epochs.empty()) return status;  // failed in the first epoch: nothing to show
-  const EpochStats& last = run.plot.epochs.back();
-
-  // With patience the run ends on the best validation epoch's weights, whether it stopped early
-  // or ran out of epochs.
-  std::string restored;
-  if (stopping.best_params() != nullptr && stopping.best_epoch() > 0 && !failed) {
-    restored = RestoreBestWeights(stopping, dataset, &trainer, &run.plot);
-  } else {
-    run.plot.fit_caption = FitCaption("after epoch " + std::to_string(last.epoch), last.test_mse);
-  }
-
-  if (!options.plot_path.empty()) {
-    const std::string svg = RenderSvg(TrainingFigure(run.plot, dataset, &trainer));
-    if (!WriteFileAtomically(options.plot_path, svg, &error)) {
-      std::fprintf(stderr, "train: error: --plot: %s\n", error.c_str());
-      status = 1;
-    } else if (verbose) {
-      std::printf("plot: wrote %s\n", options.plot_path.c_str());
-    }
-  }
-  if (failed) return status;
-
-  PrintSummary(run, k, config.batch);
-  PrintStoppingReport(options, run, stopping, reason, dataset.train_x.size(), monitored);
-  std::fputs(restored.c_str(), stdout);
-  return status;
+  TrainingRun run(options);
+  if (run.Prepare()) run.Finish(run.RunEpochs());
+  return run.status();
 }
 
 }  // namespace
