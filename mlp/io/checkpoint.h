@@ -1,4 +1,4 @@
-// Checkpoints as NumPy .npz archives: a zip file of .npy arrays (npy.h), so that
+// Checkpoints as NumPy .npz archives: a zip file of .npy arrays (npz.h, npy.h), so that
 //
 //   m = numpy.load("model.npz"); m["W2"]          # float32, shape (100, 100)
 //
