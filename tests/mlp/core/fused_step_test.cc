@@ -12,24 +12,17 @@
 #include <string>
 
 #include "kernels/kernels.h"
-#include "mlp/training/data.h"
 #include "mlp/core/init.h"
 #include "mlp/core/model.h"
+#include "tests/mlp/testing/helpers.h"
 
 namespace simd_mlp::mlp {
 namespace {
 
 using kernels::Isa;
 using kernels::OptimizerStep;
-
-const Dataset<float>& Data() {
-  static const Dataset<float>* data = new Dataset<float>(MakeCosDataset<float>(0));
-  return *data;
-}
-
-bool SameBits(const Arena<float>& a, const Arena<float>& b) {
-  return std::memcmp(a.data(), b.data(), kArenaSize * sizeof(float)) == 0;
-}
+using testing::CosData;
+using testing::SameBits;
 
 // A model and its optimizer state, from the same weights and batch every time.
 struct StepFixture {
@@ -38,8 +31,8 @@ struct StepFixture {
     InitParams(Init::kGlorotUniform, 3, &model.params());
     state1.Zero();
     state2.Zero();
-    std::memcpy(model.workspace().x, Data().train_x.data(), m * sizeof(float));
-    std::memcpy(model.workspace().y, Data().train_y.data(), m * sizeof(float));
+    std::memcpy(model.workspace().x, CosData().train_x.data(), m * sizeof(float));
+    std::memcpy(model.workspace().y, CosData().train_y.data(), m * sizeof(float));
   }
   Model<float> model;
   Arena<float> state1, state2;

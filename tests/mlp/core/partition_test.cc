@@ -21,12 +21,14 @@
 #include "mlp/core/layout.h"
 #include "mlp/training/config.h"
 #include "tests/kernel_test_util.h"
+#include "tests/mlp/testing/helpers.h"
 
 namespace simd_mlp::mlp {
 namespace {
 
 using kernels::Isa;
 using simd_mlp::testing::RandomVector;
+using testing::SameBits;
 
 TEST(Partition, SlabsTileTheRangeOnGrainBoundariesAsEvenlyAsPossible) {
   for (std::size_t n = 1; n <= 300; ++n) {
@@ -136,11 +138,6 @@ std::vector<T> RandomRows(std::size_t rows, std::uint64_t seed, T lo = T(-1), T 
   for (std::size_t i = 0; i < rows; ++i)
     std::fill(v.begin() + i * kLd + kN, v.begin() + (i + 1) * kLd, T(0));
   return v;
-}
-
-template <typename T>
-bool SameBits(const std::vector<T>& a, const std::vector<T>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
 }
 
 class SplitTest : public ::testing::TestWithParam<Isa> {

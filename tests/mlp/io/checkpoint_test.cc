@@ -17,8 +17,8 @@
 #include "kernels/kernels.h"
 #include "mlp/io/file_io.h"
 #include "mlp/io/npy.h"
-#include "mlp/cli/run_setup.h"
 #include "mlp/training/trainer.h"
+#include "tests/mlp/testing/helpers.h"
 
 namespace simd_mlp::mlp {
 namespace {
@@ -28,19 +28,8 @@ std::string TempPath(const std::string& name) {
   return std::string(dir ? dir : "/tmp") + "/" + name;
 }
 
-bool SameArena(const Arena<float>& a, const Arena<float>& b) {
-  return std::memcmp(a.data(), b.data(), kArenaSize * sizeof(float)) == 0;
-}
-
-const RunData& CosData() {
-  static const RunData* data = [] {
-    auto* d = new RunData;
-    std::string error;
-    EXPECT_TRUE(LoadRunData("", 0, d, &error)) << error;
-    return d;
-  }();
-  return *data;
-}
+using testing::CosData;
+using testing::SameBits;
 
 TEST(Npy, HeaderIsPaddedTo64BytesAndReadsBack) {
   const float values[6] = {1, 2, 3, 4, 5, -0.0f};
@@ -109,11 +98,17 @@ Checkpoint TrainedCheckpoint(Optimizer optimizer, int epochs) {
   EXPECT_TRUE(RecipeConfig("keras", &c));
   c.optimizer = optimizer;
   c.batch = 500;
-  Trainer trainer(c, kernels::Kernels<float>(), CosData().dataset);
+  Trainer trainer(c, kernels::Kernels<float>(), CosData());
   EpochStats s;
   std::string error;
   for (int e = 0; e < epochs; ++e) EXPECT_TRUE(trainer.RunEpoch(&s, &error)) << error;
-  return MakeCheckpoint(c, CosData(), trainer);
+  Checkpoint checkpoint;
+  checkpoint.config = c;
+  checkpoint.data = {"cos", CosData().train_x.size(), CosData().test_x.size(),
+                     Fingerprint(CosData())};
+  checkpoint.normalization = CosNormalization();
+  checkpoint.state = trainer.State();
+  return checkpoint;
 }
 
 TEST(Checkpoint, EncodeDecodeRoundTripsEveryField) {
@@ -128,9 +123,9 @@ TEST(Checkpoint, EncodeDecodeRoundTripsEveryField) {
     EXPECT_EQ(loaded.data.source, "cos");
     EXPECT_EQ(loaded.data.fingerprint, saved.data.fingerprint);
     EXPECT_EQ(loaded.normalization.x_scale, 20.0);
-    EXPECT_TRUE(SameArena(loaded.state.params, saved.state.params)) << name;
-    EXPECT_TRUE(SameArena(loaded.state.state1, saved.state.state1)) << name;
-    EXPECT_TRUE(SameArena(loaded.state.state2, saved.state.state2)) << name;
+    EXPECT_TRUE(SameBits(loaded.state.params, saved.state.params)) << name;
+    EXPECT_TRUE(SameBits(loaded.state.state1, saved.state.state1)) << name;
+    EXPECT_TRUE(SameBits(loaded.state.state2, saved.state.state2)) << name;
     EXPECT_EQ(loaded.state.epoch, 1);
     EXPECT_EQ(loaded.state.adam_step, saved.state.adam_step);
     EXPECT_EQ(loaded.state.shuffle_rng, saved.state.shuffle_rng);
@@ -148,25 +143,25 @@ TEST(Checkpoint, ResumeIsBitExact) {
     Checkpoint loaded;
     std::string error;
     ASSERT_TRUE(DecodeCheckpoint(EncodeCheckpoint(half), "half.npz", &loaded, &error)) << error;
-    Trainer resumed(loaded.config, kernels::Kernels<float>(), CosData().dataset);
+    Trainer resumed(loaded.config, kernels::Kernels<float>(), CosData());
     ASSERT_TRUE(resumed.Restore(loaded.state, &error)) << error;
     EpochStats s;
     for (int e = kEpochs / 2; e < kEpochs; ++e) ASSERT_TRUE(resumed.RunEpoch(&s, &error)) << error;
     const TrainingState end = resumed.State();
-    EXPECT_TRUE(SameArena(end.params, straight.state.params)) << name;
-    EXPECT_TRUE(SameArena(end.state1, straight.state.state1)) << name;
-    EXPECT_TRUE(SameArena(end.state2, straight.state.state2)) << name;
+    EXPECT_TRUE(SameBits(end.params, straight.state.params)) << name;
+    EXPECT_TRUE(SameBits(end.state1, straight.state.state1)) << name;
+    EXPECT_TRUE(SameBits(end.state2, straight.state.state2)) << name;
     EXPECT_EQ(end.epoch, kEpochs);
     EXPECT_EQ(end.shuffle_order, straight.state.shuffle_order);
     // So the comparison can fail: one epoch more is not the same state.
     ASSERT_TRUE(resumed.RunEpoch(&s, &error)) << error;
-    EXPECT_FALSE(SameArena(resumed.State().params, straight.state.params));
+    EXPECT_FALSE(SameBits(resumed.State().params, straight.state.params));
   }
 }
 
 TEST(Checkpoint, RestoreRefusesAnOrderThatIsNotAPermutation) {
   Checkpoint c = TrainedCheckpoint(Optimizer::kSgd, 1);
-  Trainer trainer(c.config, kernels::Kernels<float>(), CosData().dataset);
+  Trainer trainer(c.config, kernels::Kernels<float>(), CosData());
   std::string error;
   c.state.shuffle_order[10] = c.state.shuffle_order[11];
   EXPECT_FALSE(trainer.Restore(c.state, &error));

@@ -10,26 +10,20 @@
 #include <vector>
 
 #include "kernels/kernels.h"
-#include "mlp/training/data.h"
 #include "mlp/core/init.h"
 #include "mlp/core/model.h"
 #include "mlp/runtime/cores.h"
 #include "mlp/runtime/thread_pool.h"
 #include "mlp/training/trainer.h"
+#include "tests/mlp/testing/helpers.h"
 
 namespace simd_mlp::mlp {
 namespace {
 
 using kernels::Isa;
 
-const Dataset<float>& Data() {
-  static const Dataset<float>* data = new Dataset<float>(MakeCosDataset<float>(0));
-  return *data;
-}
-
-bool SameBits(const Arena<float>& a, const Arena<float>& b) {
-  return std::memcmp(a.data(), b.data(), kArenaSize * sizeof(float)) == 0;
-}
+using testing::CosData;
+using testing::SameBits;
 
 // The first tensor whose bits differ, for the failure message.
 std::string FirstDifference(const Arena<float>& a, const Arena<float>& b) {
@@ -59,8 +53,8 @@ TEST(Threads, OneStepIsBitIdenticalOnEveryPoolSize) {
         auto model =
             std::make_unique<Model<float>>(k, Activation::kTanh, Activation::kIdentity, m, pool);
         InitParams(Init::kGlorotUniform, 7, &model->params());
-        std::memcpy(model->workspace().x, Data().train_x.data(), m * sizeof(float));
-        std::memcpy(model->workspace().y, Data().train_y.data(), m * sizeof(float));
+        std::memcpy(model->workspace().x, CosData().train_x.data(), m * sizeof(float));
+        std::memcpy(model->workspace().y, CosData().train_y.data(), m * sizeof(float));
         *loss = model->LossAndGradient(m);
         return model;
       };
@@ -88,7 +82,7 @@ struct EpochResult {
 
 EpochResult TrainOneEpoch(TrainConfig c, int threads) {
   c.threads = threads;
-  EpochResult r{std::make_unique<Trainer>(c, kernels::Kernels<float>(), Data()), {}};
+  EpochResult r{std::make_unique<Trainer>(c, kernels::Kernels<float>(), CosData()), {}};
   EXPECT_EQ(r.trainer->threads(), threads);
   std::string error;
   EXPECT_TRUE(r.trainer->RunEpoch(&r.stats, &error)) << error;

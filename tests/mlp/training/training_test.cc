@@ -12,14 +12,13 @@
 #include "mlp/core/init.h"
 #include "mlp/training/data.h"
 #include "mlp/training/trainer.h"
+#include "tests/mlp/testing/helpers.h"
 
 namespace simd_mlp::mlp {
 namespace {
 
-const Dataset<float>& Data() {
-  static const Dataset<float>* data = new Dataset<float>(MakeCosDataset<float>(0));
-  return *data;
-}
+using testing::CosData;
+using testing::SameBits;
 
 TrainConfig Recipe(const char* name) {
   TrainConfig c;
@@ -44,7 +43,7 @@ TEST(Training, KerasRecipeReachesTestMseBelow1e3) {
   TrainConfig c = Recipe("keras");
   c.seed = 1;
   constexpr int kBudget = 30;
-  Trainer trainer(c, kernels::Kernels<float>(), Data());
+  Trainer trainer(c, kernels::Kernels<float>(), CosData());
   EpochStats s;
   std::string error;
   double best = 1e300;
@@ -63,7 +62,7 @@ TEST(Training, KerasRecipeReachesTestMseBelow1e3) {
 
 // The question's recipe (gradient fixed) learns, slowly: finite, and the training loss falls.
 TEST(Training, SeedRecipeLossIsFiniteAndDecreasing) {
-  Trainer trainer(Recipe("seed"), kernels::Kernels<float>(), Data());
+  Trainer trainer(Recipe("seed"), kernels::Kernels<float>(), CosData());
   EpochStats s;
   std::string error;
   double first = 0;
@@ -81,16 +80,15 @@ TEST(Training, SameSeedGivesBitIdenticalWeights) {
   c.optimizer = Optimizer::kAdam;  // also exercises Adam's state and step count
   auto train = [&](std::uint64_t seed) {
     c.seed = seed;
-    auto t = std::make_unique<Trainer>(c, kernels::Kernels<float>(), Data());
+    auto t = std::make_unique<Trainer>(c, kernels::Kernels<float>(), CosData());
     EpochStats s;
     std::string error;
     for (int e = 0; e < 2; ++e) EXPECT_TRUE(t->RunEpoch(&s, &error)) << error;
     return t;
   };
   const auto a = train(5), b = train(5), other = train(6);
-  const std::size_t bytes = kArenaSize * sizeof(float);
-  EXPECT_EQ(std::memcmp(a->model().params().data(), b->model().params().data(), bytes), 0);
-  EXPECT_NE(std::memcmp(a->model().params().data(), other->model().params().data(), bytes), 0);
+  EXPECT_TRUE(SameBits(a->model().params(), b->model().params()));
+  EXPECT_FALSE(SameBits(a->model().params(), other->model().params()));
   ExpectPadLanesZero(a->model().params(), "params after adam");
 }
 
@@ -100,7 +98,7 @@ TEST(Training, LastPartialBatchIsTrained) {
   TrainConfig c = Recipe("seed");
   c.batch = 7999;
   const auto& k = kernels::Kernels<float>();
-  Trainer trainer(c, k, Data());
+  Trainer trainer(c, k, CosData());
   EpochStats s;
   std::string error;
   ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
@@ -109,14 +107,12 @@ TEST(Training, LastPartialBatchIsTrained) {
   InitParams(c.init, c.seed, &manual.params());
   for (std::size_t begin : {std::size_t{0}, std::size_t{7999}}) {
     const std::size_t m = begin == 0 ? 7999 : 1;
-    std::memcpy(manual.workspace().x, Data().train_x.data() + begin, m * sizeof(float));
-    std::memcpy(manual.workspace().y, Data().train_y.data() + begin, m * sizeof(float));
+    std::memcpy(manual.workspace().x, CosData().train_x.data() + begin, m * sizeof(float));
+    std::memcpy(manual.workspace().y, CosData().train_y.data() + begin, m * sizeof(float));
     manual.LossAndGradient(m);
     k.sgd(kArenaSize, float(c.lr), manual.grads().data(), manual.params().data());
   }
-  EXPECT_EQ(std::memcmp(trainer.model().params().data(), manual.params().data(),
-                        kArenaSize * sizeof(float)),
-            0);
+  EXPECT_TRUE(SameBits(trainer.model().params(), manual.params()));
 }
 
 // A diverging run stops with an error naming the epoch and the step, not a stream of NaN.
@@ -126,7 +122,7 @@ TEST(Training, NonFiniteLossStopsWithEpochAndStep) {
   c.output = Activation::kIdentity;
   c.init = Init::kNormal;
   c.lr = 1e6;
-  Trainer trainer(c, kernels::Kernels<float>(), Data());
+  Trainer trainer(c, kernels::Kernels<float>(), CosData());
   EpochStats s;
   std::string error;
   bool ok = true;
@@ -162,15 +158,15 @@ TEST(Training, ValidationSplitHoldsOutTrainingPointsOnly) {
 
 // Predict (the plot's fit) computes what Evaluate scores.
 TEST(Training, PredictAgreesWithEvaluate) {
-  Trainer trainer(Recipe("keras"), kernels::Kernels<float>(), Data());
+  Trainer trainer(Recipe("keras"), kernels::Kernels<float>(), CosData());
   EpochStats s;
   std::string error;
   ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
-  const std::size_t n = Data().test_x.size();
+  const std::size_t n = CosData().test_x.size();
   std::vector<float> yhat(n);
-  trainer.Predict(Data().test_x.data(), n, yhat.data());
+  trainer.Predict(CosData().test_x.data(), n, yhat.data());
   double sum = 0;
-  for (std::size_t i = 0; i < n; ++i) sum += std::pow(double(yhat[i]) - Data().test_y[i], 2);
+  for (std::size_t i = 0; i < n; ++i) sum += std::pow(double(yhat[i]) - CosData().test_y[i], 2);
   // Evaluate sums in float inside the loss kernel: agreement to float accuracy, not bits.
   EXPECT_NEAR(sum / double(n), s.test_mse, 1e-4 * s.test_mse);
 }
@@ -178,7 +174,7 @@ TEST(Training, PredictAgreesWithEvaluate) {
 // SetParams brings back exactly the weights given (how --patience ends a run with its best
 // epoch's), and with them the same test MSE.
 TEST(Training, SetParamsBringsBackEarlierWeights) {
-  Trainer trainer(Recipe("keras"), kernels::Kernels<float>(), Data());
+  Trainer trainer(Recipe("keras"), kernels::Kernels<float>(), CosData());
   EpochStats s;
   std::string error;
   ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
@@ -188,9 +184,8 @@ TEST(Training, SetParamsBringsBackEarlierWeights) {
   for (int e = 0; e < 2; ++e) ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
   ASSERT_NE(s.test_mse, mse);
   trainer.SetParams(snapshot);
-  EXPECT_EQ(
-      std::memcmp(trainer.model().params().data(), snapshot.data(), kArenaSize * sizeof(float)), 0);
-  EXPECT_EQ(trainer.Evaluate(Data().test_x.data(), Data().test_y.data(), Data().test_x.size()),
+  EXPECT_TRUE(SameBits(trainer.model().params(), snapshot));
+  EXPECT_EQ(trainer.Evaluate(CosData().test_x.data(), CosData().test_y.data(), CosData().test_x.size()),
             mse);
 }
 
