@@ -4,7 +4,6 @@
 #include <cassert>
 #include <cmath>
 
-
 namespace simd_mlp::mlp {
 
 namespace {
@@ -17,6 +16,13 @@ template <typename T>
 T* Row(T* matrix, std::size_t r) {
   return matrix + r * kLd;
 }
+
+// The tensors of an arena's layout that starts at `base`: grads() or a gradient block.
+template <typename T>
+struct ArenaView {
+  T* base;
+  T* operator[](Tensor t) const { return base + Offset(t); }
+};
 
 // Elements of one hidden matrix: capacity rows of kLd (batch-major) or kN rows of FeatureMajorLd
 // (feature-major), whichever is larger (FeatureMajorLd never falls as the batch grows).
@@ -73,28 +79,119 @@ Model<T>::Model(const kernels::KernelTable<T>& k, Activation hidden, Activation 
       pool_(pool != nullptr ? *pool : SerialPool()),
       ws_(capacity) {}
 
-// In pieces of about kCachedRows rows (PieceAt), so that each layer reads its input from L2 (at
-// B = 8000 on one or two threads, a layer's input and output over a rank's rows take 3.4 MiB or
-// more).
-// Splitting rows at 16-row boundaries changes no bit (partition.h).
+// ---- The two batch layouts ----
+
+// What a layout's passes read and write: the kernels, the activations, the weights and the
+// workspace. Every pass takes a range of the batch's rows, [r, r + m).
 template <typename T>
-void Model<T>::ForwardRows(Range rows, BatchLayout layout) {
-  const Arena<T>& p = params_;
-  Workspace<T>& w = ws_;
-  const std::size_t ld = layout.fm_ld;
-  for (Range piece = PieceAt(rows, rows.begin); !piece.empty(); piece = PieceAt(rows, piece.end)) {
-    const std::size_t r = piece.begin, m = piece.size();
-    if (layout.feature_major) {  // sample r is column r; the first layer's input row is x itself
-      k_.gemm_bias_act_fm(hidden_, m, kN, 1, w.x + r, ld, p[kW1], kN, p[kB1], w.a1 + r, ld);
-      k_.gemm_bias_act_fm(hidden_, m, kN, kN, w.a1 + r, ld, p[kW2], kLd, p[kB2], w.a2 + r, ld);
-      k_.gemm_bias_act_fm(hidden_, m, kN, kN, w.a2 + r, ld, p[kW3], kLd, p[kB3], w.a3 + r, ld);
-      k_.gemm_bias_act_fm(output_, m, 1, kN, w.a3 + r, ld, p[kW4], kLdW4, p[kB4], w.yhat + r, ld);
-      continue;
+struct Model<T>::Passes {
+  const kernels::KernelTable<T>& k;
+  Activation hidden, output;
+  const Arena<T>& p;
+  Workspace<T>& w;
+};
+
+// Batch-major: sample r is row r of every hidden matrix, rows kPadded apart. The first layer is
+// an outer product and the last a matrix-vector product, each with kernels of its own.
+template <typename T>
+struct Model<T>::BatchMajor : Passes {
+  //   A1 = act(x ⊗ W1 + b1), A2 = act(A1·W2 + b2), A3 = act(A2·W3 + b3), ŷ = out(A3·W4 + b4)
+  void Forward(Range rows) const {
+    const auto& [k, hidden, output, p, w] = static_cast<const Passes&>(*this);
+    const std::size_t r = rows.begin, m = rows.size();
+    k.outer_bias_act(hidden, m, kN, w.x + r, p[kW1], p[kB1], Row(w.a1, r), kLd);
+    k.gemm_bias_act(hidden, m, kN, kN, Row(w.a1, r), kLd, p[kW2], kLd, p[kB2], Row(w.a2, r), kLd);
+    k.gemm_bias_act(hidden, m, kN, kN, Row(w.a2, r), kLd, p[kW3], kLd, p[kB3], Row(w.a3, r), kLd);
+    k.gemv_bias_act(output, m, kN, Row(w.a3, r), kLd, p[kW4], p[kB4][0], w.yhat + r);
+  }
+
+  //   G3 = (G4·W4ᵀ) ⊙ act'(A3), G2 = (G3·W3ᵀ) ⊙ act'(A2), G1 = (G2·W2ᵀ) ⊙ act'(A1)
+  void Deltas(Range rows) const {
+    const auto& [k, hidden, output, p, w] = static_cast<const Passes&>(*this);
+    const std::size_t r = rows.begin, m = rows.size();
+    k.gemv_grad_x_act(hidden, m, kN, w.g4 + r, p[kW4], Row(w.a3, r), kLd, Row(w.g3, r), kLd);
+    k.gemm_grad_x_act(hidden, m, kN, kN, Row(w.g3, r), kLd, p[kW3], kLd, Row(w.a2, r), kLd,
+                      Row(w.g2, r), kLd);
+    k.gemm_grad_x_act(hidden, m, kN, kN, Row(w.g2, r), kLd, p[kW2], kLd, Row(w.a1, r), kLd,
+                      Row(w.g1, r), kLd);
+  }
+
+  //   dW4, db4 = A3ᵀ·G4, Σ G4;  dW3, db3 = A2ᵀ·G3, Σ G3;  dW2, db2 = A1ᵀ·G2, Σ G2;
+  //   dW1, db1 = xᵀ·G1, Σ G1;  into `d`, an arena's layout. Never fused (FusesStep).
+  void WeightGradients(Range rows, ArenaView<T> d,
+                       [[maybe_unused]] const OptimizerUpdate* fused) const {
+    assert(fused == nullptr);
+    const auto& [k, hidden, output, p, w] = static_cast<const Passes&>(*this);
+    const std::size_t r = rows.begin, n = rows.size();
+    k.gemv_grad_w(n, kN, Row(w.a3, r), kLd, w.g4 + r, d[kW4], d[kB4]);
+    k.gemm_grad_w(n, kN, kN, Row(w.a2, r), kLd, Row(w.g3, r), kLd, d[kW3], kLd, d[kB3]);
+    k.gemm_grad_w(n, kN, kN, Row(w.a1, r), kLd, Row(w.g2, r), kLd, d[kW2], kLd, d[kB2]);
+    k.outer_grad_w(n, kN, w.x + r, Row(w.g1, r), kLd, d[kW1], d[kB1]);
+  }
+};
+
+// Feature-major: sample r is column r of every hidden matrix (100 rows, ld apart), and every
+// layer goes through the *_fm kernels, the first and last as products with k = 1 and n = 1.
+template <typename T>
+struct Model<T>::FeatureMajor : Passes {
+  std::size_t ld;  // FeatureMajorLd(m)
+
+  //   A1 = act(x ⊗ W1 + b1), A2 = act(A1·W2 + b2), A3 = act(A2·W3 + b3), ŷ = out(A3·W4 + b4)
+  void Forward(Range rows) const {
+    const auto& [k, hidden, output, p, w] = static_cast<const Passes&>(*this);
+    const std::size_t r = rows.begin, m = rows.size();
+    k.gemm_bias_act_fm(hidden, m, kN, 1, w.x + r, ld, p[kW1], kN, p[kB1], w.a1 + r, ld);
+    k.gemm_bias_act_fm(hidden, m, kN, kN, w.a1 + r, ld, p[kW2], kLd, p[kB2], w.a2 + r, ld);
+    k.gemm_bias_act_fm(hidden, m, kN, kN, w.a2 + r, ld, p[kW3], kLd, p[kB3], w.a3 + r, ld);
+    k.gemm_bias_act_fm(output, m, 1, kN, w.a3 + r, ld, p[kW4], kLdW4, p[kB4], w.yhat + r, ld);
+  }
+
+  //   G3 = (G4·W4ᵀ) ⊙ act'(A3), G2 = (G3·W3ᵀ) ⊙ act'(A2), G1 = (G2·W2ᵀ) ⊙ act'(A1)
+  void Deltas(Range rows) const {
+    const auto& [k, hidden, output, p, w] = static_cast<const Passes&>(*this);
+    const std::size_t r = rows.begin, m = rows.size();
+    k.gemm_grad_x_act_fm(hidden, m, 1, kN, w.g4 + r, ld, p[kW4], kLdW4, w.a3 + r, ld, w.g3 + r,
+                         ld);
+    k.gemm_grad_x_act_fm(hidden, m, kN, kN, w.g3 + r, ld, p[kW3], kLd, w.a2 + r, ld, w.g2 + r,
+                         ld);
+    k.gemm_grad_x_act_fm(hidden, m, kN, kN, w.g2 + r, ld, p[kW2], kLd, w.a1 + r, ld, w.g1 + r,
+                         ld);
+  }
+
+  //   dW4, db4 = A3ᵀ·G4, Σ G4;  dW3, db3 = A2ᵀ·G3, Σ G3;  dW2, db2 = A1ᵀ·G2, Σ G2;
+  //   dW1, db1 = xᵀ·G1, Σ G1;  into `d`, an arena's layout, each followed at once by `fused`'s
+  //   step on its weights when given (every delta is in place then: W is no longer read).
+  void WeightGradients(Range rows, ArenaView<T> d, const OptimizerUpdate* fused) const {
+    const Workspace<T>& w = this->w;
+    const std::size_t r = rows.begin;
+    GradW(rows, kW4, kB4, 1, kN, w.a3 + r, w.g4 + r, kLdW4, d, fused);
+    GradW(rows, kW3, kB3, kN, kN, w.a2 + r, w.g3 + r, kLd, d, fused);
+    GradW(rows, kW2, kB2, kN, kN, w.a1 + r, w.g2 + r, kLd, d, fused);
+    GradW(rows, kW1, kB1, kN, 1, w.x + r, w.g1 + r, kN, d, fused);
+  }
+
+  // dW, db of one layer (fan_in k_in, fan_out n_out) from its inputs `a` and its deltas `g`.
+  void GradW(Range rows, Tensor tw, Tensor tb, std::size_t n_out, std::size_t k_in, const T* a,
+             const T* g, std::size_t lddw, ArenaView<T> d, const OptimizerUpdate* fused) const {
+    const std::size_t n = rows.size();
+    if (fused == nullptr) {
+      this->k.gemm_grad_w_fm(n, n_out, k_in, a, ld, g, ld, d[tw], lddw, d[tb]);
+    } else {
+      this->k.gemm_grad_w_fm_step(n, n_out, k_in, a, ld, g, ld, d[tw], lddw, d[tb], fused->step,
+                                  fused->Target(tw), fused->Target(tb));
     }
-    k_.outer_bias_act(hidden_, m, kN, w.x + r, p[kW1], p[kB1], Row(w.a1, r), kLd);
-    k_.gemm_bias_act(hidden_, m, kN, kN, Row(w.a1, r), kLd, p[kW2], kLd, p[kB2], Row(w.a2, r), kLd);
-    k_.gemm_bias_act(hidden_, m, kN, kN, Row(w.a2, r), kLd, p[kW3], kLd, p[kB3], Row(w.a3, r), kLd);
-    k_.gemv_bias_act(output_, m, kN, Row(w.a3, r), kLd, p[kW4], p[kB4][0], w.yhat + r);
+  }
+};
+
+template <typename T>
+template <typename Body>
+void Model<T>::WithLayout(std::size_t m, Body body) {
+  const Passes passes{k_, hidden_, output_, params_, ws_};
+  if (UsesFeatureMajor(m)) {
+    assert(kN * FeatureMajorLd(m) <= ws_.matrix_size());
+    body(FeatureMajor{passes, FeatureMajorLd(m)});
+  } else {
+    body(BatchMajor{passes});
   }
 }
 
@@ -111,51 +208,27 @@ bool Model<T>::UsesFeatureMajor(std::size_t m) const {
   return FeatureMajorPays(m);
 }
 
-template <typename T>
-typename Model<T>::BatchLayout Model<T>::LayoutFor(std::size_t m) const {
-  assert(kN * FeatureMajorLd(m) <= ws_.matrix_size());
-  return {UsesFeatureMajor(m), FeatureMajorLd(m)};
-}
+// ---- A step's parts on one rank: the same for both layouts ----
 
+// In pieces of about kCachedRows rows (PieceAt), so that each layer reads its input from L2.
+// Splitting rows at 16-row boundaries changes no bit (partition.h).
 template <typename T>
-void Model<T>::Forward(std::size_t m) {
-  assert(m >= 1 && m <= ws_.capacity());
-  const BatchLayout layout = LayoutFor(m);
-  pool_.Run([&](int rank) { ForwardRows(BatchRows(m, pool_.size(), rank), layout); });
-}
-
-template <typename T>
-T Model<T>::SeedMseGradient(std::size_t m) {
-  Workspace<T>& w = ws_;
-  // THE loss gradient, per sample: g4[i] = ∂L/∂ŷ_i = 2(ŷ_i − y_i)/m. Not (ŷ − y)², which is the
-  // loss itself, and not averaged over the batch here: each sample's delta must go back through
-  // that sample's own activations. The batch reduction happens in the *_grad_w kernels, which sum.
-  return k_.mse_loss_grad(m, w.yhat, w.y, w.g4);
+template <typename Layout>
+void Model<T>::ForwardRows(const Layout& layout, Range rows) {
+  for (Range piece = PieceAt(rows, rows.begin); !piece.empty(); piece = PieceAt(rows, piece.end)) {
+    layout.Forward(piece);
+  }
 }
 
 // The deltas of a range of rows: each row's G_l needs only that row's G_{l+1} and A_l.
 template <typename T>
-void Model<T>::InputGradientRows(Range rows, BatchLayout layout) {
+template <typename Layout>
+void Model<T>::DeltaRows(const Layout& layout, Range rows) {
   if (rows.empty()) return;
-  const Arena<T>& p = params_;
   Workspace<T>& w = ws_;
   const std::size_t r = rows.begin, m = rows.size();
-  k_.activation_grad(output_, m, w.yhat + r, w.g4 + r, w.g4 + r);  // through out(): ∂L/∂Z4
-  if (layout.feature_major) {
-    const std::size_t ld = layout.fm_ld;
-    k_.gemm_grad_x_act_fm(hidden_, m, 1, kN, w.g4 + r, ld, p[kW4], kLdW4, w.a3 + r, ld, w.g3 + r,
-                          ld);
-    k_.gemm_grad_x_act_fm(hidden_, m, kN, kN, w.g3 + r, ld, p[kW3], kLd, w.a2 + r, ld, w.g2 + r,
-                          ld);
-    k_.gemm_grad_x_act_fm(hidden_, m, kN, kN, w.g2 + r, ld, p[kW2], kLd, w.a1 + r, ld, w.g1 + r,
-                          ld);
-    return;
-  }
-  k_.gemv_grad_x_act(hidden_, m, kN, w.g4 + r, p[kW4], Row(w.a3, r), kLd, Row(w.g3, r), kLd);
-  k_.gemm_grad_x_act(hidden_, m, kN, kN, Row(w.g3, r), kLd, p[kW3], kLd, Row(w.a2, r), kLd,
-                     Row(w.g2, r), kLd);
-  k_.gemm_grad_x_act(hidden_, m, kN, kN, Row(w.g2, r), kLd, p[kW2], kLd, Row(w.a1, r), kLd,
-                     Row(w.g1, r), kLd);
+  k_.activation_grad(output_, m, w.yhat + r, w.g4 + r, w.g4 + r);  // G4 = ∂L/∂ŷ ⊙ out'(ŷ)
+  layout.Deltas(rows);
 }
 
 // The whole weight gradient of each of the rank's blocks of the batch, over that block's rows
@@ -163,39 +236,14 @@ void Model<T>::InputGradientRows(Range rows, BatchLayout layout) {
 // block j's into the workspace's gradient block j (an arena of the same layout), for
 // SumGradientBlocks to add.
 template <typename T>
-void Model<T>::BlockGradients(std::size_t m, int rank, bool deltas_first, BatchLayout layout,
+template <typename Layout>
+void Model<T>::BlockGradients(const Layout& layout, std::size_t m, int rank, bool deltas_first,
                               const OptimizerUpdate* fused) {
-  const Workspace<T>& w = ws_;
-  const std::size_t blocks = GradientBlocks(m);
-  const Range mine = Slab(blocks, 1, pool_.size(), rank);
+  const Range mine = Slab(GradientBlocks(m), 1, pool_.size(), rank);
   for (std::size_t block = mine.begin; block < mine.end; ++block) {
-    T* const out = block == 0 ? grads_.data() : ws_.gradient_block(block);
-    auto d = [out](Tensor t) { return out + Offset(t); };
     const Range rows = GradientBlockRows(m, block);
-    if (deltas_first) InputGradientRows(rows, layout);
-    const std::size_t r = rows.begin, n = rows.size();
-    if (layout.feature_major) {
-      const std::size_t ld = layout.fm_ld;
-      // dW, db of one layer (fan_in k, fan_out c) from its input rows `at` and its deltas `gt`.
-      auto grad_w = [&](Tensor tw, Tensor tb, std::size_t c, std::size_t k, const T* at,
-                        const T* gt, std::size_t lddw) {
-        if (fused == nullptr) {
-          k_.gemm_grad_w_fm(n, c, k, at, ld, gt, ld, d(tw), lddw, d(tb));
-        } else {  // every delta is in place (the caller's barrier): W is no longer read
-          k_.gemm_grad_w_fm_step(n, c, k, at, ld, gt, ld, d(tw), lddw, d(tb), fused->step,
-                                 fused->Target(params_, tw), fused->Target(params_, tb));
-        }
-      };
-      grad_w(kW4, kB4, 1, kN, w.a3 + r, w.g4 + r, kLdW4);
-      grad_w(kW3, kB3, kN, kN, w.a2 + r, w.g3 + r, kLd);
-      grad_w(kW2, kB2, kN, kN, w.a1 + r, w.g2 + r, kLd);
-      grad_w(kW1, kB1, kN, 1, w.x + r, w.g1 + r, kN);
-      continue;
-    }
-    k_.gemv_grad_w(n, kN, Row(w.a3, r), kLd, w.g4 + r, d(kW4), d(kB4));
-    k_.gemm_grad_w(n, kN, kN, Row(w.a2, r), kLd, Row(w.g3, r), kLd, d(kW3), kLd, d(kB3));
-    k_.gemm_grad_w(n, kN, kN, Row(w.a1, r), kLd, Row(w.g2, r), kLd, d(kW2), kLd, d(kB2));
-    k_.outer_grad_w(n, kN, w.x + r, Row(w.g1, r), kLd, d(kW1), d(kB1));
+    if (deltas_first) DeltaRows(layout, rows);
+    layout.WeightGradients(rows, {block == 0 ? grads_.data() : ws_.gradient_block(block)}, fused);
   }
 }
 
@@ -211,49 +259,71 @@ void Model<T>::SumGradientBlocks(std::size_t m, int rank) {
 }
 
 template <typename T>
-void Model<T>::BackwardOnRank(std::size_t m, int rank, BatchLayout layout,
+template <typename Layout>
+void Model<T>::BackwardOnRank(const Layout& layout, std::size_t m, int rank,
                               const OptimizerUpdate* fused) {
   const bool by_block = BlockByBlockBackward(m);  // the same on every rank: it depends on m alone
   if (!by_block) {
-    InputGradientRows(BatchRows(m, pool_.size(), rank), layout);
+    DeltaRows(layout, BatchRows(m, pool_.size(), rank));
     pool_.Barrier();  // every delta is in place: a block's rows may be another rank's
   }
-  BlockGradients(m, rank, by_block, layout, fused);
+  BlockGradients(layout, m, rank, by_block, fused);
   if (GradientBlocks(m) > 1) {  // the same on every rank: it depends on m alone
     pool_.Barrier();            // every block's gradient is in place
     SumGradientBlocks(m, rank);
   }
 }
 
+// ---- The public passes ----
+
+template <typename T>
+void Model<T>::Forward(std::size_t m) {
+  assert(m >= 1 && m <= ws_.capacity());
+  WithLayout(m, [&](const auto& layout) {
+    pool_.Run([&](int rank) { ForwardRows(layout, BatchRows(m, pool_.size(), rank)); });
+  });
+}
+
+template <typename T>
+T Model<T>::SeedMseGradient(std::size_t m) {
+  Workspace<T>& w = ws_;
+  // THE loss gradient, per sample: g4[i] = ∂L/∂ŷ_i = 2(ŷ_i − y_i)/m. Not (ŷ − y)², which is the
+  // loss itself, and not averaged over the batch here: each sample's delta must go back through
+  // that sample's own activations. The batch reduction happens in the *_grad_w kernels, which sum.
+  return k_.mse_loss_grad(m, w.yhat, w.y, w.g4);
+}
+
 template <typename T>
 void Model<T>::Backward(std::size_t m) {
   assert(m >= 1 && m <= ws_.capacity());
-  const BatchLayout layout = LayoutFor(m);
-  pool_.Run([&](int rank) { BackwardOnRank(m, rank, layout, nullptr); });
+  WithLayout(m, [&](const auto& layout) {
+    pool_.Run([&](int rank) { BackwardOnRank(layout, m, rank, nullptr); });
+  });
 }
 
 template <typename T>
 T Model<T>::Step(std::size_t m, const OptimizerUpdate* update) {
   assert(m >= 1 && m <= ws_.capacity());
-  const BatchLayout layout = LayoutFor(m);
   const OptimizerUpdate* fused = update != nullptr && FusesStep(m) ? update : nullptr;
   T loss = 0;
-  pool_.Run([&](int rank) {
-    ForwardRows(BatchRows(m, pool_.size(), rank), layout);
-    pool_.Barrier();
-    if (rank == 0) loss = SeedMseGradient(m);
-    pool_.Barrier();
-    if (update != nullptr && !std::isfinite(loss)) return;  // the same on every rank
-    BackwardOnRank(m, rank, layout, fused);
-    if (update == nullptr || fused != nullptr) return;
-    // Each rank its own cache-line-aligned slab: every element's update reads only that
-    // element's gradient and state, so the slabs change nothing but who computes what.
-    pool_.Barrier();  // the whole gradient is in place: a slab may hold another rank's block
-    const Range r = Slab(kArenaSize, kVectorGrain, pool_.size(), rank);
-    if (r.empty()) return;
-    kernels::ApplyStep(k_, r.size(), update->step, grads_.data() + r.begin,
-                       {params_.data() + r.begin, update->state1.data() + r.begin,
-                        update->state2.data() + r.begin});
+  WithLayout(m, [&](const auto& layout) {
+    pool_.Run([&](int rank) {
+      ForwardRows(layout, BatchRows(m, pool_.size(), rank));
+      pool_.Barrier();
+      if (rank == 0) loss = SeedMseGradient(m);
+      pool_.Barrier();
+      if (update != nullptr && !std::isfinite(loss)) return;  // the same on every rank
+      BackwardOnRank(layout, m, rank, fused);
+      if (update == nullptr || fused != nullptr) return;
+      // Each rank its own cache-line-aligned slab: every element's update reads only that
+      // element's gradient and state, so the slabs change nothing but who computes what.
+      pool_.Barrier();  // the whole gradient is in place: a slab may hold another rank's block
+      const Range r = Slab(kArenaSize, kVectorGrain, pool_.size(), rank);
+      if (r.empty()) return;
+      kernels::ApplyStep(k_, r.size(), update->step, grads_.data() + r.begin,
+                         {params_.data() + r.begin, update->state1.data() + r.begin,
+                          update->state2.data() + r.begin});
+    });
   });
   return loss;
 }
@@ -266,7 +336,7 @@ T Model<T>::LossAndGradient(std::size_t m) {
 template <typename T>
 T Model<T>::LossGradientAndStep(std::size_t m, const kernels::OptimizerStep<T>& step,
                                 Arena<T>* state1, Arena<T>* state2) {
-  const OptimizerUpdate update{step, *state1, *state2};
+  const OptimizerUpdate update{step, params_, *state1, *state2};
   return Step(m, &update);
 }
 

@@ -18,11 +18,13 @@
 // samples that fill their vectors), feature-major: 100×B matrices, one column per sample, rows
 // FeatureMajorLd(B) apart, through gemm_bias_act_fm, gemm_grad_x_act_fm and gemm_grad_w_fm for
 // every layer (the first and last as products with k = 1 and n = 1). x, y, ŷ and g4 hold one value
-// per sample in both. The step and its division among threads (a rank's rows of the batch are then
-// its columns) are the same in both layouts. T is float (training) or double (gradient checks).
+// per sample in both. Each layout is a forward pass and the two halves of its backward pass
+// written as mirror images (model.cc: BatchMajor, FeatureMajor), picked once per call; the step
+// and its division among threads (a rank's rows of the batch are then its columns) are the same
+// in both. T is float (training) or double (gradient checks).
 // Nothing here allocates after construction.
 //
-// On a thread pool of any size the results are bit-identical (mlp/partition.h): a step is
+// On a thread pool of any size the results are bit-identical (partition.h): a step is
 //   rows      each rank: the forward pass of its own rows of the batch (no row needs another's),
 //             in pieces of about kCachedRows rows
 //   ─ barrier ─
@@ -174,35 +176,40 @@ class Model {
   bool FusesStep(std::size_t m) const;
 
  private:
-  // An optimizer step and where its state is.
+  // An optimizer step, the parameters it updates and where its state is.
   struct OptimizerUpdate {
     const kernels::OptimizerStep<T>& step;
+    Arena<T>& params;
     Arena<T>& state1;
     Arena<T>& state2;
     // Where tensor t's parameters and state begin (the arenas share one layout).
-    kernels::UpdateTarget<T> Target(Arena<T>& params, Tensor t) const {
-      return {params[t], state1[t], state2[t]};
-    }
+    kernels::UpdateTarget<T> Target(Tensor t) const { return {params[t], state1[t], state2[t]}; }
   };
 
-  // How an m-sample batch's hidden matrices are laid out (UsesFeatureMajor): feature-major with
-  // rows fm_ld = FeatureMajorLd(m) apart, or batch-major (rows kPadded apart; fm_ld unused).
-  struct BatchLayout {
-    bool feature_major;
-    std::size_t fm_ld;
-  };
-  BatchLayout LayoutFor(std::size_t m) const;
+  // The two batch layouts (model.cc), each as three passes over a range of the batch's rows:
+  // Forward (layers 1 to 4), Deltas (the hidden layers' deltas, layers 4 to 1) and
+  // WeightGradients (dW, db of layers 4 to 1), the backward passes reading as the forward
+  // reversed. WithLayout picks one per call from the batch size; all above them is shared.
+  struct Passes;
+  struct BatchMajor;
+  struct FeatureMajor;
+  template <typename Body>
+  void WithLayout(std::size_t m, Body body);
 
   // Forward, loss and backward on the pool, then `update` (or none) as LossGradientAndStep says.
   T Step(std::size_t m, const OptimizerUpdate* update);
-  // The parts of a pass that one rank does (see the top of this file).
-  void ForwardRows(Range rows, BatchLayout layout);
-  void InputGradientRows(Range rows, BatchLayout layout);
-  // With `fused`, the feature-major gradients also apply its step (LossGradientAndStep).
-  void BlockGradients(std::size_t m, int rank, bool deltas_first, BatchLayout layout,
+  // The parts of a step that one rank does (see the top of this file), in a layout.
+  template <typename Layout>
+  void ForwardRows(const Layout& layout, Range rows);
+  template <typename Layout>
+  void DeltaRows(const Layout& layout, Range rows);
+  // With `fused`, the feature-major weight gradients also apply its step (LossGradientAndStep).
+  template <typename Layout>
+  void BlockGradients(const Layout& layout, std::size_t m, int rank, bool deltas_first,
                       const OptimizerUpdate* fused);
+  template <typename Layout>
+  void BackwardOnRank(const Layout& layout, std::size_t m, int rank, const OptimizerUpdate* fused);
   void SumGradientBlocks(std::size_t m, int rank);
-  void BackwardOnRank(std::size_t m, int rank, BatchLayout layout, const OptimizerUpdate* fused);
 
   static ThreadPool& SerialPool();
 
