@@ -91,18 +91,14 @@ class Workspace {
 };
 
 // The largest batch that runs feature-major: below 128 samples, where the trainer runs one thread
-// by default (trainer.h, kParallelMinBatch). A step's gradient on one thread (the Xeon, in turns
-// with the batch-major one) took 0.89–0.93 of the batch-major time at B = 16 … 64, and an epoch
-// 0.92–0.97 at B = 32; at 128 … 512 one thread still gained (0.95–0.97 of an epoch), but two took
-// 1.02–1.18× as long (a rank's columns are short slices of every row), and the layout must
-// depend on the batch alone, so that the bits do not depend on the number of threads.
+// by default (mlp/training/config.h, kParallelMinBatch). Larger batches gain on one thread but
+// lose on two (docs/performance.md), and the layout must depend on the batch alone, so that the
+// bits do not depend on the number of threads.
 inline constexpr std::size_t kFeatureMajorMaxBatch = 127;
 
 // Feature-major pays where a batch fills its vectors (at most 1 lane in 16 idle: a vector holds
 // one sample per lane, so below 16 samples the products would do up to 16× the work) and is at
-// most kFeatureMajorMaxBatch. Its products at the MLP's shapes, B = 32 on the Xeon (bench
-// gemm_*_fm): forward 0.87 of the batch-major time, input gradient 0.72 (no Wᵀ pack), weight
-// gradient 1.13 (it transposes the deltas).
+// most kFeatureMajorMaxBatch; docs/performance.md has its products' times against batch-major.
 constexpr bool FeatureMajorPays(std::size_t m) {
   return m >= kVectorLanes && m <= kFeatureMajorMaxBatch &&
          kVectorLanes * (RoundUp(m, kVectorLanes) - m) <= m;
@@ -110,14 +106,10 @@ constexpr bool FeatureMajorPays(std::size_t m) {
 
 // Row stride of an m-sample batch's feature-major matrices, in elements: whole vectors, so that a
 // column range starting on a 16-sample block is 64-byte aligned, plus one vector where that would
-// be a multiple of 64 elements (256 bytes in float). It depends on the batch alone, not on the
-// workspace's capacity: the trainer's workspace holds at least 512 samples (evaluation), and a
-// stride from that put a B = 32 batch's 128-byte rows 2,112 bytes apart, which cost up to 4 % of
-// an epoch on a busy host (README, "The stride follows the batch"). The extra vector: where a row
-// is wider than the kernels' column block, a stride of 256·j bytes maps every (16/j)-th row the
-// block reads to the same L1 sets (at 128 samples the feature-major step took 1.02 of the
-// batch-major one's time, against 0.94 with it); it is kept at 49–64 samples too, where it was
-// not measured apart.
+// be a multiple of 64 elements (256 bytes in float), whose rows would fall in the same L1 sets.
+// It depends on the batch alone, not on the workspace's capacity (at least 512 samples, for
+// evaluation), which would spread a small batch's rows far apart. Both chosen by measurement
+// (docs/performance.md).
 constexpr std::size_t FeatureMajorLd(std::size_t m) {
   const std::size_t whole = RoundUp(m, kVectorLanes);
   return whole % (4 * kVectorLanes) == 0 ? whole + kVectorLanes : whole;

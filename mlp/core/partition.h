@@ -58,9 +58,9 @@ constexpr Range BatchRows(std::size_t m, int ranks, int rank) {
 }
 
 // Rows of a batch whose activations and deltas stay in a core's L2 cache between the passes that
-// write and read them: 6 matrices of 112 floats per row, 672 KiB for 256 rows (L2 is 1 MiB per
-// core on Zen 4, 2 MiB on an Intel Xeon of Emerald Rapids). A rank's forward pass runs in pieces
-// of about this many rows (PieceAt), and no gradient block of a large batch is longer.
+// write and read them (6 matrices of 112 floats per row: 672 KiB for 256 rows). A rank's forward
+// pass runs in pieces of about this many rows (PieceAt), and no gradient block of a large batch
+// is longer. Chosen by measurement against longer blocks (docs/performance.md).
 inline constexpr std::size_t kCachedRows = 256;
 
 // The piece of `rows` that starts at `begin`, a piece boundary (rows.begin, then each piece's
@@ -74,15 +74,14 @@ constexpr Range PieceAt(Range rows, std::size_t begin) {
 // block's gradient (every dW and db, over that block's rows) is computed whole by one rank, and
 // the blocks' gradients are then added in block order (kernels/accumulate.h), so the sum's order
 // depends on m, never on the number of ranks. The ranks take the blocks in order, as they take
-// the batch rows, so a rank mostly reads activations and deltas its own core wrote. (When each
-// rank instead summed a slab of dW over the whole batch, half of what it read came from the other
-// core: the two-thread B = 512 epoch took 9.5 ms against 7.95 with per-rank sums on an Intel
-// Xeon, README.) Each block past the first costs a gradient-sized buffer (90 KiB) and an add over
-// the arena (3 µs on AVX-512), so a batch of up to kFewBlocksMaxBatch rows has few: blocks of
-// about kMinGradientBlockRows rows or more, at most kSmallBatchBlocks (1 block below B = 128, 2
-// to 191, 3 to 255, 4 to 1024). A larger batch has as many as keep each within kCachedRows rows,
-// rounded up to a multiple of 4 so that 2 or 4 ranks get equal shares (8 from 1025 rows, 32 at
-// B = 8000), and its backward pass runs block by block (BlockByBlockBackward).
+// the batch rows, so a rank mostly reads activations and deltas its own core wrote (rather than
+// slabs of dW over the whole batch, half of whose inputs another core wrote: measured slower,
+// docs/performance.md). Each block past the first costs a gradient-sized buffer (90 KiB) and an
+// add over the arena, so a batch of up to kFewBlocksMaxBatch rows has few: blocks of about
+// kMinGradientBlockRows rows or more, at most kSmallBatchBlocks (1 block below B = 128, 2 to 191,
+// 3 to 255, 4 to 1024). A larger batch has as many as keep each within kCachedRows rows, rounded
+// up to a multiple of 4 so that 2 or 4 ranks get equal shares (8 from 1025 rows, 32 at B = 8000),
+// and its backward pass runs block by block (BlockByBlockBackward).
 inline constexpr std::size_t kSmallBatchBlocks = 4;
 inline constexpr std::size_t kMinGradientBlockRows = 64;
 inline constexpr std::size_t kFewBlocksMaxBatch = kSmallBatchBlocks * kCachedRows;
@@ -95,9 +94,8 @@ constexpr std::size_t GradientBlocks(std::size_t m) {
 }
 
 // Whether each rank computes the deltas of its gradient blocks' rows just before their weight
-// gradients (so that what those read is still in its L2: at B = 8000, when the deltas of all a
-// rank's rows came first, they had left it, README "Cached blocks"), rather than the deltas of its
-// batch rows (BatchRows), then a barrier, then the blocks. Only for batches past
+// gradients, so that what those read is still in its L2 (docs/performance.md), rather than the
+// deltas of its batch rows (BatchRows), then a barrier, then the blocks. Only for batches past
 // kFewBlocksMaxBatch: with fewer, larger blocks the deltas would be split as unevenly as the
 // blocks (3 blocks on 2 ranks: 2 to 1), and on more than 4 cores some would sit idle.
 constexpr bool BlockByBlockBackward(std::size_t m) { return m > kFewBlocksMaxBatch; }

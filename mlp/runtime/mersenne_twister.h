@@ -1,10 +1,9 @@
 // std::mt19937_64, output for output: the C++ standard specifies the engine to the bit
-// ([rand.eng.mers]), and tests/mlp/rng_test.cc holds this one to the library's.
+// ([rand.eng.mers]), and tests/mlp/runtime/rng_test.cc holds this one to the library's.
 //
 // Why not the library's: libstdc++'s twist (g++ 12, -O2) branches on each state word's low bit, a
-// coin flip that the branch predictor loses half the time. Here that made std::mt19937_64 take
-// 11 ns per number, and each epoch's reshuffle (8,000 draws, with Rng::Below's divisions) about
-// 1 % of a B = 32 epoch. The twist below selects the constant with a mask: 4.9 ns per number.
+// coin flip that the branch predictor loses half the time. The twist below selects the constant
+// with a mask instead, which measured twice as fast (bench/shuffle_bench.cc; docs/performance.md).
 //
 // Its state as numbers (State, SetState) is the 312 words followed by the position, the order in
 // which libstdc++'s operator<< prints them, so shuffle states saved in checkpoints by builds that

@@ -6,16 +6,13 @@ namespace simd_mlp::mlp {
 
 namespace {
 
-// How a thread waits for a Signal to change: first it polls with a PAUSE between polls (≈ 48 ns
-// each on this Zen 4 KVM guest), then with a sched_yield between polls (≈ 1.1 µs each when no
-// other thread wants the core; when one does, that thread runs: with more threads than cores it
-// is often the one being waited for), and only then does it sleep on the condition variable.
-// Sleeping is the last resort because waking a sleeper costs far more than a barrier between
-// running threads (bench/thread_pool_bench.cc, here: 38–59 µs for a job posted to sleeping
-// workers, 0.15 µs to spinning ones, 0.05–0.07 µs for a barrier). The ≈ 50 µs of pausing alone
-// outlasts the longest gap between a training step's jobs, the trainer gathering the next batch
-// (≈ 6 µs at B = 8000); the ≈ 70 µs of yielding that follow cover a descheduled thread's return
-// on a busy machine without keeping an idle pool (between epochs) on the cores for long.
+// How a thread waits for a Signal to change: first it polls with a PAUSE between polls, then with
+// a sched_yield between polls (when another thread wants the core, it runs: with more threads than
+// cores it is often the one being waited for), and only then does it sleep on the condition
+// variable, because waking a sleeper costs far more than a barrier between running threads. The
+// pausing outlasts the longest gap between a training step's jobs, and the yielding covers a
+// descheduled thread's return without keeping an idle pool on the cores for long. Both counts
+// were chosen by measurement (bench/thread_pool_bench.cc; the figures: docs/performance.md).
 constexpr int kPausePolls = 1024;
 constexpr int kYieldPolls = 64;
 
