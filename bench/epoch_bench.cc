@@ -39,14 +39,14 @@
 #include "bench/onednn_mlp.h"
 #include "kernels/isa.h"
 #include "kernels/kernels.h"
-#include "mlp/runtime/cores.h"
-#include "mlp/core/init.h"
 #include "mlp/core/arena.h"
-#include "mlp/training/data.h"
+#include "mlp/core/init.h"
 #include "mlp/core/layout.h"
 #include "mlp/core/model.h"
+#include "mlp/runtime/cores.h"
 #include "mlp/runtime/rng.h"
 #include "mlp/runtime/thread_pool.h"
+#include "mlp/training/data.h"
 #include "mlp/training/trainer.h"
 
 namespace simd_mlp::bench {

@@ -1,7 +1,7 @@
 // shuffle/<impl>/n:8000: each epoch's reshuffle of the 8,000 training samples' order, which both
 // trainers in epoch_vs_eigen pay. impl `ours` is mlp::Rng::Shuffle; `std_mt19937_64` is its
-// reference form on the standard library's engine (tests/mlp/runtime/rng_reference.h), the same permutation.
-// The time is per shuffle; items_per_second counts elements.
+// reference form on the standard library's engine (tests/mlp/runtime/rng_reference.h), the same
+// permutation. The time is per shuffle; items_per_second counts elements.
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "mlp/training/data.h"
 #include "mlp/runtime/rng.h"
+#include "mlp/training/data.h"
 #include "tests/mlp/runtime/rng_reference.h"
 
 namespace simd_mlp::bench {

@@ -20,8 +20,8 @@
 
 #include "bench/bench_util.h"
 #include "kernels/kernels.h"
-#include "mlp/runtime/cores.h"
 #include "mlp/core/partition.h"
+#include "mlp/runtime/cores.h"
 #include "mlp/runtime/thread_pool.h"
 
 namespace simd_mlp::bench {

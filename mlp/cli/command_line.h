@@ -40,10 +40,8 @@ struct Flag {
 template <typename Struct>
 Flag FlagOf(const Field<Struct>& field, const Struct& defaults, std::string group) {
   std::string default_value = field.format(defaults);
-  Struct probe = defaults;
-  if (!field.parse(default_value, &probe)) default_value.clear();
-  return {field.name, field.syntax, field.help, std::move(default_value), std::move(group),
-          field.is_switch};
+  if (Struct probe = defaults; !field.parse(default_value, &probe)) default_value.clear();
+  return {field.name, field.syntax, field.help, default_value, group, field.is_switch};
 }
 
 // One flag as given: which (an index into the program's flags) and its value as typed ("true"

@@ -121,8 +121,8 @@ bool ReadInputs(const Options& options, const Normalization& norm, std::vector<d
 // The CSV of (x, prediction) lines, with its header.
 std::string Predict(const Checkpoint& checkpoint, const std::vector<double>& xs) {
   const Normalization& norm = checkpoint.normalization;
-  Model<float> model(kernels::Kernels<float>(), checkpoint.config.hidden,
-                     checkpoint.config.output, kChunk);
+  Model<float> model(kernels::Kernels<float>(), checkpoint.config.hidden, checkpoint.config.output,
+                     kChunk);
   model.params().CopyFrom(checkpoint.state.params);
   std::string csv = "x,prediction\n";
   for (std::size_t begin = 0; begin < xs.size(); begin += kChunk) {

@@ -279,9 +279,9 @@ class TrainingRun {
       if (progress_) progress_->EndEpoch();
       if (!ok) return Fail(kRunError, error);
       Record(stats);
-      reason_ = stopping_.Observe(epoch, HasValidation() ? record_.plot.validation_mse.back()
-                                                         : stats.test_mse,
-                                  trainer_->model().params());
+      reason_ = stopping_.Observe(
+          epoch, HasValidation() ? record_.plot.validation_mse.back() : stats.test_mse,
+          trainer_->model().params());
       if (reason_ == StopReason::kTarget) {
         record_.target_epoch = epoch;
         record_.target_seconds =

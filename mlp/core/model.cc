@@ -150,12 +150,9 @@ struct Model<T>::FeatureMajor : Passes {
   void Deltas(Range rows) const {
     const auto& [k, hidden, output, p, w] = static_cast<const Passes&>(*this);
     const std::size_t r = rows.begin, m = rows.size();
-    k.gemm_grad_x_act_fm(hidden, m, 1, kN, w.g4 + r, ld, p[kW4], kLdW4, w.a3 + r, ld, w.g3 + r,
-                         ld);
-    k.gemm_grad_x_act_fm(hidden, m, kN, kN, w.g3 + r, ld, p[kW3], kLd, w.a2 + r, ld, w.g2 + r,
-                         ld);
-    k.gemm_grad_x_act_fm(hidden, m, kN, kN, w.g2 + r, ld, p[kW2], kLd, w.a1 + r, ld, w.g1 + r,
-                         ld);
+    k.gemm_grad_x_act_fm(hidden, m, 1, kN, w.g4 + r, ld, p[kW4], kLdW4, w.a3 + r, ld, w.g3 + r, ld);
+    k.gemm_grad_x_act_fm(hidden, m, kN, kN, w.g3 + r, ld, p[kW3], kLd, w.a2 + r, ld, w.g2 + r, ld);
+    k.gemm_grad_x_act_fm(hidden, m, kN, kN, w.g2 + r, ld, p[kW2], kLd, w.a1 + r, ld, w.g1 + r, ld);
   }
 
   //   dW4, db4 = A3ᵀ·G4, Σ G4;  dW3, db3 = A2ᵀ·G3, Σ G3;  dW2, db2 = A1ᵀ·G2, Σ G2;

@@ -69,13 +69,11 @@ const std::vector<ConfigLine>& ConfigLines() {
       if (s.key != nullptr) v->push_back({s.key, NestedField(s.field, &Checkpoint::config)});
     }
     using Data = DataDescription;
-    for (const Field<Data>& f : {TextField<Data>("data", &Data::source, "", "", true),
-                                 IntegerField<Data>("train_points", &Data::train_points, 0,
-                                                    UINT64_MAX, ""),
-                                 IntegerField<Data>("test_points", &Data::test_points, 0,
-                                                    UINT64_MAX, ""),
-                                 IntegerField<Data>("data_fingerprint", &Data::fingerprint, 0,
-                                                    UINT64_MAX, "")}) {
+    for (const Field<Data>& f :
+         {TextField<Data>("data", &Data::source, "", "", true),
+          IntegerField<Data>("train_points", &Data::train_points, 0, UINT64_MAX, ""),
+          IntegerField<Data>("test_points", &Data::test_points, 0, UINT64_MAX, ""),
+          IntegerField<Data>("data_fingerprint", &Data::fingerprint, 0, UINT64_MAX, "")}) {
       v->push_back({f.name, NestedField(f, &Checkpoint::data)});
     }
     return v;
@@ -206,7 +204,9 @@ class ArrayReader {
   bool Text(const std::string& key, std::string* text, std::string* error) const {
     NpyView view;
     std::string why;
-    if (!DecodeNpy(entries_.at(key), &view, &why)) return Fail("array '" + key + "': " + why, error);
+    if (!DecodeNpy(entries_.at(key), &view, &why)) {
+      return Fail("array '" + key + "': " + why, error);
+    }
     if (view.descr.compare(0, 2, "|S") != 0 || !view.shape.empty()) {
       return Fail("array '" + key + "': dtype '" + view.descr + "' shape " +
                       ShapeString(view.shape) + ", expected a byte string ('|S', shape ())",
@@ -232,12 +232,13 @@ class ArrayReader {
         rest /= shape[d];
       }
       position += shape.size() == 1 ? ",)" : ")";
-      return Fail("array '" + key + "' element " + position + " is " +
-                      (std::isnan(v)   ? "NaN"
-                       : std::isinf(v) ? "Inf"
-                                       : "negative") +
-                      (std::isfinite(v) ? " (" + ShortestText(v) + "), but it is a mean square" : ""),
-                  error);
+      return Fail(
+          "array '" + key + "' element " + position + " is " +
+              (std::isnan(v)   ? "NaN"
+               : std::isinf(v) ? "Inf"
+                               : "negative") +
+              (std::isfinite(v) ? " (" + ShortestText(v) + "), but it is a mean square" : ""),
+          error);
     }
     return true;
   }
@@ -257,8 +258,7 @@ bool ReadVersion(const ArrayReader& reader, std::string* error) {
   std::int64_t version = 0;
   if (!reader.Scalar("format_version", &version, error)) return false;
   if (version != kCheckpointFormatVersion) {
-    return reader.Fail("format version " + std::to_string(version) +
-                           "; this build reads version " +
+    return reader.Fail("format version " + std::to_string(version) + "; this build reads version " +
                            std::to_string(kCheckpointFormatVersion),
                        error);
   }
@@ -276,8 +276,9 @@ bool ReadConfig(const ArrayReader& reader, Checkpoint* c, std::string* error) {
 
 // Exactly the arrays a checkpoint of this optimizer has: none missing, none more.
 bool CheckEntrySet(const ArrayReader& reader, Optimizer optimizer, std::string* error) {
-  std::vector<std::string> expected = {"format_version", "config",    "x_norm",      "y_norm",
-                                       "epoch",          "adam_step", "shuffle_rng", "shuffle_order"};
+  std::vector<std::string> expected = {"format_version", "config",       "x_norm",
+                                       "y_norm",         "epoch",        "adam_step",
+                                       "shuffle_rng",    "shuffle_order"};
   std::vector<std::string> prefixes = {""};
   for (const std::string& slot : OptimizerSlots(optimizer)) prefixes.push_back(slot + ".");
   for (const std::string& prefix : prefixes) {
@@ -291,11 +292,11 @@ bool CheckEntrySet(const ArrayReader& reader, Optimizer optimizer, std::string* 
   }
   for (const std::string& key : expected) {
     if (!reader.Has(key)) {
-      return reader.Fail("missing array '" + key + "'" +
-                             (unexpected.empty()
-                                  ? ""
+      return reader.Fail(
+          "missing array '" + key + "'" +
+              (unexpected.empty() ? ""
                                   : " (it has an unexpected '" + Printable(unexpected[0]) + "')"),
-                         error);
+          error);
     }
   }
   if (!unexpected.empty()) {
@@ -313,9 +314,8 @@ bool ReadNormalization(const ArrayReader& reader, Normalization* n, std::string*
                                            std::tuple{"y_norm", &n->y_center, &n->y_scale}}) {
     if (!reader.Read(key, {2}, &norm, error)) return false;
     if (!std::isfinite(norm[0]) || !std::isfinite(norm[1]) || !(norm[1] > 0)) {
-      return reader.Fail(std::string("array '") + key +
-                             "' is not [centre, scale] with a finite scale > 0",
-                         error);
+      return reader.Fail(
+          std::string("array '") + key + "' is not [centre, scale] with a finite scale > 0", error);
     }
     *center = norm[0];
     *scale = norm[1];
@@ -367,8 +367,7 @@ bool ReadProgress(const ArrayReader& reader, int epochs, std::uint64_t train_poi
     return false;
   }
   if (state->shuffle_order.size() != train_points) {
-    return reader.Fail("array 'shuffle_order' has " +
-                           std::to_string(state->shuffle_order.size()) +
+    return reader.Fail("array 'shuffle_order' has " + std::to_string(state->shuffle_order.size()) +
                            " entries, but config says " + std::to_string(train_points) +
                            " training points",
                        error);
@@ -416,9 +415,8 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
   arrays.emplace_back("adam_step", EncodeNpyArray<std::int64_t>({}, &c.state.adam_step));
   arrays.emplace_back("shuffle_rng", EncodeNpyArray<std::uint64_t>({c.state.shuffle_rng.size()},
                                                                    c.state.shuffle_rng.data()));
-  arrays.emplace_back(
-      "shuffle_order",
-      EncodeNpyArray<std::uint32_t>({c.state.shuffle_order.size()}, c.state.shuffle_order.data()));
+  arrays.emplace_back("shuffle_order", EncodeNpyArray<std::uint32_t>({c.state.shuffle_order.size()},
+                                                                     c.state.shuffle_order.data()));
   return EncodeNpz(arrays);
 }
 

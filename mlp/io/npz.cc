@@ -56,8 +56,8 @@ class ZipBuilder {
     if (index < 0 ||
         zip_set_file_compression(archive_, zip_uint64_t(index), ZIP_CM_STORE, 0) != 0 ||
         zip_file_set_dostime(archive_, zip_uint64_t(index), kDosTime, kDosDate, 0) != 0) {
-      throw std::runtime_error("cannot add '" + name + "' to a zip archive: " +
-                               zip_strerror(archive_));
+      throw std::runtime_error("cannot add '" + name +
+                               "' to a zip archive: " + zip_strerror(archive_));
     }
   }
 

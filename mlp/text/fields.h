@@ -54,9 +54,9 @@ template <typename Struct, typename Int>
 Field<Struct> IntegerField(const char* name, Int Struct::*member, std::uint64_t min,
                            std::uint64_t max, std::string help, const char* zero_word = nullptr) {
   static_assert(std::is_integral_v<Int>);
-  std::string syntax = zero_word == nullptr ? "INTEGER"
-                                            : std::to_string(min) + "…" + std::to_string(max) +
-                                                  "|" + zero_word;
+  std::string syntax = zero_word == nullptr
+                           ? "INTEGER"
+                           : std::to_string(min) + "…" + std::to_string(max) + "|" + zero_word;
   return {name, std::move(syntax), std::move(help),
           [member, min, max, zero_word](std::string_view text, Struct* s) {
             std::uint64_t v;
@@ -77,7 +77,9 @@ Field<Struct> IntegerField(const char* name, Int Struct::*member, std::uint64_t 
 // true|false (also 1|0, on|off, yes|no); may be given alone, meaning true.
 template <typename Struct>
 Field<Struct> SwitchField(const char* name, bool Struct::*member, std::string help) {
-  return {name, "true|false", std::move(help),
+  return {name,
+          "true|false",
+          std::move(help),
           [member](std::string_view text, Struct* s) {
             if (text == "true" || text == "1" || text == "on" || text == "yes") {
               s->*member = true;
@@ -88,7 +90,8 @@ Field<Struct> SwitchField(const char* name, bool Struct::*member, std::string he
             }
             return true;
           },
-          [member](const Struct& s) { return std::string(s.*member ? "true" : "false"); }, true};
+          [member](const Struct& s) { return std::string(s.*member ? "true" : "false"); },
+          true};
 }
 
 // One of the names of `names`, the enum's table.
@@ -118,7 +121,9 @@ Field<Struct> TextField(const char* name, std::string Struct::*member, std::stri
 // A field of the struct `Inner` that `Outer` holds as `inner`, as a field of Outer.
 template <typename Outer, typename Inner>
 Field<Outer> NestedField(const Field<Inner>& field, Inner Outer::*inner) {
-  return {field.name, field.syntax, field.help,
+  return {field.name,
+          field.syntax,
+          field.help,
           [parse = field.parse, inner](std::string_view text, Outer* s) {
             return parse(text, &(s->*inner));
           },

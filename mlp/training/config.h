@@ -28,9 +28,7 @@ inline constexpr NameTable<Optimizer, 5> kOptimizerNames = {{
     {Optimizer::kAdam, "adam"},
 }};
 
-inline const char* OptimizerName(Optimizer optimizer) {
-  return NameOf(kOptimizerNames, optimizer);
-}
+inline const char* OptimizerName(Optimizer optimizer) { return NameOf(kOptimizerNames, optimizer); }
 
 // The kernels' activations (kernels::kAllActivations) by their kernels::ActivationName.
 using ActivationNameTable = NameTable<Activation, std::size(kernels::kAllActivations)>;

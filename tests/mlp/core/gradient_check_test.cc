@@ -12,8 +12,8 @@
 
 #include "kernels/kernels.h"
 #include "mlp/core/init.h"
-#include "mlp/training/data.h"
 #include "mlp/core/partition.h"
+#include "mlp/training/data.h"
 #include "tests/mlp/core/grad_check.h"
 
 namespace simd_mlp::mlp::testing {

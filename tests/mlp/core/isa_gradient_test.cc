@@ -14,8 +14,8 @@
 
 #include "kernels/kernels.h"
 #include "mlp/core/init.h"
-#include "mlp/training/data.h"
 #include "mlp/core/model.h"
+#include "mlp/training/data.h"
 
 namespace simd_mlp::mlp {
 namespace {

@@ -27,11 +27,16 @@ TEST(ParseNumber, ReadsDecimalNumbersWhole) {
 
 TEST(ParseNumber, SaysWhyATextIsNotAFiniteNumber) {
   const std::pair<const char*, NumberStatus> cases[] = {
-      {"", NumberStatus::kEmpty},          {"fast", NumberStatus::kNotANumber},
-      {" 1", NumberStatus::kNotANumber},   {"1 ", NumberStatus::kNotANumber},
-      {"0x1p3", NumberStatus::kNotANumber}, {"+-1", NumberStatus::kNotANumber},
-      {"+", NumberStatus::kNotANumber},    {"1e999", NumberStatus::kOutOfRange},
-      {"-1e400", NumberStatus::kOutOfRange}, {"nan", NumberStatus::kNotFinite},
+      {"", NumberStatus::kEmpty},
+      {"fast", NumberStatus::kNotANumber},
+      {" 1", NumberStatus::kNotANumber},
+      {"1 ", NumberStatus::kNotANumber},
+      {"0x1p3", NumberStatus::kNotANumber},
+      {"+-1", NumberStatus::kNotANumber},
+      {"+", NumberStatus::kNotANumber},
+      {"1e999", NumberStatus::kOutOfRange},
+      {"-1e400", NumberStatus::kOutOfRange},
+      {"nan", NumberStatus::kNotFinite},
       {"-inf", NumberStatus::kNotFinite},
   };
   for (const auto& [text, want] : cases) {

@@ -57,9 +57,9 @@ TEST(Settings, EnumsTakeTheirTablesNames) {
 // A resumed run takes the training math from its checkpoint; only the epochs (the new total) and
 // what the checkpoint does not keep may change.
 TEST(Settings, TrainingMathIsWhatACheckpointKeepsButTheEpochs) {
-  for (const char* flag : {"recipe", "activation", "output", "init", "optimizer", "lr",
-                           "momentum", "rho", "beta1", "beta2", "eps", "batch", "seed",
-                           "data-seed", "shuffle"}) {
+  for (const char* flag :
+       {"recipe", "activation", "output", "init", "optimizer", "lr", "momentum", "rho", "beta1",
+        "beta2", "eps", "batch", "seed", "data-seed", "shuffle"}) {
     EXPECT_TRUE(SetsTrainingMath(flag)) << flag;
   }
   for (const char* flag : {"epochs", "threads", "save", "quiet", "unknown"}) {

@@ -185,8 +185,9 @@ TEST(Training, SetParamsBringsBackEarlierWeights) {
   ASSERT_NE(s.test_mse, mse);
   trainer.SetParams(snapshot);
   EXPECT_TRUE(SameBits(trainer.model().params(), snapshot));
-  EXPECT_EQ(trainer.Evaluate(CosData().test_x.data(), CosData().test_y.data(), CosData().test_x.size()),
-            mse);
+  EXPECT_EQ(
+      trainer.Evaluate(CosData().test_x.data(), CosData().test_y.data(), CosData().test_x.size()),
+      mse);
 }
 
 }  // namespace
