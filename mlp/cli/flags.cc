@@ -9,8 +9,7 @@ namespace {
 constexpr char kDefaultRecipe[] = "keras";
 
 const char* const kTrainingGroup =
-    "Training (the recipe's settings, defaults from --recipe=keras; --resume takes them from its "
-    "checkpoint)";
+    "Training (defaults: the keras recipe's; a resumed run keeps its checkpoint's)";
 const char* const kRunGroup = "Data, checkpoints and output";
 
 bool IsFraction(double v) { return v >= 0 && v < 1; }
@@ -108,12 +107,6 @@ std::string ValidateRunOptions(const CliOptions& o) {
   return "";
 }
 
-std::string RecipeList() {
-  std::string names;
-  for (const char* name : kRecipeNames) names += (names.empty() ? "" : ", ") + std::string(name);
-  return names;
-}
-
 }  // namespace
 
 std::string Usage() { return Flags().command_line.Help(); }
@@ -133,7 +126,8 @@ CommandLine::Outcome ParseFlags(int argc, const char* const* argv, CliOptions* o
     if (name == "recipe") recipe = flag.value;
   }
   if (!RecipeConfig(recipe, &options->config)) {
-    *error = "--recipe: unknown recipe '" + recipe + "' (expected one of " + RecipeList() + ")";
+    *error =
+        "--recipe: unknown recipe '" + recipe + "' (expected one of " + RecipeNames(", ") + ")";
     return CommandLine::Outcome::kError;
   }
   for (const GivenFlag& flag : given) {

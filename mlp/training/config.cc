@@ -19,6 +19,15 @@ const ActivationNameTable& ActivationNames() {
   return names;
 }
 
+std::string RecipeNames(std::string_view separator) {
+  std::string names;
+  for (const char* name : kRecipeNames) {
+    if (!names.empty()) names += separator;
+    names += name;
+  }
+  return names;
+}
+
 bool RecipeConfig(const std::string& name, TrainConfig* config) {
   TrainConfig c;
   c.recipe = name;

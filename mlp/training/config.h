@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <iterator>
 #include <string>
+#include <string_view>
 
 #include "kernels/activation.h"
 #include "mlp/core/init.h"
@@ -78,6 +79,9 @@ int ThreadsFor(const TrainConfig& config);
 // defaults with ReLU or tanh hidden layers ("keras", "keras-tanh"); RecipeConfig says what each
 // sets.
 inline constexpr const char* kRecipeNames[] = {"seed", "keras", "keras-tanh"};
+
+// kRecipeNames with `separator` between them: "seed|keras|keras-tanh".
+std::string RecipeNames(std::string_view separator);
 
 // Sets *config to the recipe `name`; false (and *config unchanged) for another name.
 bool RecipeConfig(const std::string& name, TrainConfig* config);

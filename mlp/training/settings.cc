@@ -5,29 +5,17 @@
 
 namespace simd_mlp::mlp {
 
-namespace {
-
-using Config = TrainConfig;
-
-std::string RecipeSyntax() {
-  std::string names;
-  for (const char* name : kRecipeNames) names += (names.empty() ? "" : "|") + std::string(name);
-  return names;
-}
-
-}  // namespace
-
 const std::vector<Setting>& Settings() {
+  using Config = TrainConfig;
   static_assert(kMaxThreads == 64 && kParallelMinBatch == 128, "update --threads' help");
   static const auto* settings = new std::vector<Setting>{
       {"recipe",
-       TextField<Config>("recipe", &Config::recipe, RecipeSyntax(),
-                         "the starting point the other flags override: seed (the question's: "
+       TextField<Config>("recipe", &Config::recipe, RecipeNames("|"),
+                         "what the other flags override: seed (the question's, gradient fixed: "
                          "tanh everywhere incl. the output, N(0,1) weights, SGD lr 0.01, no "
-                         "reshuffle), keras (Keras's defaults: relu hidden, linear output, "
-                         "Glorot-uniform, RMSprop lr 1e-3 rho 0.9 eps 1e-7, reshuffled every "
-                         "epoch) or keras-tanh (keras with tanh hidden layers); batch 32 and 100 "
-                         "epochs for all",
+                         "reshuffle), keras (relu hidden, linear output, Glorot-uniform, RMSprop "
+                         "lr 1e-3 rho 0.9 eps 1e-7, reshuffled every epoch) or keras-tanh (keras "
+                         "with tanh hidden layers); all with batch 32 and 100 epochs",
                          /*allow_empty=*/true)},
       {"hidden", ChoiceField<Config>("activation", &Config::hidden, ActivationNames(),
                                      "hidden-layer activation")},
