@@ -2,8 +2,8 @@
 report format. Standard library only: it runs before numpy or torch is imported (the BLAS and
 OpenMP thread counts are read from the environment when those libraries load).
 
-The recipes and the task are those of //mlp:train (mlp/trainer.cc, mlp/data.cc, README
-"Training"); see README.md in this folder.
+The recipes and the task are those of //mlp:train (mlp/training/config.cc, mlp/training/data.cc,
+README "Training"); see README.md in this folder.
 """
 import argparse
 import math
@@ -11,12 +11,13 @@ import os
 import statistics
 import sys
 
-# The cos task (mlp/data.h): 10,000 points of linspace(-10, 10), 80 % for training.
+# The cos task (mlp/training/data.h): 10,000 points of linspace(-10, 10), 80 % for training.
 POINTS = 10000
 TRAIN_POINTS = 8000
 DATA_SEED = 0  # ours keeps the split apart from --seed, so every seed sees one split
 
-# name -> hidden activation, output activation, init, optimizer, lr, shuffle (mlp/trainer.cc)
+# name -> hidden activation, output activation, init, optimizer, lr, shuffle
+# (mlp/training/config.cc)
 RECIPES = {
     "seed": dict(hidden="tanh", output="tanh", init="normal", optimizer="sgd", lr=0.01,
                  shuffle=False),

@@ -5,7 +5,7 @@ Usage (Debian's python3: install python3-numpy with tools/setup_reference.sh):
   /usr/bin/python3 tools/reference/numpy_mlp.py --recipe=keras --batch=32 --epochs=30
 
 The same 1-100-100-100-1 network, recipes (seed, keras, keras-tanh), data, normalization and
-per-sample MSE gradient 2(yhat - y)/B as mlp/trainer.cc; one training step is forward, backward
+per-sample MSE gradient 2(yhat - y)/B as //mlp:train; one training step is forward, backward
 and the optimizer update, the last partial batch included. Only the steps are timed (the `ms`
 column), as ours: not the test evaluation. Weights, split and batch order come from numpy's RNG,
 so the numbers are not bit-identical to ours; the math of each step is the same.
@@ -31,7 +31,8 @@ WIDTHS = (1, 100, 100, 100, 1)
 
 
 def make_data():
-    """mlp/data.cc: linspace(-10, 10, 10000), y = cos(x), x -> (x + 10)/20 - 0.5, 80/20 split."""
+    """mlp/training/data.cc: linspace(-10, 10, 10000), y = cos(x), x -> (x + 10)/20 - 0.5, 80/20
+    split."""
     x = np.linspace(-10.0, 10.0, common.POINTS)  # float64, rounded to float32 once, as ours
     order = np.random.default_rng(common.DATA_SEED).permutation(common.POINTS)
     xn = ((x + 10.0) / 20.0 - 0.5).astype(F32)

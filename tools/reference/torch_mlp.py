@@ -5,7 +5,7 @@ Usage (Debian's python3: install python3-torch with tools/setup_reference.sh):
   /usr/bin/python3 tools/reference/torch_mlp.py --recipe=keras --batch=32 --epochs=30
 
 The same 1-100-100-100-1 network, recipes (seed, keras, keras-tanh), data, normalization and loss
-as mlp/trainer.cc, written as a PyTorch user would: nn.Sequential of nn.Linear, F.mse_loss (mean
+as //mlp:train, written as a PyTorch user would: nn.Sequential of nn.Linear, F.mse_loss (mean
 over the batch, so autograd seeds dL/dyhat_i = 2(yhat_i - y_i)/B), backward(), an optimizer step.
 One difference from the stock library: torch.optim.RMSprop puts eps outside the square root,
 p -= lr g/(sqrt(s) + eps); Keras (and ours) put it inside, p -= lr g/sqrt(s + eps), so the
@@ -68,7 +68,8 @@ class KerasRMSprop(torch.optim.Optimizer):
 
 
 def make_data():
-    """mlp/data.cc: linspace(-10, 10, 10000), y = cos(x), x -> (x + 10)/20 - 0.5, 80/20 split."""
+    """mlp/training/data.cc: linspace(-10, 10, 10000), y = cos(x), x -> (x + 10)/20 - 0.5, 80/20
+    split."""
     x = torch.linspace(-10.0, 10.0, common.POINTS, dtype=torch.float64)
     order = torch.randperm(common.POINTS, generator=torch.Generator().manual_seed(common.DATA_SEED))
     xn = ((x + 10.0) / 20.0 - 0.5).float()  # rounded to float32 once, as ours
