@@ -84,7 +84,7 @@ Model<T>::Model(const kernels::KernelTable<T>& k, Activation hidden, Activation 
 // What a layout's passes read and write: the kernels, the activations, the weights and the
 // workspace. Every pass takes a range of the batch's rows, [r, r + m).
 template <typename T>
-struct Model<T>::Passes {
+struct Model<T>::PassData {
   const kernels::KernelTable<T>& k;
   Activation hidden, output;
   const Arena<T>& p;
@@ -94,10 +94,10 @@ struct Model<T>::Passes {
 // Batch-major: sample r is row r of every hidden matrix, rows kPadded apart. The first layer is
 // an outer product and the last a matrix-vector product, each with kernels of its own.
 template <typename T>
-struct Model<T>::BatchMajor : Passes {
+struct Model<T>::BatchMajor : PassData {
   //   A1 = act(x ⊗ W1 + b1), A2 = act(A1·W2 + b2), A3 = act(A2·W3 + b3), ŷ = out(A3·W4 + b4)
   void Forward(Range rows) const {
-    const auto& [k, hidden, output, p, w] = static_cast<const Passes&>(*this);
+    const auto& [k, hidden, output, p, w] = static_cast<const PassData&>(*this);
     const std::size_t r = rows.begin, m = rows.size();
     k.outer_bias_act(hidden, m, kN, w.x + r, p[kW1], p[kB1], Row(w.a1, r), kLd);
     k.gemm_bias_act(hidden, m, kN, kN, Row(w.a1, r), kLd, p[kW2], kLd, p[kB2], Row(w.a2, r), kLd);
@@ -107,7 +107,7 @@ struct Model<T>::BatchMajor : Passes {
 
   //   G3 = (G4·W4ᵀ) ⊙ act'(A3), G2 = (G3·W3ᵀ) ⊙ act'(A2), G1 = (G2·W2ᵀ) ⊙ act'(A1)
   void Deltas(Range rows) const {
-    const auto& [k, hidden, output, p, w] = static_cast<const Passes&>(*this);
+    const auto& [k, hidden, output, p, w] = static_cast<const PassData&>(*this);
     const std::size_t r = rows.begin, m = rows.size();
     k.gemv_grad_x_act(hidden, m, kN, w.g4 + r, p[kW4], Row(w.a3, r), kLd, Row(w.g3, r), kLd);
     k.gemm_grad_x_act(hidden, m, kN, kN, Row(w.g3, r), kLd, p[kW3], kLd, Row(w.a2, r), kLd,
@@ -121,7 +121,7 @@ struct Model<T>::BatchMajor : Passes {
   void WeightGradients(Range rows, ArenaView<T> d,
                        [[maybe_unused]] const OptimizerUpdate* fused) const {
     assert(fused == nullptr);
-    const auto& [k, hidden, output, p, w] = static_cast<const Passes&>(*this);
+    const auto& [k, hidden, output, p, w] = static_cast<const PassData&>(*this);
     const std::size_t r = rows.begin, n = rows.size();
     k.gemv_grad_w(n, kN, Row(w.a3, r), kLd, w.g4 + r, d[kW4], d[kB4]);
     k.gemm_grad_w(n, kN, kN, Row(w.a2, r), kLd, Row(w.g3, r), kLd, d[kW3], kLd, d[kB3]);
@@ -133,12 +133,12 @@ struct Model<T>::BatchMajor : Passes {
 // Feature-major: sample r is column r of every hidden matrix (100 rows, ld apart), and every
 // layer goes through the *_fm kernels, the first and last as products with k = 1 and n = 1.
 template <typename T>
-struct Model<T>::FeatureMajor : Passes {
+struct Model<T>::FeatureMajor : PassData {
   std::size_t ld;  // FeatureMajorLd(m)
 
   //   A1 = act(x ⊗ W1 + b1), A2 = act(A1·W2 + b2), A3 = act(A2·W3 + b3), ŷ = out(A3·W4 + b4)
   void Forward(Range rows) const {
-    const auto& [k, hidden, output, p, w] = static_cast<const Passes&>(*this);
+    const auto& [k, hidden, output, p, w] = static_cast<const PassData&>(*this);
     const std::size_t r = rows.begin, m = rows.size();
     k.gemm_bias_act_fm(hidden, m, kN, 1, w.x + r, ld, p[kW1], kN, p[kB1], w.a1 + r, ld);
     k.gemm_bias_act_fm(hidden, m, kN, kN, w.a1 + r, ld, p[kW2], kLd, p[kB2], w.a2 + r, ld);
@@ -148,7 +148,7 @@ struct Model<T>::FeatureMajor : Passes {
 
   //   G3 = (G4·W4ᵀ) ⊙ act'(A3), G2 = (G3·W3ᵀ) ⊙ act'(A2), G1 = (G2·W2ᵀ) ⊙ act'(A1)
   void Deltas(Range rows) const {
-    const auto& [k, hidden, output, p, w] = static_cast<const Passes&>(*this);
+    const auto& [k, hidden, output, p, w] = static_cast<const PassData&>(*this);
     const std::size_t r = rows.begin, m = rows.size();
     k.gemm_grad_x_act_fm(hidden, m, 1, kN, w.g4 + r, ld, p[kW4], kLdW4, w.a3 + r, ld, w.g3 + r, ld);
     k.gemm_grad_x_act_fm(hidden, m, kN, kN, w.g3 + r, ld, p[kW3], kLd, w.a2 + r, ld, w.g2 + r, ld);
@@ -183,12 +183,12 @@ struct Model<T>::FeatureMajor : Passes {
 template <typename T>
 template <typename Body>
 void Model<T>::WithLayout(std::size_t m, Body body) {
-  const Passes passes{k_, hidden_, output_, params_, ws_};
+  const PassData data{k_, hidden_, output_, params_, ws_};
   if (UsesFeatureMajor(m)) {
     assert(kN * FeatureMajorLd(m) <= ws_.matrix_size());
-    body(FeatureMajor{passes, FeatureMajorLd(m)});
+    body(FeatureMajor{data, FeatureMajorLd(m)});
   } else {
-    body(BatchMajor{passes});
+    body(BatchMajor{data});
   }
 }
 
@@ -210,22 +210,22 @@ bool Model<T>::UsesFeatureMajor(std::size_t m) const {
 // In pieces of about kCachedRows rows (PieceAt), so that each layer reads its input from L2.
 // Splitting rows at 16-row boundaries changes no bit (partition.h).
 template <typename T>
-template <typename Layout>
-void Model<T>::ForwardRows(const Layout& layout, Range rows) {
+template <typename Passes>
+void Model<T>::ForwardRows(const Passes& passes, Range rows) {
   for (Range piece = PieceAt(rows, rows.begin); !piece.empty(); piece = PieceAt(rows, piece.end)) {
-    layout.Forward(piece);
+    passes.Forward(piece);
   }
 }
 
 // The deltas of a range of rows: each row's G_l needs only that row's G_{l+1} and A_l.
 template <typename T>
-template <typename Layout>
-void Model<T>::DeltaRows(const Layout& layout, Range rows) {
+template <typename Passes>
+void Model<T>::DeltaRows(const Passes& passes, Range rows) {
   if (rows.empty()) return;
   Workspace<T>& w = ws_;
   const std::size_t r = rows.begin, m = rows.size();
   k_.activation_grad(output_, m, w.yhat + r, w.g4 + r, w.g4 + r);  // G4 = ∂L/∂ŷ ⊙ out'(ŷ)
-  layout.Deltas(rows);
+  passes.Deltas(rows);
 }
 
 // The whole weight gradient of each of the rank's blocks of the batch, over that block's rows
@@ -233,14 +233,14 @@ void Model<T>::DeltaRows(const Layout& layout, Range rows) {
 // block j's into the workspace's gradient block j (an arena of the same layout), for
 // SumGradientBlocks to add.
 template <typename T>
-template <typename Layout>
-void Model<T>::BlockGradients(const Layout& layout, std::size_t m, int rank, bool deltas_first,
+template <typename Passes>
+void Model<T>::BlockGradients(const Passes& passes, std::size_t m, int rank, bool deltas_first,
                               const OptimizerUpdate* fused) {
   const Range mine = Slab(GradientBlocks(m), 1, pool_.size(), rank);
   for (std::size_t block = mine.begin; block < mine.end; ++block) {
     const Range rows = GradientBlockRows(m, block);
-    if (deltas_first) DeltaRows(layout, rows);
-    layout.WeightGradients(rows, {block == 0 ? grads_.data() : ws_.gradient_block(block)}, fused);
+    if (deltas_first) DeltaRows(passes, rows);
+    passes.WeightGradients(rows, {block == 0 ? grads_.data() : ws_.gradient_block(block)}, fused);
   }
 }
 
@@ -256,15 +256,15 @@ void Model<T>::SumGradientBlocks(std::size_t m, int rank) {
 }
 
 template <typename T>
-template <typename Layout>
-void Model<T>::BackwardOnRank(const Layout& layout, std::size_t m, int rank,
+template <typename Passes>
+void Model<T>::BackwardOnRank(const Passes& passes, std::size_t m, int rank,
                               const OptimizerUpdate* fused) {
   const bool by_block = BlockByBlockBackward(m);  // the same on every rank: it depends on m alone
   if (!by_block) {
-    DeltaRows(layout, BatchRows(m, pool_.size(), rank));
+    DeltaRows(passes, BatchRows(m, pool_.size(), rank));
     pool_.Barrier();  // every delta is in place: a block's rows may be another rank's
   }
-  BlockGradients(layout, m, rank, by_block, fused);
+  BlockGradients(passes, m, rank, by_block, fused);
   if (GradientBlocks(m) > 1) {  // the same on every rank: it depends on m alone
     pool_.Barrier();            // every block's gradient is in place
     SumGradientBlocks(m, rank);
@@ -276,8 +276,8 @@ void Model<T>::BackwardOnRank(const Layout& layout, std::size_t m, int rank,
 template <typename T>
 void Model<T>::Forward(std::size_t m) {
   assert(m >= 1 && m <= ws_.capacity());
-  WithLayout(m, [&](const auto& layout) {
-    pool_.Run([&](int rank) { ForwardRows(layout, BatchRows(m, pool_.size(), rank)); });
+  WithLayout(m, [&](const auto& passes) {
+    pool_.Run([&](int rank) { ForwardRows(passes, BatchRows(m, pool_.size(), rank)); });
   });
 }
 
@@ -293,8 +293,8 @@ T Model<T>::SeedMseGradient(std::size_t m) {
 template <typename T>
 void Model<T>::Backward(std::size_t m) {
   assert(m >= 1 && m <= ws_.capacity());
-  WithLayout(m, [&](const auto& layout) {
-    pool_.Run([&](int rank) { BackwardOnRank(layout, m, rank, nullptr); });
+  WithLayout(m, [&](const auto& passes) {
+    pool_.Run([&](int rank) { BackwardOnRank(passes, m, rank, nullptr); });
   });
 }
 
@@ -303,14 +303,14 @@ T Model<T>::Step(std::size_t m, const OptimizerUpdate* update) {
   assert(m >= 1 && m <= ws_.capacity());
   const OptimizerUpdate* fused = update != nullptr && FusesStep(m) ? update : nullptr;
   T loss = 0;
-  WithLayout(m, [&](const auto& layout) {
+  WithLayout(m, [&](const auto& passes) {
     pool_.Run([&](int rank) {
-      ForwardRows(layout, BatchRows(m, pool_.size(), rank));
+      ForwardRows(passes, BatchRows(m, pool_.size(), rank));
       pool_.Barrier();
       if (rank == 0) loss = SeedMseGradient(m);
       pool_.Barrier();
       if (update != nullptr && !std::isfinite(loss)) return;  // the same on every rank
-      BackwardOnRank(layout, m, rank, fused);
+      BackwardOnRank(passes, m, rank, fused);
       if (update == nullptr || fused != nullptr) return;
       // Each rank its own cache-line-aligned slab: every element's update reads only that
       // element's gradient and state, so the slabs change nothing but who computes what.

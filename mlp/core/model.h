@@ -181,8 +181,9 @@ class Model {
   // The two batch layouts (model.cc), each as three passes over a range of the batch's rows:
   // Forward (layers 1 to 4), Deltas (the hidden layers' deltas, layers 4 to 1) and
   // WeightGradients (dW, db of layers 4 to 1), the backward passes reading as the forward
-  // reversed. WithLayout picks one per call from the batch size; all above them is shared.
-  struct Passes;
+  // reversed. WithLayout(m, body) calls body with the passes of an m-sample batch's layout,
+  // picked once per call; everything that calls them is written once for both.
+  struct PassData;
   struct BatchMajor;
   struct FeatureMajor;
   template <typename Body>
@@ -190,17 +191,17 @@ class Model {
 
   // Forward, loss and backward on the pool, then `update` (or none) as LossGradientAndStep says.
   T Step(std::size_t m, const OptimizerUpdate* update);
-  // The parts of a step that one rank does (see the top of this file), in a layout.
-  template <typename Layout>
-  void ForwardRows(const Layout& layout, Range rows);
-  template <typename Layout>
-  void DeltaRows(const Layout& layout, Range rows);
+  // The parts of a step that one rank does (see the top of this file), through a layout's passes.
+  template <typename Passes>
+  void ForwardRows(const Passes& passes, Range rows);
+  template <typename Passes>
+  void DeltaRows(const Passes& passes, Range rows);
   // With `fused`, the feature-major weight gradients also apply its step (LossGradientAndStep).
-  template <typename Layout>
-  void BlockGradients(const Layout& layout, std::size_t m, int rank, bool deltas_first,
+  template <typename Passes>
+  void BlockGradients(const Passes& passes, std::size_t m, int rank, bool deltas_first,
                       const OptimizerUpdate* fused);
-  template <typename Layout>
-  void BackwardOnRank(const Layout& layout, std::size_t m, int rank, const OptimizerUpdate* fused);
+  template <typename Passes>
+  void BackwardOnRank(const Passes& passes, std::size_t m, int rank, const OptimizerUpdate* fused);
   void SumGradientBlocks(std::size_t m, int rank);
 
   static ThreadPool& SerialPool();
