@@ -340,7 +340,7 @@ void EpochOnednnLayouts(benchmark::State& state, std::size_t batch) {
 // is the median over the pairs of the one-thread time / the t-thread time. Counters:
 // one_thread_over_ours (that median), ours_ms (t threads) and one_thread_ms (the medians of each
 // side's epochs). Both trainers start from the same weights and are bit-identical epoch for epoch
-// (tests/mlp/threads_test.cc), so each pair does the same arithmetic.
+// (tests/mlp/training/threads_test.cc), so each pair does the same arithmetic.
 void EpochThreadsPaired(benchmark::State& state, kernels::Isa isa, std::size_t batch, int threads) {
   const kernels::KernelTable<float>& k = kernels::KernelsFor<float>(isa);
   mlp::Trainer one(Config(batch, 1), k, TrainingSet());
@@ -370,7 +370,7 @@ const bool registered = [] {
   for (long b : kBatchSizes) {
     const std::size_t batch = std::size_t(b);
     // B = 1 and 8 on one thread only: their rows are not split (fewer than two 16-row blocks,
-    // mlp/partition.h), and the default runs them on one thread anyway.
+    // mlp/core/partition.h), and the default runs them on one thread anyway.
     std::vector<int> thread_counts = {1};
     if (b >= 32 && cores >= 2) thread_counts.push_back(2);
     if (b >= 32 && cores > 2) thread_counts.push_back(cores);

@@ -1,4 +1,4 @@
-// What the thread pool itself costs. A data-parallel training step (mlp/model.h) meets at 3
+// What the thread pool itself costs. A data-parallel training step (mlp/core/model.h) meets at 3
 // barriers and runs 2 jobs (the gradient, then the optimizer update), so at B = 32 and 2 threads,
 // 250 steps per epoch, these costs times 5 are the price of splitting the work.
 //   pool/barrier/T:<t>     one Barrier of t ranks that all arrive together, spinning
@@ -40,7 +40,7 @@ void BM_Barrier(benchmark::State& state, int threads) {
 void BM_Run(benchmark::State& state, int threads, bool after_sleep) {
   mlp::ThreadPool pool(threads);
   for (auto _ : state) {
-    // 2 ms: far past the workers' spin (mlp/thread_pool.cc), so they are asleep.
+    // 2 ms: far past the workers' spin (mlp/runtime/thread_pool.cc), so they are asleep.
     if (after_sleep) std::this_thread::sleep_for(std::chrono::milliseconds(2));
     const auto start = Clock::now();
     pool.Run([](int rank) { benchmark::DoNotOptimize(rank); });

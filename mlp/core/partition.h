@@ -2,8 +2,8 @@
 // not depend on how many there are: every output element is computed by exactly one rank, by the
 // same kernel arithmetic it would get from a single call over the whole output, and every sum
 // over the batch is cut into parts by the batch size alone, never by the number of ranks.
-// tests/mlp/partition_test.cc checks the kernels' side of this bargain (splitting a call's rows
-// or a flat range at these boundaries changes no bit, on every ISA).
+// tests/mlp/core/partition_test.cc checks the kernels' side of this bargain (splitting a call's
+// rows or a flat range at these boundaries changes no bit, on every ISA).
 //
 //   batch rows      (forward; deltas of the     BatchRows: chunks of whole 16-row blocks
 //                    backward pass to 1024 rows)

@@ -22,8 +22,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
-FIT_POINTS = 501   # mlp/training_plot.h kFitPlotPoints
-TEST_MARKS = 80    # mlp/training_plot.h kFitPlotTestMarks
+FIT_POINTS = 501   # mlp/plot/training_plot.h kFitPlotPoints
+TEST_MARKS = 80    # mlp/plot/training_plot.h kFitPlotTestMarks
 
 failures = []
 

@@ -141,9 +141,9 @@ TEST(Layouts, GiveTheSameGradient) {
   }
 }
 
-// The checks above see one gradient block (mlp/partition.h). A large batch's gradient is summed
-// over several, and its deltas come block by block: on the reference kernels in double it must
-// equal the sum of its rows' gradients taken 50 at a time (one block each), every piece seeded
+// The checks above see one gradient block (mlp/core/partition.h). A large batch's gradient is
+// summed over several, and its deltas come block by block: on the reference kernels in double it
+// must equal the sum of its rows' gradients taken 50 at a time (one block each), every piece seeded
 // with the whole batch's ∂L/∂ŷ = 2(ŷ − y)/m. The sums differ only in order: to 1e-12 of the
 // largest entry. A block whose deltas were skipped, or counted twice, is off by O(1) (with a
 // tanh output, twice through out' is not once).

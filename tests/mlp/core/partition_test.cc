@@ -1,4 +1,4 @@
-// mlp/partition.h, and the kernels' side of its bargain: on every ISA, a call split where the
+// mlp/core/partition.h, and the kernels' side of its bargain: on every ISA, a call split where the
 // partition splits it computes exactly the bits of one whole call.
 //   row kernels      rows [0, m) in one call == the BatchRows parts in one call each, their
 //                    forward pieces (PieceAt), and the gradient blocks

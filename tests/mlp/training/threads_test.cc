@@ -41,8 +41,8 @@ std::string FirstDifference(const Arena<float>& a, const Arena<float>& b) {
 // One step (forward, loss, backward) from the same weights and batch on pools of 1 to 4 threads,
 // for every ISA: the loss and every gradient must match the 1-thread step bit for bit. The
 // batches give the weight gradients 1 block (up to 127 rows), 2 (130), 3 (200), 4 (257, 1000),
-// 8 (1100) and 12 (2100), the last two block by block (mlp/partition.h), so pools have more ranks
-// than blocks, fewer, and as many; from 272 rows a rank's forward pass runs in pieces. 31, 32
+// 8 (1100) and 12 (2100), the last two block by block (mlp/core/partition.h), so pools have more
+// ranks than blocks, fewer, and as many; from 272 rows a rank's forward pass runs in pieces. 31, 32
 // and 112 run feature-major (FeatureMajorPays), the others batch-major.
 TEST(Threads, OneStepIsBitIdenticalOnEveryPoolSize) {
   for (Isa isa : {Isa::kRef, Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512}) {
