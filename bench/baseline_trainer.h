@@ -13,7 +13,7 @@ namespace simd_mlp::bench {
 
 // Trains the 1-100-100-100-1 MLP with mlp::Trainer's step (SGD, or RMSprop when `rmsprop`;
 // `hidden` and `output` activations) over batches of `batch`, the last partial batch kept.
-// `params` holds the 20,501 parameters packed in the order of mlp/layout.h's table (W1, b1, …,
+// `params` holds the 20,501 parameters packed in the order of mlp/core/layout.h's table (W1, b1, …,
 // b4; each row-major (fan_in × fan_out), unpadded): the initial weights in, the final ones out.
 // Before each epoch it calls next_epoch(context), which returns that epoch's order of the n
 // samples of x and y (a pointer valid until the next call), or null to stop. Returns false if a

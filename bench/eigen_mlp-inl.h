@@ -28,7 +28,7 @@ using Column = Eigen::VectorXf;  // one value per sample (x, y, ŷ) or W4 (fan_i
 using Row = Eigen::RowVectorXf;  // one value per unit: W1 (1 × fan_out), the biases
 constexpr Eigen::Index kHidden = 100;
 
-// The trainable tensors, in the order of mlp/layout.h's table; gradients and RMSprop's mean
+// The trainable tensors, in the order of mlp/core/layout.h's table; gradients and RMSprop's mean
 // squares are a second and third copy of the same shapes.
 struct Params {
   Row w1, b1;

@@ -1,6 +1,6 @@
 // Optimizer updates over the MLP's flat parameter arena, <optimizer>/<isa>, at the padded size of
 // W1, b1, …, W4, b4 (kParams below); and accumulate/<isa>, the y += x that adds one block's
-// gradients into the batch's sum (mlp/model.cc), over the same size.
+// gradients into the batch's sum (mlp/core/model.cc), over the same size.
 // Memory-bound: bytes_per_second counts every array read and written.
 #include <benchmark/benchmark.h>
 

@@ -1,5 +1,5 @@
 // The three GEMMs of a hidden layer on a thread pool, split the way the trainer splits them
-// (mlp/partition.h, mlp/model.cc): the kernel-level view of data-parallel training.
+// (mlp/core/partition.h, mlp/core/model.cc): the kernel-level view of data-parallel training.
 //   gemm_bias_tanh/<isa>/B:<b>/T:<t>     forward: each rank its BatchRows
 //   gemm_grad_x_tanh/<isa>/B:<b>/T:<t>   input gradient: each rank its BatchRows
 //   gemm_grad_w/<isa>/B:<b>/T:<t>        weight gradient: each rank dW and db of its gradient

@@ -53,7 +53,7 @@ inline std::vector<float> Pack(const mlp::Arena<float>& arena) {
 }
 
 // Serves `epochs` epochs in the Trainer's order: 0…n−1, shuffled in place before every epoch by
-// the shuffle stream of the same seed (mlp/trainer.cc).
+// the shuffle stream of the same seed (mlp/training/trainer.cc).
 struct Epochs {
   int left;
   bool shuffle;
