@@ -56,17 +56,21 @@ std::vector<std::string> ArenaKeys(const std::string& prefix) {
 
 // ---- The config text: one key=value line per saved setting, then per fact about the data ----
 
-// A line of the config text: its key and the part of the checkpoint it sets.
+// A line of the config text: its key and the part of the checkpoint it sets, and whether older
+// checkpoints may lack it (Setting::added_later).
 struct ConfigLine {
   std::string key;
   Field<Checkpoint> field;
+  bool added_later = false;
 };
 
 const std::vector<ConfigLine>& ConfigLines() {
   static const auto* lines = [] {
     auto* v = new std::vector<ConfigLine>;
     for (const Setting& s : Settings()) {
-      if (s.key != nullptr) v->push_back({s.key, NestedField(s.field, &Checkpoint::config)});
+      if (s.key != nullptr) {
+        v->push_back({s.key, NestedField(s.field, &Checkpoint::config), s.added_later});
+      }
     }
     using Data = DataDescription;
     for (const Field<Data>& f :
@@ -97,7 +101,8 @@ std::string ConfigText(const Checkpoint& c) {
   return text;
 }
 
-// Parses ConfigText's output. Every key must appear exactly once.
+// Parses ConfigText's output. Every key must appear exactly once, but those added later may be
+// absent (the setting then keeps its default).
 bool ParseConfigText(std::string_view text, Checkpoint* c, std::string* error) {
   std::set<std::string, std::less<>> seen;
   std::size_t line_number = 0;
@@ -136,7 +141,7 @@ bool ParseConfigText(std::string_view text, Checkpoint* c, std::string* error) {
     }
   }
   for (const ConfigLine& line : ConfigLines()) {
-    if (seen.count(line.key) == 0) {
+    if (seen.count(line.key) == 0 && !line.added_later) {
       *error = "config lacks '" + line.key + "'";
       return false;
     }

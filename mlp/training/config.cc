@@ -81,6 +81,14 @@ std::string ValidateConfig(const TrainConfig& c) {
   // ε > 0 matters beyond the usual reason: pad lanes have zero gradient and zero state, and
   // RMSprop/Adam divide by sqrt(0 + ε): with ε = 0 they would write 0/0 = NaN into the pad.
   if (!(c.eps > 0) || !std::isfinite(c.eps)) return "--eps must be a finite number > 0";
+  if (!(c.spread_scale > 0 && c.spread_scale <= 1e6)) return "--spread-scale must be in (0, 1e6]";
+  if (!(c.warmup_epochs >= 0 && c.warmup_epochs <= kMaxEpochs)) {
+    return "--warmup-epochs must be in [0, " + std::to_string(kMaxEpochs) + "]";
+  }
+  if (!(c.decay_epochs >= 0 && c.decay_epochs <= kMaxEpochs)) {
+    return "--decay-epochs must be in [0, " + std::to_string(kMaxEpochs) + "]";
+  }
+  if (!(c.lr_final > 0 && c.lr_final <= 1)) return "--lr-final must be in (0, 1]";
   return "";
 }
 
@@ -93,8 +101,9 @@ std::string ValidateBatchForData(const TrainConfig& c, std::size_t train_points)
 std::string DescribeConfig(const TrainConfig& c) {
   std::ostringstream out;
   out << "recipe " << c.recipe << ": hidden " << NameOf(ActivationNames(), c.hidden) << ", output "
-      << NameOf(ActivationNames(), c.output) << ", init " << InitName(c.init) << ", "
-      << OptimizerName(c.optimizer) << " lr " << c.lr;
+      << NameOf(ActivationNames(), c.output) << ", init " << InitName(c.init);
+  if (c.init == Init::kSpread) out << " scale " << c.spread_scale;
+  out << ", " << OptimizerName(c.optimizer) << " lr " << c.lr;
   switch (c.optimizer) {
     case Optimizer::kSgd:
       break;
@@ -108,6 +117,11 @@ std::string DescribeConfig(const TrainConfig& c) {
     case Optimizer::kAdam:
       out << " beta1 " << c.beta1 << " beta2 " << c.beta2 << " eps " << c.eps;
       break;
+  }
+  if (c.warmup_epochs > 0) out << ", warm-up " << c.warmup_epochs << " epochs";
+  if (c.decay != Decay::kNone) {
+    out << ", " << DecayName(c.decay) << " decay to " << c.lr_final << " lr over " << c.decay_epochs
+        << " epochs";
   }
   out << ", batch " << c.batch << ", shuffle " << (c.shuffle ? "on" : "off") << ", epochs "
       << c.epochs << ", seed " << c.seed << ", data seed " << c.data_seed << ", threads "

@@ -1,7 +1,7 @@
 // What a training run is asked to do: the activations, the initializer, the optimizer and its
-// hyper-parameters, the batch, the epochs, the seeds and the threads; the named recipes that set
-// them; and the checks that a configuration can be trained. The text form of every setting (flags
-// and a checkpoint's config text) is in settings.h.
+// hyper-parameters, the learning-rate schedule, the batch, the epochs, the seeds and the threads;
+// the named recipes that set them; and the checks that a configuration can be trained. The text
+// form of every setting (flags and a checkpoint's config text) is in settings.h.
 #ifndef SIMD_MLP_MLP_TRAINING_CONFIG_H_
 #define SIMD_MLP_MLP_TRAINING_CONFIG_H_
 
@@ -31,6 +31,18 @@ inline constexpr NameTable<Optimizer, 5> kOptimizerNames = {{
 
 inline const char* OptimizerName(Optimizer optimizer) { return NameOf(kOptimizerNames, optimizer); }
 
+// The learning rate's decay after the warm-up (schedule.h): none, or from lr down to lr × lr_final
+// over decay_epochs along half a cosine or an exponential.
+enum class Decay { kNone, kCosine, kExponential };
+
+inline constexpr NameTable<Decay, 3> kDecayNames = {{
+    {Decay::kNone, "none"},
+    {Decay::kCosine, "cosine"},
+    {Decay::kExponential, "exponential"},
+}};
+
+inline const char* DecayName(Decay decay) { return NameOf(kDecayNames, decay); }
+
 // The kernels' activations (kernels::kAllActivations) by their kernels::ActivationName.
 using ActivationNameTable = NameTable<Activation, std::size(kernels::kAllActivations)>;
 const ActivationNameTable& ActivationNames();
@@ -40,6 +52,7 @@ struct TrainConfig {
   Activation hidden = Activation::kTanh;
   Activation output = Activation::kIdentity;
   Init init = Init::kNormal;
+  double spread_scale = kDefaultSpreadScale;  // init spread's first-layer weight scale (init.h)
   Optimizer optimizer = Optimizer::kSgd;
   double lr = 0.01;
   double momentum = 0.9;  // μ of momentum and nesterov
@@ -47,6 +60,11 @@ struct TrainConfig {
   double beta1 = 0.9;     // Adam
   double beta2 = 0.999;   // Adam
   double eps = 1e-7;      // RMSprop and Adam (Keras's default)
+  // The learning-rate schedule, per step (schedule.h); the defaults keep lr constant.
+  double warmup_epochs = 0;  // linear warm-up from lr / warm-up steps to lr
+  Decay decay = Decay::kNone;
+  double decay_epochs = 0;  // after the warm-up, the decay's length; lr × lr_final from then on
+  double lr_final = 0.01;   // the decay's end, as a fraction of lr
   std::size_t batch = 32;
   int epochs = 100;
   std::uint64_t seed = 1;       // initial weights and shuffles

@@ -7,9 +7,12 @@
 //   recipe     --recipe      seed|keras|keras-tanh (the command line applies it before the rest)
 //   hidden     --activation  identity|tanh|relu
 //   output     --output      identity|tanh|relu
-//   init       --init        normal|glorot
+//   init       --init        normal|glorot|spread
+//   spread_scale --spread-scale NUMBER
 //   optimizer  --optimizer   sgd|momentum|nesterov|rmsprop|adam
 //   lr momentum rho beta1 beta2 eps                   NUMBER
+//   warmup_epochs --warmup-epochs, decay_epochs --decay-epochs, lr_final --lr-final   NUMBER
+//   decay      --decay       none|cosine|exponential
 //   batch      --batch       INTEGER
 //   epochs     --epochs      INTEGER
 //   seed       --seed        INTEGER
@@ -30,6 +33,10 @@ namespace simd_mlp::mlp {
 struct Setting {
   const char* key;  // in a checkpoint's config text; nullptr: a checkpoint does not keep it
   Field<TrainConfig> field;
+  // A key that checkpoints written before the setting existed lack (the schedule's and init
+  // spread's): reading one of those, the setting keeps TrainConfig's default, which is what their
+  // runs used.
+  bool added_later = false;
 };
 
 // In the order of a checkpoint's config text.

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "mlp/core/init.h"
+#include "mlp/training/schedule.h"
 
 namespace simd_mlp::mlp {
 
@@ -28,12 +29,16 @@ Trainer::Trainer(const TrainConfig& config, const kernels::KernelTable<float>& k
       model_(k, config.hidden, config.output, std::max(config.batch, kEvalChunk), &pool_),
       order_(data.train_x.size()),
       shuffle_rng_(config.seed, RngStream::kShuffle) {
-  InitParams(config_.init, config_.seed, &model_.params());
+  InitParams(config_.init, config_.seed, &model_.params(), config_.spread_scale);
   std::iota(order_.begin(), order_.end(), 0u);
 }
 
-kernels::OptimizerStep<float> Trainer::NextStep() const {
-  const float lr = static_cast<float>(config_.lr);
+std::int64_t Trainer::StepsPerEpoch() const {
+  return std::int64_t((order_.size() + config_.batch - 1) / config_.batch);
+}
+
+kernels::OptimizerStep<float> Trainer::NextStep(std::int64_t step) const {
+  const float lr = static_cast<float>(LearningRate(config_, step, StepsPerEpoch()));
   switch (config_.optimizer) {
     case Optimizer::kSgd:
       return kernels::SgdParams<float>{lr};
@@ -55,6 +60,7 @@ bool Trainer::RunEpoch(EpochStats* stats, std::string* error) {
   if (config_.shuffle) shuffle_rng_.Shuffle(order_);
   Workspace<float>& ws = model_.workspace();
   const std::size_t n = order_.size(), b = config_.batch;
+  const std::int64_t steps_before = std::int64_t(epoch_ - 1) * StepsPerEpoch();  // the schedule's
   double loss_sum = 0;
 
   const auto start = std::chrono::steady_clock::now();
@@ -66,7 +72,8 @@ bool Trainer::RunEpoch(EpochStats* stats, std::string* error) {
       ws.x[i] = data_.train_x[order_[begin + i]];
       ws.y[i] = data_.train_y[order_[begin + i]];
     }
-    const float loss = model_.LossGradientAndStep(m, NextStep(), &state1_, &state2_);
+    const float loss = model_.LossGradientAndStep(
+        m, NextStep(steps_before + std::int64_t(step) - 1), &state1_, &state2_);
     if (!std::isfinite(loss)) {  // nothing was updated
       std::ostringstream out;
       out << "training diverged: batch loss is " << loss << " at epoch " << epoch_ << ", step "

@@ -77,9 +77,11 @@ class Trainer {
   void SetParams(const Arena<float>& params);
 
  private:
-  // The step the next update makes: the configured optimizer and hyper-parameters, and for Adam
-  // t = the updates made so far + 1.
-  kernels::OptimizerStep<float> NextStep() const;
+  // The step the next update makes: the configured optimizer and hyper-parameters at the learning
+  // rate of update `step` of the run (schedule.h), and for Adam t = the updates made so far + 1.
+  kernels::OptimizerStep<float> NextStep(std::int64_t step) const;
+  // Batches per epoch: the last partial batch is one.
+  std::int64_t StepsPerEpoch() const;
 
   TrainConfig config_;
   const Dataset<float>& data_;

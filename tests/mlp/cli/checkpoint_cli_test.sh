@@ -23,6 +23,13 @@ cmp straight.npz resumed.npz || fail "4 epochs != 2 + resumed 2"
 quiet "$train" "${common[@]}" --epochs=4 --save=every.npz --save-every=2
 cmp straight.npz every.npz || fail "--save-every changed the result"
 cmp -s half.npz straight.npz && fail "the comparison cannot fail: half == straight"
+# The same through a learning-rate schedule whose warm-up and decay span the resume point.
+common=(--recipe=keras --init=spread --optimizer=adam --batch=250 --warmup-epochs=1.5
+        --decay=cosine --decay-epochs=2)
+quiet "$train" "${common[@]}" --epochs=4 --save=straight_lr.npz
+quiet "$train" "${common[@]}" --epochs=2 --save=half_lr.npz
+quiet "$train" --resume=half_lr.npz --epochs=4 --save=resumed_lr.npz
+cmp straight_lr.npz resumed_lr.npz || fail "with a schedule: 4 epochs != 2 + resumed 2"
 
 # A resume that would do nothing, and settings that a resume keeps from its checkpoint.
 expect_error() {
@@ -35,6 +42,7 @@ expect_error() {
 }
 expect_error 2 "already at epoch 4 of 4" "$train" --resume=straight.npz
 expect_error 2 "--lr cannot be combined with --resume" "$train" --resume=half.npz --lr=0.1
+expect_error 2 "--decay cannot be combined with --resume" "$train" --resume=half.npz --decay=cosine
 expect_error 2 "--resume and --init-from exclude each other" \
   "$train" --resume=half.npz --init-from=half.npz
 expect_error 2 "--save-every needs --save" "$train" --save-every=2

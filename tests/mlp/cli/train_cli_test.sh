@@ -100,6 +100,13 @@ expect_error "--eps" --eps=0
 expect_error "--recipe" --recipe=sklearn
 expect_error "--activation" --activation=sigmoid
 expect_error "--shuffle" --shuffle=maybe
+expect_error "--init" --init=uniform
+expect_error "--spread-scale" --spread-scale=0
+expect_error "--decay" --decay=linear
+expect_error "--warmup-epochs" --warmup-epochs=-1
+expect_error "--decay-epochs" --decay-epochs=-0.5
+expect_error "--lr-final" --lr-final=0
+expect_error "--lr-final" --lr-final=1.5
 expect_error "epochs" --epochs
 expect_error "--patience needs --validation-split" --patience=5
 expect_error "--patience" --patience=-1

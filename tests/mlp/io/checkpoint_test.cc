@@ -11,12 +11,15 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/kernels.h"
 #include "mlp/io/file_io.h"
 #include "mlp/io/npy.h"
+#include "mlp/io/npz.h"
 #include "mlp/training/trainer.h"
 #include "tests/mlp/testing/helpers.h"
 
@@ -157,6 +160,113 @@ TEST(Checkpoint, ResumeIsBitExact) {
     ASSERT_TRUE(resumed.RunEpoch(&s, &error)) << error;
     EXPECT_FALSE(SameBits(resumed.State().params, straight.state.params));
   }
+}
+
+// Init spread and a learning-rate schedule whose warm-up and decay both span the resume point
+// (16 steps per epoch at B = 500): the settings travel in the config text, and the schedule, a
+// function of the step the epoch counter gives, goes on bit for bit.
+TEST(Checkpoint, ResumeContinuesTheLearningRateScheduleBitExact) {
+  TrainConfig c;
+  ASSERT_TRUE(RecipeConfig("keras-tanh", &c));
+  c.init = Init::kSpread;
+  c.spread_scale = 12.5;
+  c.optimizer = Optimizer::kAdam;
+  c.lr = 1e-2;
+  c.warmup_epochs = 1.5;
+  c.decay_epochs = 2;
+  c.lr_final = 0.05;
+  c.batch = 500;
+  auto train = [](Trainer* trainer, int epochs) {
+    EpochStats s;
+    std::string error;
+    for (int e = 0; e < epochs; ++e) ASSERT_TRUE(trainer->RunEpoch(&s, &error)) << error;
+  };
+  for (const auto& [decay, name] : kDecayNames) {
+    if (decay == Decay::kNone) continue;
+    c.decay = decay;
+    Trainer straight(c, kernels::Kernels<float>(), CosData());
+    train(&straight, 4);
+    Trainer half(c, kernels::Kernels<float>(), CosData());
+    train(&half, 2);
+    Checkpoint saved;
+    saved.config = c;
+    saved.data = {"cos", CosData().train_x.size(), CosData().test_x.size(), Fingerprint(CosData())};
+    saved.normalization = CosNormalization();
+    saved.state = half.State();
+    const std::string bytes = EncodeCheckpoint(saved);
+    Checkpoint loaded;
+    std::string error;
+    ASSERT_TRUE(DecodeCheckpoint(bytes, "half.npz", &loaded, &error)) << error;
+    EXPECT_EQ(DescribeConfig(loaded.config), DescribeConfig(c)) << name;
+    EXPECT_EQ(loaded.config.init, Init::kSpread);
+    EXPECT_EQ(loaded.config.spread_scale, 12.5);
+    EXPECT_EQ(loaded.config.warmup_epochs, 1.5);
+    EXPECT_EQ(loaded.config.decay, decay);
+    EXPECT_EQ(loaded.config.decay_epochs, 2.0);
+    EXPECT_EQ(loaded.config.lr_final, 0.05);
+    Trainer resumed(loaded.config, kernels::Kernels<float>(), CosData());
+    ASSERT_TRUE(resumed.Restore(loaded.state, &error)) << error;
+    train(&resumed, 2);
+    EXPECT_TRUE(SameBits(resumed.State().params, straight.State().params)) << name;
+    EXPECT_TRUE(SameBits(resumed.State().state1, straight.State().state1)) << name;
+    EXPECT_TRUE(SameBits(resumed.State().state2, straight.State().state2)) << name;
+    // So the comparison can fail: the same state trained at the schedule's first rates differs.
+    Checkpoint at_epoch_zero;
+    ASSERT_TRUE(DecodeCheckpoint(bytes, "half.npz", &at_epoch_zero, &error)) << error;
+    at_epoch_zero.state.epoch = 0;
+    Trainer restarted(loaded.config, kernels::Kernels<float>(), CosData());
+    ASSERT_TRUE(restarted.Restore(at_epoch_zero.state, &error)) << error;
+    train(&restarted, 2);
+    EXPECT_FALSE(SameBits(restarted.State().params, straight.State().params)) << name;
+  }
+}
+
+// Checkpoints written before the schedule and init spread existed lack their five keys: they load,
+// and train on at a constant rate, as they were trained.
+TEST(Checkpoint, ConfigTextWithoutTheLaterKeysLoadsWithTheirDefaults) {
+  const Checkpoint saved = TrainedCheckpoint(Optimizer::kAdam, 1);
+  std::map<std::string, std::string> arrays;
+  std::string error;
+  ASSERT_TRUE(DecodeNpz(EncodeCheckpoint(saved), "new.npz", 64, &arrays, &error)) << error;
+  NpyView config;
+  ASSERT_TRUE(DecodeNpy(arrays.at("config"), &config, &error)) << error;
+  std::string older;
+  int dropped = 0;
+  for (std::string_view text = config.data; !text.empty();) {
+    const std::size_t end = text.find('\n');
+    const std::string_view line = text.substr(0, end == text.npos ? text.size() : end + 1);
+    text.remove_prefix(line.size());
+    bool later = false;
+    for (const char* key :
+         {"spread_scale=", "warmup_epochs=", "decay=", "decay_epochs=", "lr_final="}) {
+      later = later || line.rfind(key, 0) == 0;
+    }
+    if (later) {
+      ++dropped;
+    } else {
+      older += line;
+    }
+  }
+  ASSERT_EQ(dropped, 5) << config.data;
+  arrays["config"] = EncodeNpyBytes(older);
+  Checkpoint loaded;
+  ASSERT_TRUE(
+      DecodeCheckpoint(EncodeNpz({arrays.begin(), arrays.end()}), "old.npz", &loaded, &error))
+      << error;
+  const TrainConfig defaults;
+  EXPECT_EQ(loaded.config.spread_scale, defaults.spread_scale);
+  EXPECT_EQ(loaded.config.warmup_epochs, 0.0);
+  EXPECT_EQ(loaded.config.decay, Decay::kNone);
+  EXPECT_EQ(loaded.config.decay_epochs, defaults.decay_epochs);
+  EXPECT_EQ(loaded.config.lr_final, defaults.lr_final);
+  EXPECT_EQ(DescribeConfig(loaded.config), DescribeConfig(saved.config));
+  EXPECT_TRUE(SameBits(loaded.state.params, saved.state.params));
+
+  // A key that was always there is still required.
+  arrays["config"] = EncodeNpyBytes(older.substr(older.find('\n') + 1));  // without recipe=
+  EXPECT_FALSE(
+      DecodeCheckpoint(EncodeNpz({arrays.begin(), arrays.end()}), "old.npz", &loaded, &error));
+  EXPECT_NE(error.find("config lacks 'recipe'"), std::string::npos) << error;
 }
 
 TEST(Checkpoint, RestoreRefusesAnOrderThatIsNotAPermutation) {

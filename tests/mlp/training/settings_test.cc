@@ -21,12 +21,19 @@ TEST(Settings, EveryRecipeReadsBackFromItsText) {
     want.seed = UINT64_MAX;
     want.lr = 0.1 + 0.2;  // no short decimal form
     want.threads = 3;
+    want.init = Init::kSpread;
+    want.spread_scale = 12.5;
+    want.warmup_epochs = 0.3;
+    want.decay = Decay::kExponential;
+    want.decay_epochs = 1.0 / 3;
+    want.lr_final = 0.05;
     TrainConfig got;
     for (const Setting& s : Settings()) {
       ASSERT_TRUE(s.field.parse(s.field.format(want), &got)) << s.field.name;
     }
     EXPECT_EQ(DescribeConfig(got), DescribeConfig(want)) << recipe;
     EXPECT_EQ(got.lr, want.lr);
+    EXPECT_EQ(got.decay_epochs, want.decay_epochs);
   }
 }
 
@@ -38,7 +45,7 @@ TEST(Settings, KeysAndFlagsAreUnique) {
     }
     EXPECT_TRUE(flags.insert(s.field.name).second) << s.field.name;
   }
-  EXPECT_EQ(keys.size(), 16u);  // a checkpoint's config text: these, then four about the data
+  EXPECT_EQ(keys.size(), 21u);  // a checkpoint's config text: these, then four about the data
 }
 
 TEST(Settings, EnumsTakeTheirTablesNames) {
@@ -58,8 +65,9 @@ TEST(Settings, EnumsTakeTheirTablesNames) {
 // what the checkpoint does not keep may change.
 TEST(Settings, TrainingMathIsWhatACheckpointKeepsButTheEpochs) {
   for (const char* flag :
-       {"recipe", "activation", "output", "init", "optimizer", "lr", "momentum", "rho", "beta1",
-        "beta2", "eps", "batch", "seed", "data-seed", "shuffle"}) {
+       {"recipe",       "activation", "output", "init",  "spread-scale", "optimizer",     "lr",
+        "momentum",     "rho",        "beta1",  "beta2", "eps",          "warmup-epochs", "decay",
+        "decay-epochs", "lr-final",   "batch",  "seed",  "data-seed",    "shuffle"}) {
     EXPECT_TRUE(SetsTrainingMath(flag)) << flag;
   }
   for (const char* flag : {"epochs", "threads", "save", "quiet", "unknown"}) {
