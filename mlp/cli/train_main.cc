@@ -143,8 +143,8 @@ void PrintStoppingReport(const CliOptions& o, const RunRecord& run, const EarlyS
   if (o.target_mse > 0) {
     if (run.target_epoch > 0) {
       std::printf(
-          "target: %s MSE <= %g reached at epoch %d, after %s samples and %.3f s of wall time "
-          "(%.3f s of it in training steps)\n",
+          "target: %s MSE <= %g reached at epoch %d, after %s samples and %.4f s of wall time "
+          "(%.4f s of it in training steps)\n",
           monitored, o.target_mse, run.target_epoch,
           GroupThousands(std::size_t(run.target_epoch) * train_points).c_str(), run.target_seconds,
           run.total_ms / 1e3);
