@@ -54,6 +54,24 @@ bool RecipeConfig(const std::string& name, TrainConfig* config) {
     c.rho = 0.9;
     c.eps = 1e-7;
     c.shuffle = true;
+  } else if (name == "fast") {
+    // The least wall time to test MSE 1e-3 on cos (docs/fast_recipe.md: the search, and why):
+    // tanh hidden layers whose first layer starts spread over the input (init spread, scale 30),
+    // Adam lr 6e-2 with a warm-up over the first 0.2 epoch and a cosine decay to 1 % over the
+    // rest of the first epoch, batch 48 on one thread (auto). Every seed of 1-100 reaches 1e-3
+    // after the first epoch.
+    c.hidden = Activation::kTanh;
+    c.output = Activation::kIdentity;
+    c.init = Init::kSpread;
+    c.spread_scale = 30;
+    c.optimizer = Optimizer::kAdam;
+    c.lr = 6e-2;
+    c.warmup_epochs = 0.2;
+    c.decay = Decay::kCosine;
+    c.decay_epochs = 0.8;
+    c.lr_final = 0.01;
+    c.batch = 48;
+    c.shuffle = true;
   } else {
     return false;
   }

@@ -93,10 +93,10 @@ inline constexpr int kMaxEpochs = 1000000;
 // this process may use (AvailableCores) for a batch of kParallelMinBatch or more, else one.
 int ThreadsFor(const TrainConfig& config);
 
-// The named recipes: the original question's with the gradient fixed ("seed"), and Keras's
-// defaults with ReLU or tanh hidden layers ("keras", "keras-tanh"); RecipeConfig says what each
-// sets.
-inline constexpr const char* kRecipeNames[] = {"seed", "keras", "keras-tanh"};
+// The named recipes: the original question's with the gradient fixed ("seed"), Keras's defaults
+// with ReLU or tanh hidden layers ("keras", "keras-tanh"), and the least time to test MSE 1e-3 on
+// cos ("fast", docs/fast_recipe.md); RecipeConfig says what each sets.
+inline constexpr const char* kRecipeNames[] = {"seed", "keras", "keras-tanh", "fast"};
 
 // kRecipeNames with `separator` between them: "seed|keras|keras-tanh".
 std::string RecipeNames(std::string_view separator);

@@ -4,7 +4,7 @@
 // spelled, parsed and printed one way.
 //
 //   key        flag          values
-//   recipe     --recipe      seed|keras|keras-tanh (the command line applies it before the rest)
+//   recipe     --recipe      seed|keras|keras-tanh|fast (the command line applies it first)
 //   hidden     --activation  identity|tanh|relu
 //   output     --output      identity|tanh|relu
 //   init       --init        normal|glorot|spread

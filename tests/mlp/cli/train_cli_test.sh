@@ -10,7 +10,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 help=$("$train" --help) || fail "--help: exit status $?"
 # (A here-string, not a pipe: grep -q stops reading at its first match, and the help is longer
 # than one pipe write, so under pipefail the SIGPIPE of the rest would fail the check.)
-grep -q -- "--recipe=seed|keras|keras-tanh" <<<"$help" || fail "--help does not list --recipe"
+grep -q -- "--recipe=seed|keras|keras-tanh|fast" <<<"$help" || fail "--help does not list --recipe"
 grep -q -- "--lr=NUMBER .*(default: 0.001)" <<<"$help" || fail "--help does not show --lr's default"
 # Each flag's description starts in one column (the 31st, counted in characters, not bytes:
 # --threads' syntax has a three-byte "…"), unless its --name=syntax is too long to leave room.
@@ -74,6 +74,12 @@ grep -q "^early stop: validation MSE has not improved for 1 epochs" <<<"$out" ||
   fail "no early stop report: $out"
 grep -Eq "^restored: the weights of epoch [0-9]+ \(best validation MSE" <<<"$out" ||
   fail "no restore report: $out"
+
+# The fast recipe: its settings printed, and test MSE <= 1e-3 after one epoch (seed 1).
+out=$("$train" --recipe=fast --epochs=3 --target-mse=1e-3)
+grep -q "init spread scale 30, adam lr 0.06 .*, warm-up 0.2 epochs, cosine decay to 0.01 lr over 0.8 epochs, batch 48" \
+  <<<"$out" || fail "fast recipe not printed: $out"
+grep -q "^target: test MSE <= 0.001 reached at epoch 1," <<<"$out" || fail "fast: $out"
 
 # --threads: the count is printed; automatic below kParallelMinBatch (128) is one thread.
 grep -q "threads 2$" <<<"$("$train" --epochs=1 --batch=1000 --threads=2)" || fail "--threads=2 not printed"

@@ -126,6 +126,17 @@ TEST(Threads, AdamAndTanhOutputAlsoIdentical) {
   }
 }
 
+// The fast recipe: init spread, and a learning rate that changes every step (warm-up, then
+// cosine decay), computed on the calling thread. Its batch of 48 is fused on one thread.
+TEST(Threads, FastRecipeWithItsScheduleAlsoIdentical) {
+  TrainConfig c;
+  ASSERT_TRUE(RecipeConfig("fast", &c));
+  for (std::size_t batch : {48, 250}) {
+    c.batch = batch;
+    ExpectSameEpochOnOneTwoAndThreeThreads(c);
+  }
+}
+
 // The automatic choice: one thread below kParallelMinBatch, every core from it on.
 TEST(Threads, AutomaticThreadCountFollowsTheBatchSize) {
   TrainConfig c;
