@@ -1,14 +1,15 @@
-// bazel run //bench:time_to_accuracy -- [--variants=keras,keras-tanh,keras-adam] [--seeds=5]
-//     [--repeats=1] [--target=1e-3] [--max-epochs=100] [--batch=32]
+// bazel run //bench:time_to_accuracy -- [--variants=keras,keras-tanh,keras-adam,fast]
+//     [--seeds=5] [--repeats=1] [--target=1e-3] [--max-epochs=100] [--batch=B]
 //
 // Time to accuracy on the cos task: the wall time a whole training run takes until its test MSE
-// first is ≤ the target (1e-3 by default), on one core, for three variants of the Keras recipe:
+// first is ≤ the target (1e-3 by default), for three variants of the Keras recipe, on one core:
 //   keras        ReLU hidden layers, RMSprop lr 1e-3 ρ 0.9 ε 1e-7 (the recipe as it is)
 //   keras-tanh   the same with tanh hidden layers
 //   keras-adam   keras with Adam lr 1e-3 β1 0.9 β2 0.999 ε 1e-7
-// for seeds 1…N, each run `repeats` times (the epoch count is the same every time: runs are
-// deterministic, and that is checked). tools/reference/time_to_accuracy.py measures PyTorch's
-// equivalent in the same way and prints the same lines.
+// and for the `fast` recipe as it is (docs/fast_recipe.md), on the threads it picks itself (its
+// batch of 48 runs on one), for seeds 1…N, each run `repeats` times (the epoch count is the same
+// every time: runs are deterministic, and that is checked). tools/reference/time_to_accuracy.py
+// measures PyTorch's equivalent in the same way and prints the same lines.
 //
 // What is timed, the same for ours and for PyTorch: from the start of the first epoch to the end
 // of the test-set evaluation after the first epoch whose test MSE is ≤ the target. The per-epoch
@@ -48,13 +49,15 @@ struct Variant {
   const char* name;
   const char* recipe;
   bool adam;
+  bool one_core;  // threads = 1; otherwise the recipe's (automatic) count
   const char* what;
 };
 
 constexpr Variant kVariants[] = {
-    {"keras", "keras", false, "ReLU, RMSprop lr 1e-3"},
-    {"keras-tanh", "keras-tanh", false, "tanh, RMSprop lr 1e-3"},
-    {"keras-adam", "keras", true, "ReLU, Adam lr 1e-3"},
+    {"keras", "keras", false, true, "ReLU, RMSprop lr 1e-3"},
+    {"keras-tanh", "keras-tanh", false, true, "tanh, RMSprop lr 1e-3"},
+    {"keras-adam", "keras", true, true, "ReLU, Adam lr 1e-3"},
+    {"fast", "fast", false, false, "tanh, init spread, Adam lr 6e-2, warm-up + cosine decay"},
 };
 
 struct Options {
@@ -63,7 +66,7 @@ struct Options {
   int repeats = 1;
   double target = 1e-3;
   int max_epochs = 100;
-  std::size_t batch = 32;
+  std::size_t batch = 0;  // 0: each recipe's own (32 for the keras variants, 48 for fast)
 };
 
 struct RunResult {
@@ -94,7 +97,7 @@ bool ParsePositiveInt(const std::string& s, int limit, int* out) {
 
 Options ParseOptions(int argc, char** argv) {
   Options o;
-  std::string variants = "keras,keras-tanh,keras-adam";
+  std::string variants = "keras,keras-tanh,keras-adam,fast";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const std::size_t eq = arg.find('=');
@@ -103,10 +106,10 @@ Options ParseOptions(int argc, char** argv) {
           "usage: bazel run //bench:time_to_accuracy -- [--variants=LIST] [--seeds=N] "
           "[--repeats=R]\n"
           "       [--target=MSE] [--max-epochs=E] [--batch=B]\n"
-          "Wall time until test MSE <= target (default 1e-3) on the cos task, one core, for "
-          "seeds 1..N\n"
+          "Wall time until test MSE <= target (default 1e-3) on the cos task, for seeds 1..N\n"
           "(default 5), each run R times (default 1); variants: keras, keras-tanh, keras-adam\n"
-          "(default all); at most E epochs per run (default 100); batch default 32.\n");
+          "(one core each) and fast (the threads its recipe picks) (default all); at most E\n"
+          "epochs per run (default 100); batch default each recipe's own.\n");
       std::exit(0);
     }
     if (arg.rfind("--", 0) != 0 || eq == std::string::npos) {
@@ -140,7 +143,8 @@ Options ParseOptions(int argc, char** argv) {
       if (name == v.name) found = &v;
     }
     if (found == nullptr) {
-      Fail("--variants: unknown variant '" + name + "' (expected keras, keras-tanh, keras-adam)",
+      Fail("--variants: unknown variant '" + name +
+               "' (expected keras, keras-tanh, keras-adam, fast)",
            2);
     }
     o.variants.push_back(found);
@@ -154,8 +158,10 @@ mlp::TrainConfig ConfigFor(const Variant& v, std::uint64_t seed, std::size_t bat
   mlp::RecipeConfig(v.recipe, &c);
   if (v.adam) c.optimizer = mlp::Optimizer::kAdam;  // lr 1e-3, β 0.9/0.999, ε 1e-7: defaults
   c.seed = seed;
-  c.batch = batch;
-  c.threads = 1;  // one core, as PyTorch gets: the automatic count takes both from B = 128
+  if (batch > 0) c.batch = batch;
+  // One core, as PyTorch gets: the automatic count takes both from B = 128. `fast` keeps the
+  // recipe's choice, which is part of what it is.
+  if (v.one_core) c.threads = 1;
   return c;
 }
 
@@ -205,26 +211,29 @@ int Main(int argc, char** argv) {
   char date[16];
   const std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
-  std::printf("# time to test MSE <= %g on the cos task, one core; ours (mlp::Trainer, isa %s)\n",
-              o.target, kernels::IsaName(k.isa));
+  std::printf("# time to test MSE <= %g on the cos task; ours (mlp::Trainer, isa %s)\n", o.target,
+              kernels::IsaName(k.isa));
   std::printf("# %s, %ld cores; %s\n# load average %.2f at the start\n", CpuModel().c_str(),
               sysconf(_SC_NPROCESSORS_ONLN), date, LoadAverage());
   std::printf(
       "# timed: first epoch's start to the end of the test evaluation of the first epoch at or "
-      "below the target (reshuffles and evaluations inside, setup outside); batch %zu, seeds "
-      "1-%d, %d run(s) each, at most %d epochs\n",
-      o.batch, o.seeds, o.repeats, o.max_epochs);
+      "below the target (reshuffles and evaluations inside, setup outside); seeds 1-%d, %d "
+      "run(s) each, at most %d epochs\n",
+      o.seeds, o.repeats, o.max_epochs);
   std::fflush(stdout);
 
   struct Row {
     const Variant* variant;
+    std::size_t batch;
+    int threads;
     std::vector<double> reached_epochs, wall_s, cpu_s, ms_per_epoch;
     std::vector<double> budget_wall_s;  // runs that did not reach the target: their whole time
     double best = INFINITY;
   };
   std::vector<Row> rows;
   for (const Variant* v : o.variants) {
-    Row row{v, {}, {}, {}, {}, {}, INFINITY};
+    const mlp::TrainConfig base = ConfigFor(*v, 1, o.batch);
+    Row row{v, base.batch, mlp::ThreadsFor(base), {}, {}, {}, {}, {}, INFINITY};
     for (int seed = 1; seed <= o.seeds; ++seed) {
       const mlp::TrainConfig config = ConfigFor(*v, std::uint64_t(seed), o.batch);
       std::vector<double> wall, cpu;
@@ -240,10 +249,10 @@ int Main(int argc, char** argv) {
         wall.push_back(r.wall_s);
         cpu.push_back(r.cpu_s);
         std::printf(
-            "run impl=ours variant=%s seed=%d repeat=%d reached_epoch=%d epochs=%d wall_s=%.4f "
-            "cpu_s=%.4f ms_per_epoch=%.2f best_test_mse=%.3e\n",
-            v->name, seed, repeat, r.reached_epoch, r.epochs, r.wall_s, r.cpu_s,
-            r.train_ms / r.epochs, r.best_test_mse);
+            "run impl=ours variant=%s batch=%zu threads=%d seed=%d repeat=%d reached_epoch=%d "
+            "epochs=%d wall_s=%.4f cpu_s=%.4f ms_per_epoch=%.2f best_test_mse=%.3e\n",
+            v->name, row.batch, row.threads, seed, repeat, r.reached_epoch, r.epochs, r.wall_s,
+            r.cpu_s, r.train_ms / r.epochs, r.best_test_mse);
         std::fflush(stdout);
         row.ms_per_epoch.push_back(r.train_ms / r.epochs);
       }
@@ -261,12 +270,12 @@ int Main(int argc, char** argv) {
 
   std::printf("# load average %.2f at the end\n\n", LoadAverage());
   std::printf(
-      "| variant | what | seeds reaching %g | median epochs | median wall s | median cpu s | "
-      "median ms/epoch |\n|---|---|---:|---:|---:|---:|---:|\n",
+      "| variant | what | batch | threads | seeds reaching %g | median epochs | median wall s | "
+      "median cpu s | median ms/epoch |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n",
       o.target);
   for (const Row& row : rows) {
-    std::printf("| %s | %s | %zu of %d |", row.variant->name, row.variant->what,
-                row.reached_epochs.size(), o.seeds);
+    std::printf("| %s | %s | %zu | %d | %zu of %d |", row.variant->name, row.variant->what,
+                row.batch, row.threads, row.reached_epochs.size(), o.seeds);
     if (row.reached_epochs.empty()) {
       std::printf(" never in %d (best test MSE %.2e) | (%.2f for all %d) | - |", o.max_epochs,
                   row.best, Median(row.budget_wall_s), o.max_epochs);
