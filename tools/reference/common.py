@@ -17,7 +17,8 @@ TRAIN_POINTS = 8000
 DATA_SEED = 0  # ours keeps the split apart from --seed, so every seed sees one split
 
 # name -> hidden activation, output activation, init, optimizer, lr, shuffle
-# (mlp/training/config.cc)
+# (mlp/training/config.cc), and where the recipe has them, its batch (else 32), the first layer's
+# scale of init "spread", and a learning-rate schedule (see learning_rate)
 RECIPES = {
     "seed": dict(hidden="tanh", output="tanh", init="normal", optimizer="sgd", lr=0.01,
                  shuffle=False),
@@ -25,25 +26,61 @@ RECIPES = {
                   shuffle=True),
     "keras-tanh": dict(hidden="tanh", output="identity", init="glorot", optimizer="rmsprop",
                        lr=1e-3, shuffle=True),
+    "fast": dict(hidden="tanh", output="identity", init="spread", spread_scale=30.0,
+                 optimizer="adam", lr=6e-2, shuffle=True, batch=48,
+                 schedule=dict(warmup_epochs=0.2, decay="cosine", decay_epochs=0.8,
+                               lr_final=0.01)),
 }
+# The recipes numpy_mlp.py implements (SGD and RMSprop at a constant rate, inits normal and
+# glorot); torch_mlp.py implements them all.
+NUMPY_RECIPES = ("seed", "keras", "keras-tanh")
 RHO = 0.9   # RMSprop's decay (Keras's default)
 EPS = 1e-7  # RMSprop's epsilon (Keras's default), inside the square root as Keras has it
 
 
-def parse_args(prog, description):
+def learning_rate(recipe, step, steps_per_epoch):
+    """The learning rate of update `step` (0 for the first) of a run, as LearningRate
+    (mlp/training/schedule.h) gives it: over the first W = round(warmup_epochs x steps_per_epoch)
+    updates lr (step + 1) / W, then along the decay from lr to lr x lr_final over decay_epochs,
+    then lr x lr_final. A recipe without a schedule keeps lr."""
+    lr, schedule = RECIPES[recipe]["lr"], RECIPES[recipe].get("schedule")
+    if schedule is None:
+        return lr
+    # std::round: halves away from zero (Python's round() takes them to even)
+    warmup = math.floor(schedule["warmup_epochs"] * steps_per_epoch + 0.5)
+    if step < warmup:
+        return lr * (step + 1) / warmup
+    length = schedule["decay_epochs"] * steps_per_epoch
+    done = min((step - warmup) / length, 1.0) if length > 0 else 1.0
+    final = schedule["lr_final"]
+    if schedule["decay"] == "cosine":
+        return lr * (final + (1 - final) * 0.5 * (1 + math.cos(math.pi * done)))
+    if schedule["decay"] == "exponential":
+        return lr * final ** done
+    return lr
+
+
+def default_batch(recipe):
+    return RECIPES[recipe].get("batch", 32)
+
+
+def parse_args(prog, description, recipes=None):
     parser = argparse.ArgumentParser(
         prog=prog, description=description,
         epilog="Run with Debian's /usr/bin/python3 (python3-numpy and python3-torch are installed "
                "by tools/setup_reference.sh and are not visible to a pyenv or venv python3).")
-    parser.add_argument("--recipe", default="keras", choices=sorted(RECIPES),
+    parser.add_argument("--recipe", default="keras", choices=sorted(recipes or RECIPES),
                         help="as //mlp:train's --recipe (default keras)")
-    parser.add_argument("--batch", type=int, default=32, help="minibatch size, 1..8000 (default 32)")
+    parser.add_argument("--batch", type=int,
+                        help="minibatch size, 1..8000 (default the recipe's: 32, fast 48)")
     parser.add_argument("--epochs", type=int, default=100, help="epochs to train (default 100)")
     parser.add_argument("--seed", type=int, default=1,
                         help="seed of the initial weights and the shuffles (default 1)")
     parser.add_argument("--threads", type=int, default=1,
                         help="BLAS/OpenMP threads (default 1: one core, as //mlp:train)")
     args = parser.parse_args()
+    if args.batch is None:
+        args.batch = default_batch(args.recipe)
     if not 1 <= args.batch <= TRAIN_POINTS:
         parser.error(f"--batch must be in 1..{TRAIN_POINTS}")
     if args.epochs < 1:
@@ -66,7 +103,14 @@ def describe(args):
     opt = f"{r['optimizer']} lr {r['lr']:g}"
     if r["optimizer"] == "rmsprop":
         opt += f" rho {RHO:g} eps {EPS:g} (eps inside the sqrt)"
-    return (f"recipe {args.recipe}: hidden {r['hidden']}, output {r['output']}, init {r['init']}, "
+    if r["optimizer"] == "adam":
+        opt += f" beta1 0.9 beta2 0.999 eps {EPS:g}"
+    schedule = r.get("schedule")
+    if schedule:
+        opt += (f", warm-up {schedule['warmup_epochs']:g} epochs, {schedule['decay']} decay to "
+                f"{schedule['lr_final']:g} lr over {schedule['decay_epochs']:g} epochs")
+    init = r["init"] + (f" scale {r['spread_scale']:g}" if r["init"] == "spread" else "")
+    return (f"recipe {args.recipe}: hidden {r['hidden']}, output {r['output']}, init {init}, "
             f"{opt}, batch {args.batch}, shuffle {'on' if r['shuffle'] else 'off'}, "
             f"epochs {args.epochs}, seed {args.seed}, data seed {DATA_SEED}, "
             f"threads {args.threads}, float32")

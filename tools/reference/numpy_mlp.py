@@ -21,7 +21,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
 if __name__ == "__main__":  # imported by check_gradients.py, which sets the threads itself
-    ARGS = common.parse_args("numpy_mlp.py", "numpy reference of //mlp:train's training step")
+    ARGS = common.parse_args("numpy_mlp.py", "numpy reference of //mlp:train's training step",
+                             recipes=common.NUMPY_RECIPES)
     common.limit_threads(ARGS.threads)
 
 import numpy as np  # noqa: E402  (after the thread limits)

@@ -8,10 +8,13 @@ Usage (after tools/setup_reference.sh; Debian's /usr/bin/python3):
 
 The wall time a whole training run takes until its test MSE first is <= the target (1e-3 by
 default), one thread, for seeds 1..N of three variants of the Keras recipe (keras: ReLU and
-RMSprop; keras-tanh: tanh and RMSprop; keras-adam: ReLU and Adam; lr 1e-3 each), with
-torch_mlp.py's network, data and optimizers. What is timed is what ours times: from the start of
-the first epoch to the end of the test evaluation after the first epoch at or below the target;
-the per-epoch reshuffles and test evaluations are inside, setup (imports, data, weights) outside.
+RMSprop; keras-tanh: tanh and RMSprop; keras-adam: ReLU and Adam; lr 1e-3 each) and of the fast
+recipe (tanh, init spread, Adam lr 6e-2 with a warm-up and a cosine decay per step through a
+LambdaLR, batch 48), with torch_mlp.py's network, data and optimizers. Each variant runs at its
+recipe's batch (32; fast 48) unless --batch is given. What is timed is what ours times: from the
+start of the first epoch to the end of the test evaluation after the first epoch at or below the
+target; the per-epoch reshuffles and test evaluations are inside, setup (imports, data, weights)
+outside.
 A run that does not reach the target within --max-epochs reports its whole time.
 
 --with-ours builds //bench:time_to_accuracy (`bazel build`, as compare.py builds //mlp:train),
@@ -44,6 +47,7 @@ VARIANTS = {
     "keras": ("keras", None, "ReLU, RMSprop lr 1e-3"),
     "keras-tanh": ("keras-tanh", None, "tanh, RMSprop lr 1e-3"),
     "keras-adam": ("keras", "adam", "ReLU, Adam lr 1e-3"),
+    "fast": ("fast", None, "tanh, init spread, Adam lr 6e-2, warm-up + cosine decay"),
 }
 RUN_LINE = re.compile(r"^run (.*)$")
 
@@ -56,7 +60,8 @@ def parse_args():
     parser.add_argument("--repeats", type=int, default=1, help="runs per seed (default 1)")
     parser.add_argument("--target", type=float, default=1e-3, help="test MSE (default 1e-3)")
     parser.add_argument("--max-epochs", type=int, default=100, help="per run (default 100)")
-    parser.add_argument("--batch", type=int, default=32, help="minibatch size (default 32)")
+    parser.add_argument("--batch", type=int,
+                        help="minibatch size (default each recipe's: 32, fast 48)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--with-ours", action="store_true",
                         help="also run //bench:time_to_accuracy (built with bazel)")
@@ -71,7 +76,7 @@ def parse_args():
     for name in ("seeds", "repeats", "max_epochs", "threads"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    if not 1 <= args.batch <= common.TRAIN_POINTS:
+    if args.batch is not None and not 1 <= args.batch <= common.TRAIN_POINTS:
         parser.error(f"--batch must be in 1..{common.TRAIN_POINTS}")
     if not args.target > 0:
         parser.error("--target must be > 0")
@@ -90,6 +95,7 @@ def run_torch(torch_mlp, data, variant, seed, target, max_epochs, batch):
     recipe, optimizer_name, _ = VARIANTS[variant]
     train_x, train_y, test_x, test_y = data
     model, optimizer = torch_mlp.make_model(recipe, seed, optimizer_name)  # setup: not timed
+    scheduler = torch_mlp.make_scheduler(recipe, optimizer, batch)
     shuffle = common.RECIPES[recipe]["shuffle"]
     shuffle_gen = torch.Generator().manual_seed(seed * 16 + 3)  # as torch_mlp.py
     n = common.TRAIN_POINTS
@@ -100,7 +106,7 @@ def run_torch(torch_mlp, data, variant, seed, target, max_epochs, batch):
         if shuffle:
             order = torch.randperm(n, generator=shuffle_gen)
         start = time.perf_counter()
-        torch_mlp.train_epoch(model, optimizer, train_x, train_y, order, batch, epoch)
+        torch_mlp.train_epoch(model, optimizer, train_x, train_y, order, batch, epoch, scheduler)
         train_ms += (time.perf_counter() - start) * 1e3
         with torch.no_grad():
             test_mse = F.mse_loss(model(test_x), test_y).item()
@@ -130,7 +136,9 @@ def build_ours(tmpdir):
 def run_ours(binary, variant, args):
     """Runs ours for one variant; returns its header lines, its run lines and its runs (dicts)."""
     cmd = [binary, f"--variants={variant}", f"--seeds={args.seeds}", f"--repeats={args.repeats}",
-           f"--target={args.target!r}", f"--max-epochs={args.max_epochs}", f"--batch={args.batch}"]
+           f"--target={args.target!r}", f"--max-epochs={args.max_epochs}"]
+    if args.batch is not None:
+        cmd.append(f"--batch={args.batch}")
     log(" ".join(cmd))
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if proc.returncode != 0:
@@ -192,8 +200,9 @@ def main():
     data = torch_mlp.make_data()
     print(f"# time to test MSE <= {args.target:g} on the cos task; torch {torch.__version__}, "
           f"{torch.get_num_threads()} thread(s); BLAS: {common.blas_library()}")
+    batch = args.batch if args.batch is not None else "each recipe's"
     print(f"# {datetime.date.today().isoformat()}; load average {os.getloadavg()[0]:.2f} at the "
-          f"start; batch {args.batch}, seeds 1-{args.seeds}, {args.repeats} run(s) each, at most "
+          f"start; batch {batch}, seeds 1-{args.seeds}, {args.repeats} run(s) each, at most "
           f"{args.max_epochs} epochs", flush=True)
 
     with tempfile.TemporaryDirectory(prefix="simd_mlp_tta.") as tmpdir:
@@ -207,11 +216,13 @@ def main():
             runs = []
             for seed in range(1, args.seeds + 1):
                 for repeat in range(1, args.repeats + 1):
+                    batch = args.batch or common.default_batch(VARIANTS[variant][0])
                     r = run_torch(torch_mlp, data, variant, seed, args.target, args.max_epochs,
-                                  args.batch)
+                                  batch)
                     r.update(seed=seed, repeat=repeat)
                     runs.append(r)
-                    print(f"run impl=torch variant={variant} seed={seed} repeat={repeat} "
+                    print(f"run impl=torch variant={variant} batch={batch} threads={args.threads} "
+                          f"seed={seed} repeat={repeat} "
                           f"reached_epoch={r['reached_epoch']} epochs={r['epochs']} "
                           f"wall_s={r['wall_s']:.4f} cpu_s={r['cpu_s']:.4f} "
                           f"ms_per_epoch={r['ms_per_epoch']:.2f} "

@@ -4,9 +4,10 @@
 Usage (Debian's python3: install python3-torch with tools/setup_reference.sh):
   /usr/bin/python3 tools/reference/torch_mlp.py --recipe=keras --batch=32 --epochs=30
 
-The same 1-100-100-100-1 network, recipes (seed, keras, keras-tanh), data, normalization and loss
-as //mlp:train, written as a PyTorch user would: nn.Sequential of nn.Linear, F.mse_loss (mean
-over the batch, so autograd seeds dL/dyhat_i = 2(yhat_i - y_i)/B), backward(), an optimizer step.
+The same 1-100-100-100-1 network, recipes (seed, keras, keras-tanh, fast), data, normalization
+and loss as //mlp:train, written as a PyTorch user would: nn.Sequential of nn.Linear, F.mse_loss
+(mean over the batch, so autograd seeds dL/dyhat_i = 2(yhat_i - y_i)/B), backward(), an optimizer
+step, and for fast's learning-rate schedule a LambdaLR stepped after every update.
 One difference from the stock library: torch.optim.RMSprop puts eps outside the square root,
 p -= lr g/(sqrt(s) + eps); Keras (and ours) put it inside, p -= lr g/sqrt(s + eps), so the
 optimizer here is a small torch.optim.Optimizer with Keras's update (multi-tensor _foreach ops
@@ -99,6 +100,11 @@ def make_model(recipe, seed, optimizer=None):
                 else:  # U(-l, l), l = sqrt(6/(fan_in + fan_out))
                     nn.init.xavier_uniform_(layer.weight)
                 nn.init.zeros_(layer.bias)
+        if r["init"] == "spread":  # mlp/core/init.h: unit j's transition at c_j ~ U(-0.5, 0.5)
+            first = model[0]
+            nn.init.normal_(first.weight, 0.0, r["spread_scale"])
+            centres = torch.empty_like(first.bias).uniform_(-0.5, 0.5)
+            first.bias.copy_(-first.weight[:, 0] * centres)
     optimizer = optimizer or r["optimizer"]
     if optimizer == "sgd":
         optimizer = torch.optim.SGD(model.parameters(), lr=r["lr"])
@@ -113,7 +119,18 @@ def make_model(recipe, seed, optimizer=None):
     return model, optimizer
 
 
-def train_epoch(model, optimizer, train_x, train_y, order, batch, epoch):
+def make_scheduler(recipe, optimizer, batch):
+    """The recipe's learning-rate schedule as a LambdaLR stepped after every update (the factor
+    of common.learning_rate), or None for a constant rate."""
+    if "schedule" not in common.RECIPES[recipe]:
+        return None
+    steps_per_epoch = -(-common.TRAIN_POINTS // batch)
+    lr = common.RECIPES[recipe]["lr"]
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: common.learning_rate(recipe, step, steps_per_epoch) / lr)
+
+
+def train_epoch(model, optimizer, train_x, train_y, order, batch, epoch, scheduler=None):
     """One epoch of minibatch steps in `order`; returns the sum of loss x batch size."""
     loss_sum = 0.0
     for step, begin in enumerate(range(0, len(order), batch), 1):
@@ -122,6 +139,8 @@ def train_epoch(model, optimizer, train_x, train_y, order, batch, epoch):
         loss = F.mse_loss(model(train_x[idx]), train_y[idx])  # mean over the batch
         loss.backward()
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
         value = loss.item()
         if not common.finite(value):
             common.diverged(epoch, step, value)
@@ -133,6 +152,7 @@ def main(args):
     torch.set_num_threads(args.threads)
     train_x, train_y, test_x, test_y = make_data()
     model, optimizer = make_model(args.recipe, args.seed)
+    scheduler = make_scheduler(args.recipe, optimizer, args.batch)
     shuffle = common.RECIPES[args.recipe]["shuffle"]
     shuffle_gen = torch.Generator().manual_seed(args.seed * 16 + 3)
     report = common.Report("torch")
@@ -146,7 +166,7 @@ def main(args):
         if shuffle:
             order = torch.randperm(n, generator=shuffle_gen)
         start = time.perf_counter()
-        loss_sum = train_epoch(model, optimizer, train_x, train_y, order, b, epoch)
+        loss_sum = train_epoch(model, optimizer, train_x, train_y, order, b, epoch, scheduler)
         ms = (time.perf_counter() - start) * 1e3
         with torch.no_grad():
             test_mse = F.mse_loss(model(test_x), test_y).item()
