@@ -123,6 +123,24 @@ GRID = [
                      "--warmup-epochs=0.2 --decay-epochs=0.8"),
 ]
 
+
+
+def neighbourhood():
+    """The one-epoch schedule at B = 48 and 64 with each of spread scale 20/30/40, lr 4e-2 to 1e-1
+    and warm-up 0.1/0.2/0.3 epoch (the decay over the rest of the epoch): how wide the region is
+    where every seed takes one epoch."""
+    grid = []
+    for batch in (48, 64):
+        for scale in (20, 30, 40):
+            for lr in ("4e-2", "6e-2", "8e-2", "1e-1"):
+                for warmup in (0.1, 0.2, 0.3):
+                    grid.append((f"b{batch}-spread{scale}-lr{lr}-w{warmup}",
+                                 f"{SPREAD} --spread-scale={scale} --lr={lr} --batch={batch} "
+                                 f"{ONE_CYCLE} --warmup-epochs={warmup} "
+                                 f"--decay-epochs={1 - warmup:.1f}"))
+    return grid
+
+
 SUMMARY_LINE = re.compile(r"^summary: final test MSE (\S+) .*; ([\d.]+) ms/epoch")
 TARGET_LINE = re.compile(r"^target: test MSE <= \S+ reached at epoch (\d+), after [\d,]+ samples "
                          r"and ([\d.]+) s of wall time \(([\d.]+) s of it in training steps\)")
@@ -138,6 +156,9 @@ def parse_args():
                         help="'name: flags', added to the grid (repeatable)")
     parser.add_argument("--no-grid", action="store_true", help="only the --candidate ones "
                                                                "(and the baseline)")
+    parser.add_argument("--neighbourhood", action="store_true",
+                        help="instead of the grid, the 72 one-epoch schedules around the choice "
+                             "(B 48 and 64; scale, lr and warm-up varied)")
     parser.add_argument("--seeds", type=int, default=10, help="seeds 1..N for the epochs "
                                                               "(default 10)")
     parser.add_argument("--timed-seeds", type=int, default=5, help="seeds 1..N timed (default 5)")
@@ -147,7 +168,7 @@ def parse_args():
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="processes at a time in the epochs phase (default: the cores)")
     args = parser.parse_args()
-    candidates = [] if args.no_grid else list(GRID)
+    candidates = [] if args.no_grid else neighbourhood() if args.neighbourhood else list(GRID)
     for spec in args.candidate:
         name, sep, flags = spec.partition(":")
         if not sep or not name.strip():
@@ -264,8 +285,8 @@ def main():
         worst = max(reached) if len(reached) == len(e) else f"{len(e) - len(reached)} missed"
         at_target = [m for x, m in zip(e, mses[name]) if x is not None and m is not None]
         largest = f"{max(at_target):.2e}" if at_target else "-"
-        timed = [x for x in e[:args.timed_seeds] if x is not None]
-        median_epochs = f"{statistics.median(timed):g}" if timed else "-"
+        timed = e[:args.timed_seeds]
+        median_epochs = "-" if None in timed else f"{statistics.median(timed):g}"
         if name in times:
             wall, per_epoch = times[name]
             ratio = f"{wall / base:.2f}" if base else "-"
