@@ -21,6 +21,8 @@ NumberStatus ParseNumber(std::string_view text, double* value) {
 }
 
 bool ParseUnsigned(std::string_view text, std::uint64_t* value) {
+  // A '+' as ParseNumber takes it, so that "+5" means 5 as a count and as a number.
+  if (text.size() > 1 && text[0] == '+') text.remove_prefix(1);
   std::uint64_t v;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return false;

@@ -18,7 +18,13 @@ enum class NumberStatus { kOk, kEmpty, kNotANumber, kOutOfRange, kNotFinite };
 // it rounds to zero. *value is set only for kOk.
 NumberStatus ParseNumber(std::string_view text, double* value);
 
-// The whole of `text` as an unsigned 64-bit integer: decimal digits only (no sign, no spaces).
+// The whole of `text` as an unsigned 64-bit integer: decimal digits, with an optional '+' as
+// ParseNumber takes it (no '-', no spaces, no exponent).
+//
+// Flags, CSV fields and a checkpoint's config text all read numbers through these two, so a text
+// is a number in one place only if it is one everywhere: " 5" and "5 " are refused as values of
+// every flag, and "+5" accepted by every one (a CSV field's surrounding blanks are the CSV
+// format's, trimmed before the field is read).
 bool ParseUnsigned(std::string_view text, std::uint64_t* value);
 
 // The shortest text that reads back as the same double ("0.001", "1e-07", "20").

@@ -50,7 +50,11 @@ TEST(ParseUnsigned, DigitsOnlyWithinRange) {
   std::uint64_t v = 0;
   EXPECT_TRUE(ParseUnsigned("18446744073709551615", &v));
   EXPECT_EQ(v, UINT64_MAX);
-  for (const char* bad : {"", "-1", "+1", " 1", "1.0", "18446744073709551616", "0x10"}) {
+  // A '+' as ParseNumber takes it: "+5" is 5 for --batch as for --lr.
+  EXPECT_TRUE(ParseUnsigned("+5", &v));
+  EXPECT_EQ(v, 5u);
+  for (const char* bad : {"", "-1", "+", "++1", "+-1", " 1", "1 ", "+ 1", "1.0",
+                          "18446744073709551616", "0x10"}) {
     EXPECT_FALSE(ParseUnsigned(bad, &v)) << bad;
   }
 }
@@ -76,6 +80,20 @@ TEST(GroupThousands, CommasEveryThreeDigits) {
 TEST(Printable, QuotesHostileBytesAndCuts) {
   EXPECT_EQ(Printable("a'b\\c\n\x01\xff"), "a\\x27b\\x5cc\\x0a\\x01\\xff");
   EXPECT_EQ(Printable("abcdef", 3), "abc...");
+}
+
+TEST(Printable, NamesAreQuotedWholeOnOneLine) {
+  EXPECT_EQ(Quoted("no\nsuch.csv"), "'no\\x0asuch.csv'");
+  EXPECT_EQ(PrintableName("data.csv"), "data.csv");
+  const std::string long_name(300, 'n');  // longer than Printable's 40, shorter than PATH_MAX
+  EXPECT_EQ(Quoted(long_name), "'" + long_name + "'");
+  EXPECT_EQ(Quoted(std::string(5000, 'n')).size(), 1 + kMaxShownName + 3 + 1);
+}
+
+TEST(Printable, OneLineEscapesWhatNoCallerQuoted) {
+  EXPECT_EQ(OneLine("SIMD_MLP_ISA=a\nb: unknown"), "SIMD_MLP_ISA=a\\x0ab: unknown");
+  // Printable's own escapes and UTF-8 ("…") pass unchanged.
+  EXPECT_EQ(OneLine("'a\\x0ab' in 1…64"), "'a\\x0ab' in 1…64");
 }
 
 enum class Color { kRed, kGreen };
