@@ -1,9 +1,13 @@
 #include "mlp/training/config.h"
 
+#include <charconv>
 #include <cmath>
+#include <limits>
 #include <sstream>
+#include <utility>
 
 #include "mlp/runtime/cores.h"
+#include "mlp/text/number.h"
 
 namespace simd_mlp::mlp {
 
@@ -84,6 +88,41 @@ int ThreadsFor(const TrainConfig& config) {
   return config.batch >= kParallelMinBatch ? AvailableCores() : 1;
 }
 
+namespace {
+
+// The shortest text of a float ("1.1754944e-38", "0.99999994").
+std::string FloatText(float value) {
+  char buffer[32];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, ec == std::errc() ? end : buffer);
+}
+
+// The hyper-parameters are given in double but used in float (Trainer::NextStep): each is checked
+// again as the float it becomes, so that a value the double check passes cannot turn into 0, 1 or
+// Inf on the way. Empty if `value` as a float is a normal number (not 0, subnormal or Inf).
+std::string NormalInFloat(const char* flag, double value) {
+  const float f = static_cast<float>(value);
+  if (std::isfinite(f) && f >= std::numeric_limits<float>::min()) return "";
+  return std::string("--") + flag + "=" + ShortestText(value) +
+         (std::isfinite(f) ? " is below float's smallest normal number, " +
+                                 FloatText(std::numeric_limits<float>::min()) +
+                                 " (training computes in float, where it would be " +
+                                 (f == 0 ? "0)" : "subnormal and lose its precision)")
+                           : " is beyond float's range, " +
+                                 FloatText(std::numeric_limits<float>::max()) +
+                                 " (training computes in float)");
+}
+
+// Empty if `value` in [0, 1) stays below 1 as a float (1 − value would be 0 in the update).
+std::string BelowOneInFloat(const char* flag, double value) {
+  if (static_cast<float>(value) < 1.0f) return "";
+  return std::string("--") + flag + "=" + ShortestText(value) +
+         " rounds to 1 in float, which training computes in; the largest float below 1 is " +
+         FloatText(std::nextafter(1.0f, 0.0f));
+}
+
+}  // namespace
+
 std::string ValidateConfig(const TrainConfig& c) {
   if (c.batch < 1) return "--batch must be at least 1";
   if (c.batch > kMaxBatch) return "--batch must be at most " + std::to_string(kMaxBatch);
@@ -99,6 +138,15 @@ std::string ValidateConfig(const TrainConfig& c) {
   // ε > 0 matters beyond the usual reason: pad lanes have zero gradient and zero state, and
   // RMSprop/Adam divide by sqrt(0 + ε): with ε = 0 they would write 0/0 = NaN into the pad.
   if (!(c.eps > 0) || !std::isfinite(c.eps)) return "--eps must be a finite number > 0";
+  // The same values as the floats training uses. (A μ, ρ or β that becomes 0 or subnormal is
+  // harmless: 0 is a valid value of each.)
+  for (const auto& [flag, value] : {std::pair{"lr", c.lr}, std::pair{"eps", c.eps}}) {
+    if (std::string why = NormalInFloat(flag, value); !why.empty()) return why;
+  }
+  for (const auto& [flag, value] : {std::pair{"momentum", c.momentum}, std::pair{"rho", c.rho},
+                                    std::pair{"beta1", c.beta1}, std::pair{"beta2", c.beta2}}) {
+    if (std::string why = BelowOneInFloat(flag, value); !why.empty()) return why;
+  }
   if (!(c.spread_scale > 0 && c.spread_scale <= 1e6)) return "--spread-scale must be in (0, 1e6]";
   if (!(c.warmup_epochs >= 0 && c.warmup_epochs <= kMaxEpochs)) {
     return "--warmup-epochs must be in [0, " + std::to_string(kMaxEpochs) + "]";

@@ -68,17 +68,20 @@ bool MakeXyDataset(const std::vector<double>& x, const std::vector<double>& y,
                    std::uint64_t split_seed, Dataset<float>* data, Normalization* normalization,
                    std::string* error, const std::vector<std::size_t>* lines) {
   const std::size_t n = x.size();
-  if (n > std::size_t{UINT32_MAX}) {  // the trainer's shuffle order holds 32-bit indices
+  static_assert(kMaxPoints <= UINT32_MAX, "the trainer's shuffle order holds 32-bit indices");
+  if (n > kMaxPoints) {
     *error =
-        std::to_string(n) + " points, more than the " + std::to_string(UINT32_MAX) + " supported";
+        std::to_string(n) + " points, more than the " + std::to_string(kMaxPoints) + " supported";
     return false;
   }
   if (n < 2 || y.size() != n) {
     *error = std::to_string(n) + " points, need at least 2 (one to train on, one to test)";
     return false;
   }
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
+  // 32-bit indices (n ≤ kMaxPoints) hold memory to 4 bytes a point; the shuffle's draws do not
+  // depend on the element type.
+  std::vector<std::uint32_t> order(n);
+  std::iota(order.begin(), order.end(), std::uint32_t{0});
   Rng rng(split_seed, RngStream::kDataSplit);
   rng.Shuffle(order);
   const std::size_t train_points = std::max<std::size_t>(1, n * 4 / 5);
@@ -101,6 +104,10 @@ bool MakeXyDataset(const std::vector<double>& x, const std::vector<double>& y,
   }
 
   Dataset<float> out;
+  out.train_x.reserve(train_points);
+  out.train_y.reserve(train_points);
+  out.test_x.reserve(n - train_points);
+  out.test_y.reserve(n - train_points);
   for (std::size_t rank = 0; rank < n; ++rank) {
     const std::size_t i = order[rank];
     const bool train = rank < train_points;

@@ -15,6 +15,10 @@ namespace simd_mlp::mlp {
 inline constexpr std::size_t kCosPoints = 10000;
 inline constexpr std::size_t kCosTrainPoints = 8000;  // 80 %
 
+// The most points a data set may have (67,108,864): as many rows as the largest CSV file read
+// (mlp/io/csv.h) can hold, and what bounds a checkpoint's shuffle order (mlp/io/checkpoint.h).
+inline constexpr std::size_t kMaxPoints = std::size_t{1} << 26;
+
 template <typename T>
 struct Dataset {
   std::vector<T> train_x, train_y;  // normalized x, cos of the raw x
@@ -65,7 +69,7 @@ Normalization CosNormalization();
 // and its y spans [−1, 1] as cos does (a constant column is only centred). Returns false with
 // *error set when a range is too wide for double (max − min overflows), when a test point lies so
 // far outside the training range that it normalizes beyond float, or when there are fewer than 2
-// points (the test set would be empty). `lines`, if given, names each point's source line in
+// points (the test set would be empty) or more than kMaxPoints. `lines`, if given, names each point's source line in
 // messages.
 bool MakeXyDataset(const std::vector<double>& x, const std::vector<double>& y,
                    std::uint64_t split_seed, Dataset<float>* data, Normalization* normalization,

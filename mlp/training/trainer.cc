@@ -19,6 +19,14 @@ namespace {
 // the test set one sample per kernel call; the workspace is sized for max(B, this).
 constexpr std::size_t kEvalChunk = 512;
 
+// Whether every element of the arena (pad lanes included) is finite.
+bool AllFinite(const Arena<float>& arena) {
+  const float* p = arena.data();
+  bool finite = true;
+  for (std::size_t i = 0; i < Arena<float>::size(); ++i) finite &= std::isfinite(p[i]);
+  return finite;
+}
+
 }  // namespace
 
 Trainer::Trainer(const TrainConfig& config, const kernels::KernelTable<float>& k,
@@ -66,6 +74,12 @@ bool Trainer::RunEpoch(EpochStats* stats, std::string* error) {
   const auto start = std::chrono::steady_clock::now();
   std::size_t step = 0;
   for (std::size_t begin = 0; begin < n; begin += b) {
+    if (stop_ != nullptr && stop_->load(std::memory_order_relaxed) != 0) {
+      interrupted_ = true;
+      *error = "interrupted in epoch " + std::to_string(epoch_) + " before step " +
+               std::to_string(step + 1);
+      return false;
+    }
     ++step;
     const std::size_t m = std::min(b, n - begin);  // the last batch may be partial: kept
     for (std::size_t i = 0; i < m; ++i) {
@@ -87,12 +101,33 @@ bool Trainer::RunEpoch(EpochStats* stats, std::string* error) {
     if (observer_ != nullptr) observer_->AfterBatch(begin + m, loss_sum);
   }
   const auto stop = std::chrono::steady_clock::now();
+  steps_ = step;
 
+  // The last update had no loss after it to show whether it overflowed.
+  if (!AllFinite(model_.params()) || !AllFinite(state1_) || !AllFinite(state2_)) {
+    *error = "training diverged: " +
+             std::string(AllFinite(model_.params()) ? "the optimizer's state" : "the weights") +
+             " are not finite after epoch " + std::to_string(epoch_) + ", step " +
+             std::to_string(step) + " (its last); try a smaller --lr or --init=glorot";
+    return false;
+  }
   stats->epoch = epoch_;
   stats->train_mse = loss_sum / double(n);
   stats->ms = std::chrono::duration<double, std::milli>(stop - start).count();
   stats->test_mse = Evaluate(data_.test_x.data(), data_.test_y.data(), data_.test_x.size());
-  return true;
+  *error = CheckFiniteMse("training", stats->train_mse);
+  if (error->empty()) *error = CheckFiniteMse("test", stats->test_mse);
+  return error->empty();
+}
+
+std::string Trainer::CheckFiniteMse(const char* set, double mse) const {
+  if (std::isfinite(mse)) return "";
+  std::ostringstream out;
+  out << "training diverged: the " << set << " MSE is " << mse << " after epoch " << epoch_
+      << ", step " << steps_ << " (its last), with finite weights: a point lies too far outside "
+      << "the training points' range for its error to square in float, or the model grew too "
+      << "large; try a smaller --lr";
+  return out.str();
 }
 
 double Trainer::Evaluate(const float* x, const float* y, std::size_t n) {

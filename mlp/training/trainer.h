@@ -1,10 +1,18 @@
 // Minibatch training of the model on the cos task: batches of any size B ≥ 1 (the last partial
 // batch is trained on, not dropped), an optional seeded reshuffle every epoch, one optimizer step
 // per batch as a single flat kernel call over the whole parameter arena, and per-epoch train and
-// test MSE. A non-finite loss stops training with an error naming the epoch and step.
+// test MSE.
+//
+// Divergence stops training with an error naming the epoch and the step, before the epoch counts
+// as done: a batch loss that is not finite (checked at every step, before its update), and after
+// the epoch's last step a weight or optimizer state that is not finite (the last update may make
+// them so with a finite loss) or a test MSE that is not finite (a finite model can still overflow
+// float on a far-out test point). So an epoch RunEpoch returns true for has finite weights, state
+// and figures, which is what a checkpoint needs to load again.
 #ifndef SIMD_MLP_MLP_TRAINING_TRAINER_H_
 #define SIMD_MLP_MLP_TRAINING_TRAINER_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -45,8 +53,19 @@ class Trainer {
   Trainer(const TrainConfig& config, const kernels::KernelTable<float>& k,
           const Dataset<float>& data);
 
-  // Trains one epoch. Returns false with *error set if a batch loss is not finite.
+  // Trains one epoch. Returns false with *error set if it diverged (see above), or if a stop was
+  // requested (interrupted() is then true, and the epoch is incomplete: its steps so far changed
+  // the weights; State() from before the epoch is what to keep).
   bool RunEpoch(EpochStats* stats, std::string* error);
+
+  // Empty if `mse`, the MSE of the named set ("validation") after the latest epoch, is finite;
+  // otherwise the one-line error that stops the run, naming the epoch and its last step.
+  std::string CheckFiniteMse(const char* set, double mse) const;
+
+  // While set, RunEpoch checks *stop before every step (a relaxed load) and returns once it is
+  // non-zero; a signal handler may set it.
+  void set_stop_request(const std::atomic<int>* stop) { stop_ = stop; }
+  bool interrupted() const { return interrupted_; }
 
   // MSE of the current model over n samples (no gradient, no parameter change).
   double Evaluate(const float* x, const float* y, std::size_t n);
@@ -92,7 +111,10 @@ class Trainer {
   Rng shuffle_rng_;
   int epoch_ = 0;
   std::int64_t adam_step_ = 0;
+  std::size_t steps_ = 0;  // steps of the latest epoch
   BatchObserver* observer_ = nullptr;
+  const std::atomic<int>* stop_ = nullptr;
+  bool interrupted_ = false;
 };
 
 }  // namespace simd_mlp::mlp
