@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -13,6 +12,7 @@
 #include "mlp/text/fields.h"
 #include "mlp/text/number.h"
 #include "mlp/text/printable.h"
+#include "mlp/runtime/rng.h"
 #include "mlp/training/settings.h"
 
 namespace simd_mlp::mlp {
@@ -20,6 +20,14 @@ namespace simd_mlp::mlp {
 namespace {
 
 constexpr std::size_t kMaxEntries = 64;  // a checkpoint has at most 29; more is not ours
+// The bytes of an entry before its array's data (magic, version, header length, header): numpy
+// writes 128 or fewer for our arrays; more is not a checkpoint's.
+constexpr std::uint64_t kMaxNpyPreamble = 4096;
+// The config text: a few hundred bytes, most of them the data's file name (≤ 4096).
+constexpr std::uint64_t kMaxConfigBytes = std::uint64_t{1} << 16;
+// Bytes per element an entry may have and still be read: 8, not the array's own size, so that an
+// array saved as float64 gets its dtype named ("expected '<f4'") rather than its size refused.
+constexpr std::uint64_t kMaxItemSize = 8;
 
 // The logical (unpadded) numpy shape of tensor t: biases are vectors, weights matrices.
 std::vector<std::size_t> TensorShape(std::size_t t) {
@@ -75,8 +83,9 @@ const std::vector<ConfigLine>& ConfigLines() {
     using Data = DataDescription;
     for (const Field<Data>& f :
          {TextField<Data>("data", &Data::source, "", "", true),
-          IntegerField<Data>("train_points", &Data::train_points, 0, UINT64_MAX, ""),
-          IntegerField<Data>("test_points", &Data::test_points, 0, UINT64_MAX, ""),
+          // No more points than a run can have: the shuffle order's size follows from this.
+          IntegerField<Data>("train_points", &Data::train_points, 0, kMaxPoints, ""),
+          IntegerField<Data>("test_points", &Data::test_points, 0, kMaxPoints, ""),
           IntegerField<Data>("data_fingerprint", &Data::fingerprint, 0, UINT64_MAX, "")}) {
       v->push_back({f.name, NestedField(f, &Checkpoint::data)});
     }
@@ -86,7 +95,7 @@ const std::vector<ConfigLine>& ConfigLines() {
 }
 
 // The config text keeps one line per key, so values must not span lines.
-std::string OneLine(std::string s) {
+std::string ConfigValue(std::string s) {
   for (char& c : s) {
     if (static_cast<unsigned char>(c) < 0x20) c = '?';
   }
@@ -96,7 +105,7 @@ std::string OneLine(std::string s) {
 std::string ConfigText(const Checkpoint& c) {
   std::string text;
   for (const ConfigLine& line : ConfigLines()) {
-    text += line.key + "=" + OneLine(line.field.format(c)) + "\n";
+    text += line.key + "=" + ConfigValue(line.field.format(c)) + "\n";
   }
   return text;
 }
@@ -156,14 +165,15 @@ bool ParseConfigText(std::string_view text, Checkpoint* c, std::string* error) {
 
 // ---- Reading the arrays ----
 
-// The archive's arrays, decoded on demand; every error names the file and the array.
+// The archive's arrays, each read and decoded on demand, and only if its entry is no larger than
+// the array it should hold can need; every error names the file and the array.
 class ArrayReader {
  public:
-  ArrayReader(const std::string& name, const std::map<std::string, std::string>& entries)
-      : name_(name), entries_(entries) {}
+  ArrayReader(const std::string& name, const NpzReader& archive)
+      : name_(PrintableName(name)), archive_(archive) {}
 
-  bool Has(const std::string& key) const { return entries_.count(key) != 0; }
-  const std::map<std::string, std::string>& entries() const { return entries_; }
+  bool Has(const std::string& key) const { return archive_.Has(key); }
+  std::vector<std::string> Keys() const { return archive_.Keys(); }
 
   // A one-line error about the file; returns false.
   bool Fail(const std::string& message, std::string* error) const {
@@ -175,20 +185,27 @@ class ArrayReader {
   template <typename T>
   bool Read(const std::string& key, const std::vector<std::size_t>& shape, std::vector<T>* values,
             std::string* error) const {
+    std::uint64_t count = 1;
+    for (std::size_t d : shape) count *= d;  // our shapes: at most kMaxPoints elements
+    std::string bytes, why;
     NpyView view;
-    std::string why;
-    if (!DecodeNpy(entries_.at(key), &view, &why) || !NpyValues(view, shape, values, &why)) {
+    if (!archive_.Read(key, kMaxNpyPreamble + count * kMaxItemSize, &bytes, error)) return false;
+    if (!DecodeNpy(bytes, &view, &why) || !NpyValues(view, shape, values, &why)) {
       return Fail("array '" + key + "': " + why, error);
     }
     return true;
   }
 
-  // A one-dimensional array of any length.
+  // A one-dimensional array of at most max_count elements.
   template <typename T>
-  bool Vector(const std::string& key, std::vector<T>* values, std::string* error) const {
+  bool Vector(const std::string& key, std::uint64_t max_count, std::vector<T>* values,
+              std::string* error) const {
+    std::string bytes, why;
     NpyView view;
-    std::string why;
-    if (DecodeNpy(entries_.at(key), &view, &why) && view.shape.size() != 1) {
+    if (!archive_.Read(key, kMaxNpyPreamble + max_count * kMaxItemSize, &bytes, error)) {
+      return false;
+    }
+    if (DecodeNpy(bytes, &view, &why) && view.shape.size() != 1) {
       why = "shape " + ShapeString(view.shape) + ", expected one dimension";
     }
     if (!why.empty() || !NpyValues(view, view.shape, values, &why)) {
@@ -207,9 +224,10 @@ class ArrayReader {
 
   // A 0-d byte string (|S<n>), as numpy.array(b"...") stores it; numpy drops trailing NULs.
   bool Text(const std::string& key, std::string* text, std::string* error) const {
+    std::string bytes, why;
     NpyView view;
-    std::string why;
-    if (!DecodeNpy(entries_.at(key), &view, &why)) {
+    if (!archive_.Read(key, kMaxNpyPreamble + kMaxConfigBytes, &bytes, error)) return false;
+    if (!DecodeNpy(bytes, &view, &why)) {
       return Fail("array '" + key + "': " + why, error);
     }
     if (view.descr.compare(0, 2, "|S") != 0 || !view.shape.empty()) {
@@ -249,8 +267,8 @@ class ArrayReader {
   }
 
  private:
-  const std::string& name_;
-  const std::map<std::string, std::string>& entries_;
+  const std::string name_;
+  const NpzReader& archive_;
 };
 
 // ---- DecodeCheckpoint's steps, in order: each reads what the next one relies on ----
@@ -290,7 +308,7 @@ bool CheckEntrySet(const ArrayReader& reader, Optimizer optimizer, std::string* 
     for (const std::string& key : ArenaKeys(prefix)) expected.push_back(key);
   }
   std::vector<std::string> unexpected;
-  for (const auto& [key, bytes] : reader.entries()) {
+  for (const std::string& key : reader.Keys()) {
     if (std::find(expected.begin(), expected.end(), key) == expected.end()) {
       unexpected.push_back(key);
     }
@@ -353,22 +371,34 @@ bool ReadArenas(const ArrayReader& reader, Optimizer optimizer, TrainingState* s
   return true;
 }
 
-// The counters and the shuffle stream, checked against the config. Lengths come from the arrays
-// themselves; Trainer::Restore checks them against the data.
-bool ReadProgress(const ArrayReader& reader, int epochs, std::uint64_t train_points,
+// The counters and the shuffle stream, checked against the config. The shuffle order's length
+// comes from the array itself (Trainer::Restore checks it against the data), bounded by the
+// config's count of training points.
+bool ReadProgress(const ArrayReader& reader, const TrainConfig& config, std::uint64_t train_points,
                   TrainingState* state, std::string* error) {
   if (!reader.Scalar("epoch", &state->epoch, error) ||
       !reader.Scalar("adam_step", &state->adam_step, error)) {
     return false;
   }
-  if (state->epoch < 0 || state->epoch > epochs || state->adam_step < 0) {
+  if (state->epoch < 0 || state->epoch > config.epochs || state->adam_step < 0) {
     return reader.Fail("epoch " + std::to_string(state->epoch) + " and adam_step " +
                            std::to_string(state->adam_step) + " are not counters of a run of " +
-                           std::to_string(epochs) + " epochs",
+                           std::to_string(config.epochs) + " epochs",
                        error);
   }
-  if (!reader.Vector("shuffle_rng", &state->shuffle_rng, error) ||
-      !reader.Vector("shuffle_order", &state->shuffle_order, error)) {
+  // Adam's t is the updates made so far: at most one per batch of every epoch completed (an
+  // epoch ≤ kMaxEpochs, batches ≤ kMaxPoints: the product fits). Beyond that it is not a count
+  // of this run's, and t + 1 near INT64_MAX would make the next step's size NaN.
+  const std::uint64_t batches = (train_points + config.batch - 1) / config.batch;
+  if (std::uint64_t(state->adam_step) > std::uint64_t(state->epoch) * batches) {
+    return reader.Fail("adam_step " + std::to_string(state->adam_step) + " is more than the " +
+                           std::to_string(std::uint64_t(state->epoch) * batches) +
+                           " updates of " + std::to_string(state->epoch) + " epochs of " +
+                           std::to_string(batches) + " batches",
+                       error);
+  }
+  if (!reader.Vector("shuffle_rng", Mt19937_64::kStateSize, &state->shuffle_rng, error) ||
+      !reader.Vector("shuffle_order", train_points, &state->shuffle_order, error)) {
     return false;
   }
   if (state->shuffle_order.size() != train_points) {
@@ -427,28 +457,43 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
 
 bool DecodeCheckpoint(std::string_view bytes, const std::string& name, Checkpoint* checkpoint,
                       std::string* error) {
-  std::map<std::string, std::string> entries;
-  if (!DecodeNpz(bytes, name, kMaxEntries, &entries, error)) return false;
-  const ArrayReader reader(name, entries);
+  NpzReader archive;
+  if (!archive.Open(bytes, name, kMaxEntries, error)) return false;
+  const ArrayReader reader(name, archive);
   Checkpoint c;
   if (!ReadVersion(reader, error) || !ReadConfig(reader, &c, error) ||
       !CheckEntrySet(reader, c.config.optimizer, error) ||
       !ReadNormalization(reader, &c.normalization, error) ||
       !ReadArenas(reader, c.config.optimizer, &c.state, error) ||
-      !ReadProgress(reader, c.config.epochs, c.data.train_points, &c.state, error)) {
+      !ReadProgress(reader, c.config, c.data.train_points, &c.state, error)) {
     return false;
   }
   *checkpoint = std::move(c);
   return true;
 }
 
-bool SaveCheckpoint(const std::string& path, const Checkpoint& checkpoint, std::string* error) {
-  return WriteFileAtomically(path, EncodeCheckpoint(checkpoint), error);
+bool SaveCheckpoint(OutputFile* file, const Checkpoint& checkpoint, std::string* error) {
+  const std::string bytes = EncodeCheckpoint(checkpoint);
+  // The loader's own checks, one rule for both ends: a checkpoint that would not load (a NaN
+  // weight, a counter out of range) is refused here, and the file keeps what it had.
+  Checkpoint loaded;
+  std::string why;
+  if (!DecodeCheckpoint(bytes, file->path(), &loaded, &why)) {
+    *error = "not saved, since the checkpoint would not load: " + why;
+    return false;
+  }
+  return file->Write(bytes, error);
 }
 
-bool LoadCheckpoint(const std::string& path, Checkpoint* checkpoint, std::string* error) {
+bool SaveCheckpoint(const std::string& path, const Checkpoint& checkpoint, std::string* error) {
+  OutputFile file;
+  return file.Claim(path, error) && SaveCheckpoint(&file, checkpoint, error);
+}
+
+bool LoadCheckpoint(const std::string& path, Checkpoint* checkpoint, std::string* error,
+                    FileIdentity* identity) {
   std::string bytes;
-  if (!ReadFile(path, &bytes, error)) return false;
+  if (!ReadFile(path, kMaxCheckpointBytes, &bytes, error, identity)) return false;
   return DecodeCheckpoint(bytes, path, checkpoint, error);
 }
 

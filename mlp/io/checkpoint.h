@@ -20,7 +20,11 @@
 //
 // Entries are stored uncompressed with a fixed timestamp, so the same state gives the same bytes.
 // Loading treats the file as hostile: every problem is a one-line error naming the file and the
-// array (and the element, for a NaN or Inf), and nothing is left half-loaded.
+// array (and the element, for a NaN or Inf), and nothing is left half-loaded. Memory is bounded:
+// the file is at most kMaxCheckpointBytes, and each entry is read only if it is no larger than its
+// array can need (its shape from the tensor table, the config's count of training points).
+// Saving runs the loader's checks on the bytes first: a checkpoint the loader would refuse is
+// never written.
 #ifndef SIMD_MLP_MLP_IO_CHECKPOINT_H_
 #define SIMD_MLP_MLP_IO_CHECKPOINT_H_
 
@@ -29,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mlp/io/file_io.h"
 #include "mlp/training/config.h"
 #include "mlp/training/data.h"
 #include "mlp/training/state.h"
@@ -36,6 +41,12 @@
 namespace simd_mlp::mlp {
 
 inline constexpr std::int64_t kCheckpointFormatVersion = 1;
+
+// The largest checkpoint file read: the shuffle order's 4 bytes per training point for the most
+// points a run can have (kMaxPoints: 256 MiB), and 16 MiB for everything else (a checkpoint of
+// the cos task is about 290 KB).
+inline constexpr std::uint64_t kMaxCheckpointBytes =
+    4 * std::uint64_t{kMaxPoints} + (std::uint64_t{1} << 24);
 
 // The data a model was trained on, to refuse resuming on other data.
 struct DataDescription {
@@ -62,10 +73,17 @@ std::string EncodeCheckpoint(const Checkpoint& checkpoint);
 bool DecodeCheckpoint(std::string_view bytes, const std::string& name, Checkpoint* checkpoint,
                       std::string* error);
 
-// Encodes and writes atomically (file_io.h): on failure the file at `path` is untouched.
+// Encodes, checks that the bytes load (DecodeCheckpoint), and writes them atomically to a claimed
+// output (file_io.h): on failure the file is as it was.
+bool SaveCheckpoint(OutputFile* file, const Checkpoint& checkpoint, std::string* error);
+
+// The same to `path`, claimed here.
 bool SaveCheckpoint(const std::string& path, const Checkpoint& checkpoint, std::string* error);
 
-bool LoadCheckpoint(const std::string& path, Checkpoint* checkpoint, std::string* error);
+// Reads (an InputFile of at most kMaxCheckpointBytes) and decodes; gives the file's identity if
+// asked.
+bool LoadCheckpoint(const std::string& path, Checkpoint* checkpoint, std::string* error,
+                    FileIdentity* identity = nullptr);
 
 }  // namespace simd_mlp::mlp
 

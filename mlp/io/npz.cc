@@ -3,7 +3,6 @@
 #include <zip.h>
 
 #include <cstdint>
-#include <memory>
 #include <stdexcept>
 
 #include "mlp/text/printable.h"
@@ -87,24 +86,98 @@ class ZipBuilder {
   zip_t* archive_ = nullptr;
 };
 
-// Releases a libzip archive that was opened for reading.
-struct ZipDiscard {
-  void operator()(zip_t* archive) const { zip_discard(archive); }
-};
-using ZipReader = std::unique_ptr<zip_t, ZipDiscard>;
+}  // namespace
 
-// Entry `i` read in full: false with *error set if the directory's sizes are implausible or the
-// data does not match them.
-bool ReadEntry(zip_t* archive, zip_uint64_t i, const zip_stat_t& stat, const std::string& where,
-               std::string* data, std::string* error) {
-  if (stat.size > stat.comp_size * kMaxDeflateRatio + kMaxEntryOverhead) {
-    *error = where + " ('" + Printable(stat.name) + "') claims " + std::to_string(stat.size) +
-             " bytes from " + std::to_string(stat.comp_size) + " compressed: corrupt";
+std::string EncodeNpz(const std::vector<std::pair<std::string, std::string>>& arrays) {
+  ZipBuilder zip;
+  for (const auto& [name, npy] : arrays) zip.Add(name + std::string(kSuffix), npy);
+  return zip.Finish();
+}
+
+NpzReader::~NpzReader() {
+  if (archive_ != nullptr) zip_discard(archive_);
+}
+
+bool NpzReader::Open(std::string_view bytes, const std::string& name, std::size_t max_arrays,
+                     std::string* error) {
+  name_ = PrintableName(name);
+  zip_error_t zerror;
+  zip_error_init(&zerror);
+  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &zerror);
+  if (source == nullptr) {
+    *error = name_ + ": " + zip_error_strerror(&zerror);
+    zip_error_fini(&zerror);
     return false;
   }
-  zip_file_t* file = zip_fopen_index(archive, i, 0);
+  archive_ = zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &zerror);
+  if (archive_ == nullptr) {
+    *error = name_ + ": not a readable .npz (zip) archive: " + zip_error_strerror(&zerror);
+    zip_error_fini(&zerror);
+    zip_source_free(source);
+    return false;
+  }
+  zip_error_fini(&zerror);
+
+  const zip_int64_t count = zip_get_num_entries(archive_, 0);
+  if (count < 0 || std::uint64_t(count) > max_arrays) {
+    *error = name_ + ": " + std::to_string(count) + " entries; a checkpoint has at most " +
+             std::to_string(max_arrays);
+    return false;
+  }
+  for (zip_uint64_t i = 0; i < zip_uint64_t(count); ++i) {
+    const std::string where = name_ + ": entry " + std::to_string(i);
+    const char* entry_name = zip_get_name(archive_, i, 0);
+    if (entry_name == nullptr) {
+      *error = where + ": unreadable: " + zip_strerror(archive_);
+      return false;
+    }
+    const std::string_view entry = entry_name;
+    if (entry.size() <= kSuffix.size() || entry.substr(entry.size() - kSuffix.size()) != kSuffix) {
+      *error = where + " ('" + Printable(entry, 60) + "') is not a .npy array";
+      return false;
+    }
+    const std::string key(entry.substr(0, entry.size() - kSuffix.size()));
+    if (index_.count(key) != 0) {
+      *error =
+          where + ": array '" + Printable(key) + "' repeats entry " + std::to_string(index_[key]);
+      return false;
+    }
+    index_[key] = i;
+  }
+  return true;
+}
+
+std::vector<std::string> NpzReader::Keys() const {
+  std::vector<std::string> keys;
+  for (const auto& [key, i] : index_) keys.push_back(key);
+  return keys;
+}
+
+bool NpzReader::Read(const std::string& key, std::uint64_t max_bytes, std::string* data,
+                     std::string* error) const {
+  const zip_uint64_t i = index_.at(key);
+  const std::string where = name_ + ": entry " + std::to_string(i);
+  zip_stat_t stat;
+  zip_stat_init(&stat);
+  if (zip_stat_index(archive_, i, 0, &stat) != 0 || !(stat.valid & ZIP_STAT_SIZE) ||
+      !(stat.valid & ZIP_STAT_COMP_SIZE)) {
+    *error = where + ": unreadable: " + zip_strerror(archive_);
+    return false;
+  }
+  const std::string shown = where + " ('" + Printable(key) + ".npy')";
+  if (stat.size > max_bytes) {
+    *error = shown + " holds " + std::to_string(stat.size) + " bytes, more than the " +
+             std::to_string(max_bytes) + " its array can need: corrupt or not ours";
+    return false;
+  }
+  if (stat.size > stat.comp_size * kMaxDeflateRatio + kMaxEntryOverhead) {
+    *error = shown + " claims " + std::to_string(stat.size) + " bytes from " +
+             std::to_string(stat.comp_size) + " compressed: corrupt";
+    return false;
+  }
+  zip_file_t* file = zip_fopen_index(archive_, i, 0);
   if (file == nullptr) {
-    *error = where + " ('" + Printable(stat.name) + "'): " + zip_strerror(archive);
+    *error = shown + ": " + zip_strerror(archive_);
     return false;
   }
   data->assign(stat.size, '\0');
@@ -115,71 +188,8 @@ bool ReadEntry(zip_t* archive, zip_uint64_t i, const zip_stat_t& stat, const std
   const std::string reason = got < 0 || more < 0 ? zip_file_strerror(file) : "";
   zip_fclose(file);
   if (got != zip_int64_t(data->size()) || more != 0) {
-    *error = where + " ('" + Printable(stat.name) + "') is truncated or corrupt" +
-             (reason.empty() ? "" : ": " + reason);
+    *error = shown + " is truncated or corrupt" + (reason.empty() ? "" : ": " + reason);
     return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-std::string EncodeNpz(const std::vector<std::pair<std::string, std::string>>& arrays) {
-  ZipBuilder zip;
-  for (const auto& [name, npy] : arrays) zip.Add(name + std::string(kSuffix), npy);
-  return zip.Finish();
-}
-
-bool DecodeNpz(std::string_view bytes, const std::string& name, std::size_t max_arrays,
-               std::map<std::string, std::string>* arrays, std::string* error) {
-  zip_error_t zerror;
-  zip_error_init(&zerror);
-  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &zerror);
-  if (source == nullptr) {
-    *error = name + ": " + zip_error_strerror(&zerror);
-    zip_error_fini(&zerror);
-    return false;
-  }
-  ZipReader archive(zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &zerror));
-  if (!archive) {
-    *error = name + ": not a readable .npz (zip) archive: " + zip_error_strerror(&zerror);
-    zip_error_fini(&zerror);
-    zip_source_free(source);
-    return false;
-  }
-  zip_error_fini(&zerror);
-
-  const zip_int64_t count = zip_get_num_entries(archive.get(), 0);
-  if (count < 0 || std::uint64_t(count) > max_arrays) {
-    *error = name + ": " + std::to_string(count) + " entries; a checkpoint has at most " +
-             std::to_string(max_arrays);
-    return false;
-  }
-  std::map<std::string, std::size_t> index_of;
-  for (zip_uint64_t i = 0; i < zip_uint64_t(count); ++i) {
-    zip_stat_t stat;
-    zip_stat_init(&stat);
-    const std::string where = name + ": entry " + std::to_string(i);
-    if (zip_stat_index(archive.get(), i, 0, &stat) != 0 || !(stat.valid & ZIP_STAT_NAME) ||
-        !(stat.valid & ZIP_STAT_SIZE) || !(stat.valid & ZIP_STAT_COMP_SIZE)) {
-      *error = where + ": unreadable: " + zip_strerror(archive.get());
-      return false;
-    }
-    const std::string_view entry = stat.name;
-    if (entry.size() <= kSuffix.size() || entry.substr(entry.size() - kSuffix.size()) != kSuffix) {
-      *error = where + " ('" + Printable(entry, 60) + "') is not a .npy array";
-      return false;
-    }
-    const std::string key(entry.substr(0, entry.size() - kSuffix.size()));
-    if (index_of.count(key) != 0) {
-      *error =
-          where + ": array '" + Printable(key) + "' repeats entry " + std::to_string(index_of[key]);
-      return false;
-    }
-    index_of[key] = i;
-    std::string data;
-    if (!ReadEntry(archive.get(), i, stat, where, &data, error)) return false;
-    (*arrays)[key] = std::move(data);
   }
   return true;
 }

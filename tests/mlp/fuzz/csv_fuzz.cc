@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   NumericTable table;
   std::string error;
-  if (!ParseNumericCsv(text, "fuzz.csv", 1, 3, &table, &error)) {
+  if (!ParseNumericCsv(text, "fuzz.csv", {1, 3}, &table, &error)) {
     CheckError(error);
     if (error.rfind("fuzz.csv", 0) != 0) std::abort();
     return 0;

@@ -307,7 +307,7 @@ TEST(Checkpoint, KilledSaveLeavesThePreviousCheckpoint) {
       << "the child was not killed mid-save (status " << status << ")";
 
   std::string bytes;
-  ASSERT_TRUE(ReadFile(path, &bytes, &error)) << error;
+  ASSERT_TRUE(ReadFile(path, kMaxCheckpointBytes, &bytes, &error)) << error;
   EXPECT_EQ(bytes, old_bytes);
   Checkpoint loaded;
   EXPECT_TRUE(LoadCheckpoint(path, &loaded, &error)) << error;
@@ -338,7 +338,7 @@ TEST(Checkpoint, FailedSaveReportsAndCleansUp) {
   ASSERT_EQ(waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 42) << "status " << status;
   std::string bytes;
-  ASSERT_TRUE(ReadFile(path, &bytes, &error)) << error;
+  ASSERT_TRUE(ReadFile(path, kMaxCheckpointBytes, &bytes, &error)) << error;
   EXPECT_EQ(bytes, old_bytes);
   // Nothing but the checkpoint is left in the directory.
   EXPECT_EQ(system(("test \"$(ls -A " + dir + ")\" = m.npz").c_str()), 0);

@@ -16,7 +16,7 @@ TEST(Csv, AcceptsHeaderBlanksQuotesCrlfAndBom) {
   NumericTable t;
   std::string error;
   ASSERT_TRUE(
-      ParseNumericCsv("\xEF\xBB\xBFx,y\r\n1.5, -2\r\n\r\n \"3\",+4e1\n", "d.csv", 2, 2, &t, &error))
+      ParseNumericCsv("\xEF\xBB\xBFx,y\r\n1.5, -2\r\n\r\n \"3\",+4e1\n", "d.csv", {2, 2}, &t, &error))
       << error;
   EXPECT_EQ(t.columns, 2u);
   EXPECT_EQ(t.values[0], (std::vector<double>{1.5, 3}));
@@ -27,16 +27,16 @@ TEST(Csv, AcceptsHeaderBlanksQuotesCrlfAndBom) {
 TEST(Csv, HeaderIsOptional) {
   NumericTable t;
   std::string error;
-  ASSERT_TRUE(ParseNumericCsv("1,2\n3,4", "d.csv", 2, 2, &t, &error)) << error;
+  ASSERT_TRUE(ParseNumericCsv("1,2\n3,4", "d.csv", {2, 2}, &t, &error)) << error;
   EXPECT_EQ(t.rows(), 2u);
 }
 
 TEST(Csv, ColumnCountIsFixedByTheFirstRow) {
   NumericTable t;
   std::string error;
-  ASSERT_TRUE(ParseNumericCsv("x\n1\n2\n", "in.csv", 1, 2, &t, &error)) << error;
+  ASSERT_TRUE(ParseNumericCsv("x\n1\n2\n", "in.csv", {1, 2}, &t, &error)) << error;
   EXPECT_EQ(t.columns, 1u);
-  EXPECT_FALSE(ParseNumericCsv("1\n2,3\n", "in.csv", 1, 2, &t, &error));
+  EXPECT_FALSE(ParseNumericCsv("1\n2,3\n", "in.csv", {1, 2}, &t, &error));
   EXPECT_EQ(error, "in.csv:2: 2 fields, expected 1 as on line 1");
 }
 
@@ -54,7 +54,7 @@ TEST(Csv, ErrorsNameFileLineAndColumn) {
   for (const auto& [text, expected] : cases) {
     NumericTable t;
     std::string error;
-    EXPECT_FALSE(ParseNumericCsv(text, "d.csv", 2, 2, &t, &error)) << text;
+    EXPECT_FALSE(ParseNumericCsv(text, "d.csv", {2, 2}, &t, &error)) << text;
     EXPECT_EQ(error, expected);
   }
 }
