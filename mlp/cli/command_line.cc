@@ -122,16 +122,17 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
-// The one-line error for an argument CLI11 left over: an unknown flag, or not a flag at all.
+// The one-line error for an argument CLI11 left over: an unknown flag, or not a flag at all. The
+// argument is the user's text: quoted (Printable), so a newline in it cannot start a second line.
 std::string LeftOverError(const std::string& arg, const std::vector<Flag>& flags) {
   if (arg.rfind("--", 0) != 0) {
-    return "bad argument '" + arg + "': expected --name=value (see --help)";
+    return "bad argument " + Quoted(arg) + ": expected --name=value (see --help)";
   }
   const std::string name = arg.substr(2, arg.find('=') - 2);
   std::vector<std::string> names;
   for (const Flag& flag : flags) names.push_back(flag.name);
   const std::string nearest = NearestName(name, names);
-  return "unknown flag --" + name +
+  return "unknown flag --" + PrintableName(name) +
          (nearest.empty() ? " (see --help)" : " (did you mean --" + nearest + "?)");
 }
 
@@ -163,8 +164,8 @@ CommandLine::Outcome CommandLine::Read(int argc, const char* const* argv,
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
     return Outcome::kHelp;
-  } catch (const CLI::ParseError& e) {  // not expected: every flag takes one value or none
-    *error = e.what();
+  } catch (const CLI::ParseError& e) {  // a switch given a value it cannot take ("--quiet=x y")
+    *error = OneLine(e.what());  // CLI11's message may hold the argument as typed
     return Outcome::kError;
   }
   const std::vector<std::string> left_over = app.remaining();

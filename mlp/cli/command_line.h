@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "mlp/text/fields.h"
+#include "mlp/text/printable.h"
 
 namespace simd_mlp::mlp {
 
@@ -75,11 +76,12 @@ class CommandLine {
 };
 
 // Sets `field` of *s from a flag's value: false with the one-line *error "--NAME: invalid value
-// 'VALUE' (expected SYNTAX)" if the value is not one the field takes.
+// 'VALUE' (expected SYNTAX)" if the value is not one the field takes (the value Quoted: a newline
+// in it shows as \x0a).
 template <typename Struct>
 bool SetFlag(const Field<Struct>& field, const std::string& value, Struct* s, std::string* error) {
   if (field.parse(value, s)) return true;
-  *error = "--" + std::string(field.name) + ": invalid value '" + value + "' (expected " +
+  *error = "--" + std::string(field.name) + ": invalid value " + Quoted(value) + " (expected " +
            field.syntax + ")";
   return false;
 }

@@ -1,5 +1,6 @@
 #include "mlp/cli/flags.h"
 
+#include "mlp/text/printable.h"
 #include "mlp/training/settings.h"
 
 namespace simd_mlp::mlp {
@@ -126,8 +127,8 @@ CommandLine::Outcome ParseFlags(int argc, const char* const* argv, CliOptions* o
     if (name == "recipe") recipe = flag.value;
   }
   if (!RecipeConfig(recipe, &options->config)) {
-    *error =
-        "--recipe: unknown recipe '" + recipe + "' (expected one of " + RecipeNames(", ") + ")";
+    *error = "--recipe: unknown recipe " + Quoted(recipe) + " (expected one of " +
+             RecipeNames(", ") + ")";
     return CommandLine::Outcome::kError;
   }
   for (const GivenFlag& flag : given) {

@@ -2,11 +2,18 @@
 // Evaluates a saved model in the user's units: x is normalized with the checkpoint's x_norm, the
 // network runs on this CPU's kernels, and the output is mapped back with y_norm. Prints (or writes
 // atomically to --output) CSV lines "x,prediction", each number in the shortest form that reads
-// back to the same double. Every error is one line; the exit status is 2 for a mistake in the
-// command line or the files it names, 1 for an output that could not be written.
+// back to the same double. Everything is read and checked, and the output claimed, before any
+// output is written; a prediction that is not finite is refused, not printed. Every error is one
+// line; the exit status is 2 for a mistake in the command line or the files it names (an x the
+// model cannot predict included), 1 for an output that could not be written or memory that ran
+// out. docs/cli.md says all this for users.
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -17,6 +24,7 @@
 #include "mlp/io/csv.h"
 #include "mlp/io/file_io.h"
 #include "mlp/text/number.h"
+#include "mlp/text/printable.h"
 
 namespace simd_mlp::mlp {
 namespace {
@@ -26,9 +34,9 @@ constexpr int kRunError = 1;    // the output could not be written
 
 constexpr std::size_t kChunk = 512;  // samples per forward pass
 
-// The one way an error leaves: one line on stderr.
+// The one way an error leaves: one line on stderr (OneLine: the last guard of the one-line rule).
 int ReportError(int status, const std::string& message) {
-  std::fprintf(stderr, "predict: error: %s\n", message.c_str());
+  std::fprintf(stderr, "predict: error: %s\n", OneLine(message).c_str());
   return status;
 }
 
@@ -57,8 +65,8 @@ const PredictFlags& Flags() {
         TextField<O>("model", &O::model, "FILE.npz", "the checkpoint"),
         x,
         TextField<O>("input", &O::input, "FILE.csv",
-                     "x in the first column (a y column, as in training data, is ignored); "
-                     "header optional"),
+                     "x in the first column (a second column, such as the y of training data, "
+                     "is ignored, whatever it holds); header optional"),
         TextField<O>("output", &O::output, "FILE",
                      "write the CSV there (atomically) instead of standard output"),
     };
@@ -89,52 +97,81 @@ CommandLine::Outcome ParseOptions(int argc, char** argv, Options* options, std::
     *error = "--model=FILE.npz is required (see --help)";
   } else if (options->xs.empty() == options->input.empty()) {
     *error = "give either --x=V (one or more) or --input=FILE.csv";
-  } else if (!options->output.empty() && options->output == options->input) {
-    *error = "--output must not overwrite --input";
   }
   return error->empty() ? CommandLine::Outcome::kFlags : CommandLine::Outcome::kError;
 }
 
-// The x values (--x, or --input's first column), each one the model can normalize; false with a
-// one-line *error naming the value (or the line of --input).
-bool ReadInputs(const Options& options, const Normalization& norm, std::vector<double>* xs,
-                std::string* error) {
-  std::vector<std::size_t> lines;  // for messages about --input rows
+// Where x number i came from, for a message: "--x=V", or "FILE:LINE" of --input.
+std::string Where(const Options& options, const std::vector<std::size_t>& lines,
+                  const std::vector<double>& xs, std::size_t i) {
+  return lines.empty() ? "--x=" + ShortestText(xs[i])
+                       : PrintableName(options.input) + ":" + std::to_string(lines[i]);
+}
+
+// The x values (--x, or --input's first column; a second column is not read), each one the model
+// can normalize, and where each came from for messages (the line of --input, or none for --x);
+// false with a one-line *error naming the value (or the line of --input).
+bool ReadInputs(const Options& options, const Normalization& norm, RunFiles* files,
+                std::vector<double>* xs, std::vector<std::size_t>* lines, std::string* error) {
   if (options.input.empty()) {
     *xs = options.xs;
   } else {
     NumericTable table;
-    if (!ReadNumericCsv(options.input, 1, 2, &table, error)) return false;
+    FileIdentity identity;
+    if (!ReadNumericCsv(options.input, {1, 2, 1}, &table, error, &identity)) return false;
+    files->AddInput("input", options.input, identity);
     *xs = std::move(table.values[0]);
-    lines = std::move(table.lines);
+    *lines = std::move(table.lines);
   }
   for (std::size_t i = 0; i < xs->size(); ++i) {
     if (std::isfinite(norm.NormalizeX((*xs)[i]))) continue;
-    *error = (lines.empty() ? "--x=" + ShortestText((*xs)[i])
-                            : options.input + ":" + std::to_string(lines[i])) +
+    *error = Where(options, *lines, *xs, i) +
              ": x lies too far outside the training range to normalize in float";
     return false;
   }
   return true;
 }
 
-// The CSV of (x, prediction) lines, with its header.
-std::string Predict(const Checkpoint& checkpoint, const std::vector<double>& xs) {
+// Every prediction, in the user's units; false with a one-line *error naming the first x whose
+// prediction is not finite (far enough outside the training range, the network or the map back
+// to the user's units overflows): a number that is not one is never printed as a prediction.
+bool Predict(const Checkpoint& checkpoint, const Options& options, const std::vector<double>& xs,
+             const std::vector<std::size_t>& lines, std::vector<double>* predictions,
+             std::string* error) {
   const Normalization& norm = checkpoint.normalization;
   Model<float> model(kernels::Kernels<float>(), checkpoint.config.hidden, checkpoint.config.output,
                      kChunk);
   model.params().CopyFrom(checkpoint.state.params);
-  std::string csv = "x,prediction\n";
+  predictions->resize(xs.size());
   for (std::size_t begin = 0; begin < xs.size(); begin += kChunk) {
     const std::size_t m = std::min(kChunk, xs.size() - begin);
     for (std::size_t i = 0; i < m; ++i) model.workspace().x[i] = norm.NormalizeX(xs[begin + i]);
     model.Forward(m);
     for (std::size_t i = 0; i < m; ++i) {
-      csv += ShortestText(xs[begin + i]) + "," +
-             ShortestText(norm.DenormalizeY(model.workspace().yhat[i])) + "\n";
+      const double y = norm.DenormalizeY(model.workspace().yhat[i]);
+      if (!std::isfinite(y)) {
+        *error = Where(options, lines, xs, begin + i) + ": the prediction is " + ShortestText(y) +
+                 ", not a number: x lies too far outside the training range";
+        return false;
+      }
+      (*predictions)[begin + i] = y;
     }
   }
-  return csv;
+  return true;
+}
+
+// Writes the CSV, its header first, through `write` (standard output, or --output's parts) a
+// chunk of lines at a time: the text is never held whole.
+template <typename Write>
+bool WriteCsv(const std::vector<double>& xs, const std::vector<double>& predictions, Write write) {
+  std::string chunk = "x,prediction\n";
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    chunk += ShortestText(xs[i]) + "," + ShortestText(predictions[i]) + "\n";
+    if (chunk.size() < (std::size_t{1} << 16)) continue;
+    if (!write(chunk)) return false;
+    chunk.clear();
+  }
+  return write(chunk);
 }
 
 int Main(int argc, char** argv) {
@@ -144,24 +181,51 @@ int Main(int argc, char** argv) {
   switch (ParseOptions(argc, argv, &options, &error)) {
     case CommandLine::Outcome::kHelp:
       std::fputs(Flags().command_line.Help().c_str(), stdout);
-      return 0;
+      return std::fflush(stdout) == 0 && !std::ferror(stdout)
+                 ? 0
+                 : ReportError(kRunError, "cannot write standard output");
     case CommandLine::Outcome::kError:
       return ReportError(kUsageError, error);
     case CommandLine::Outcome::kFlags:
       break;
   }
-  Checkpoint checkpoint;
-  std::vector<double> xs;
-  if (!LoadCheckpoint(options.model, &checkpoint, &error) ||
-      !ReadInputs(options, checkpoint.normalization, &xs, &error)) {
+  // Every input first (the environment, the model, the x values), then the output's claim; only
+  // then is anything computed or written.
+  kernels::Isa isa;
+  if (!kernels::ChooseIsa(std::getenv("SIMD_MLP_ISA"), &isa, &error)) {
     return ReportError(kUsageError, error);
   }
-  const std::string csv = Predict(checkpoint, xs);
-  if (options.output.empty()) {
-    std::fputs(csv.c_str(), stdout);
-    return std::fflush(stdout) == 0 ? 0 : kRunError;
+  RunFiles files;
+  FileIdentity identity;
+  Checkpoint checkpoint;
+  std::vector<double> xs, predictions;
+  std::vector<std::size_t> lines;
+  OutputFile output;
+  if (!LoadCheckpoint(options.model, &checkpoint, &error, &identity)) {
+    return ReportError(kUsageError, error);
   }
-  if (!WriteFileAtomically(options.output, csv, &error)) {
+  files.AddInput("model", options.model, identity);
+  if (!ReadInputs(options, checkpoint.normalization, &files, &xs, &lines, &error) ||
+      (!options.output.empty() && !files.ClaimOutput("output", options.output, &output, &error)) ||
+      !Predict(checkpoint, options, xs, lines, &predictions, &error)) {
+    return ReportError(kUsageError, error);
+  }
+  if (options.output.empty()) {
+    errno = 0;
+    const bool written = WriteCsv(xs, predictions, [](const std::string& text) {
+      return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+    });
+    if (!written || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      return ReportError(kRunError, std::string("cannot write standard output") +
+                                        (errno != 0 ? std::string(": ") + std::strerror(errno)
+                                                    : ""));
+    }
+    return 0;
+  }
+  if (!output.Begin(&error) ||
+      !WriteCsv(xs, predictions,
+                [&](const std::string& text) { return output.Append(text, &error); }) ||
+      !output.Commit(&error)) {
     return ReportError(kRunError, "--output: " + error);
   }
   return 0;
@@ -170,4 +234,15 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace simd_mlp::mlp
 
-int main(int argc, char** argv) { return simd_mlp::mlp::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // One handler for what no step expects: running out of memory is one line and status 1, not an
+  // abort. (Inputs are bounded, mlp/io/file_io.h, so this takes a machine already short of it.)
+  try {
+    return simd_mlp::mlp::Main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    return simd_mlp::mlp::ReportError(simd_mlp::mlp::kRunError, "out of memory");
+  } catch (const std::exception& e) {
+    return simd_mlp::mlp::ReportError(simd_mlp::mlp::kRunError,
+                                      std::string("unexpected: ") + e.what());
+  }
+}

@@ -3,11 +3,16 @@
 #include <cstdio>
 
 #include "mlp/io/csv.h"
+#include "mlp/runtime/cores.h"
+#include "mlp/text/printable.h"
 
 namespace simd_mlp::mlp {
 
+// A --data file holds at most kMaxCsvBytes; rows of two numbers take 4 bytes at least ("0,0\n").
+static_assert(kMaxCsvBytes / 4 <= kMaxPoints, "a --data file can hold more points than a run takes");
+
 bool LoadRunData(const std::string& data_path, std::uint64_t data_seed, RunData* data,
-                 std::string* error) {
+                 std::string* error, FileIdentity* identity) {
   RunData out;
   if (data_path.empty()) {
     out.dataset = MakeCosDataset<float>(data_seed);
@@ -15,11 +20,11 @@ bool LoadRunData(const std::string& data_path, std::uint64_t data_seed, RunData*
     out.description.source = "cos";
   } else {
     NumericTable table;
-    if (!ReadNumericCsv(data_path, 2, 2, &table, error)) return false;
+    if (!ReadNumericCsv(data_path, {2, 2}, &table, error, identity)) return false;
     std::string why;
     if (!MakeXyDataset(table.values[0], table.values[1], data_seed, &out.dataset,
                        &out.normalization, &why, &table.lines)) {
-      *error = data_path + ": " + why;
+      *error = PrintableName(data_path) + ": " + why;
       return false;
     }
     out.description.source = data_path;
@@ -48,18 +53,19 @@ bool HoldOutValidation(double fraction, RunData* data, std::string* error) {
 }
 
 bool ResolveConfig(const CliOptions& options, Checkpoint* resume, TrainConfig* config,
-                   std::string* error) {
+                   std::string* error, FileIdentity* identity) {
   if (options.resume_path.empty()) {
     *config = options.config;
     return true;
   }
-  if (!LoadCheckpoint(options.resume_path, resume, error)) return false;
+  if (!LoadCheckpoint(options.resume_path, resume, error, identity)) return false;
   *config = resume->config;
   for (const std::string& flag : options.given) {
     if (flag == "epochs") config->epochs = options.config.epochs;
+    if (flag == "threads") config->threads = options.config.threads;
   }
   if (resume->state.epoch >= config->epochs) {
-    *error = options.resume_path + ": the run is already at epoch " +
+    *error = PrintableName(options.resume_path) + ": the run is already at epoch " +
              std::to_string(resume->state.epoch) + " of " + std::to_string(config->epochs) +
              "; pass --epochs=N with N > " + std::to_string(resume->state.epoch) + " to go on";
     return false;
@@ -77,21 +83,32 @@ std::string CheckSameData(const std::string& resume_path, const Checkpoint& resu
   }
   std::string hint;
   if (saved.source != "cos" && now.source == "cos") {
-    hint = "; pass --data=" + saved.source + " (or the same data under another name)";
+    hint = "; pass --data=" + PrintableName(saved.source) + " (or the same data under another name)";
   } else if (saved.source == "cos" && now.source != "cos") {
     hint = "; it was trained on the cos task: drop --data";
   } else if (saved.source == now.source && saved.test_points == now.test_points &&
              saved.train_points != now.train_points) {
     hint = "; resume with the --validation-split it was saved with";
   }
-  return resume_path + ": trained on '" + saved.source + "' (" +
+  return PrintableName(resume_path) + ": trained on " + Quoted(saved.source) + " (" +
          std::to_string(saved.train_points) + " training and " + std::to_string(saved.test_points) +
-         " test points), not on '" + now.source + "' (" + std::to_string(now.train_points) +
+         " test points), not on " + Quoted(now.source) + " (" + std::to_string(now.train_points) +
          " and " + std::to_string(now.test_points) +
          (saved.train_points == now.train_points && saved.test_points == now.test_points
               ? ", other values"
               : "") +
          ")" + hint;
+}
+
+std::string CapThreads(TrainConfig* config) {
+  const int cores = AvailableCores();
+  if (config->threads <= cores) return "";
+  const std::string line = "threads: --threads=" + std::to_string(config->threads) +
+                           " capped at the " + std::to_string(cores) +
+                           " cores this process may use (more threads would only wait for each "
+                           "other; the results are the same on any number)";
+  config->threads = cores;
+  return line;
 }
 
 Checkpoint MakeCheckpoint(const TrainConfig& config, const RunData& data, const Trainer& trainer) {

@@ -9,6 +9,7 @@
 
 #include "mlp/cli/flags.h"
 #include "mlp/io/checkpoint.h"
+#include "mlp/io/file_io.h"
 #include "mlp/training/data.h"
 #include "mlp/training/trainer.h"
 
@@ -22,9 +23,10 @@ struct RunData {
   DataDescription description;
 };
 
-// The cos task (data_path empty) or the CSV at data_path, split by data_seed.
+// The cos task (data_path empty) or the CSV at data_path, split by data_seed; the CSV file's
+// identity too, if asked.
 bool LoadRunData(const std::string& data_path, std::uint64_t data_seed, RunData* data,
-                 std::string* error);
+                 std::string* error, FileIdentity* identity = nullptr);
 
 // Moves the fraction (in (0, 1)) of data's training points into data->validation
 // (SplitOffValidation: the split's own seeded order, so the same points for every weight seed) and
@@ -33,9 +35,16 @@ bool LoadRunData(const std::string& data_path, std::uint64_t data_seed, RunData*
 bool HoldOutValidation(double fraction, RunData* data, std::string* error);
 
 // The configuration the run trains with: the flags', or for --resume the checkpoint's (loaded into
-// *resume), with only --epochs (the new total) taken from the flags.
+// *resume, its file's identity into *identity if asked), with only --epochs (the new total) and
+// --threads (which a checkpoint does not keep) taken from the flags.
 bool ResolveConfig(const CliOptions& options, Checkpoint* resume, TrainConfig* config,
-                   std::string* error);
+                   std::string* error, FileIdentity* identity = nullptr);
+
+// Caps config->threads at the cores this process may use (AvailableCores): threads beyond them
+// only wait for each other (at B = 32, 64 threads on 2 cores ran ~100× slower), and the results
+// are the same bits on any number of threads. Returns the line that says so, or empty if the
+// count stands.
+std::string CapThreads(TrainConfig* config);
 
 // Empty if `resume` was trained on `data` (same source, split and normalization); otherwise one
 // line saying how they differ.

@@ -2,17 +2,29 @@
 // and prints one line per epoch. See --help, and mlp/cli/flags.cc for the flags.
 //
 // A run has three steps: Prepare (everything that can be checked before training is, so that a
-// mistake costs no time and overwrites nothing), RunEpochs, and Finish (the final save, the best
-// weights, the plot, the summary). Every error leaves through ReportError as one line; the exit
-// status is 2 for a mistake in the command line or the files it names, 1 for a run that failed.
+// mistake costs no time and overwrites nothing: the flags, SIMD_MLP_ISA, every input read, every
+// output claimed), RunEpochs, and Finish (the final save, the metrics, the best weights, the plot,
+// the summary). Every output is written atomically and only by a run that ends well (or is
+// stopped by a signal, below); a run that fails or diverges leaves every file as it was. Every
+// error leaves through ReportError as one line; the exit status is 2 for a mistake in the command
+// line or the files it names, 1 for a run that failed (diverged, a failed write, out of memory),
+// 128 + the signal for a run stopped by SIGINT or SIGTERM. docs/cli.md says all this for users.
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
+#include <new>
+#include <optional>
 #include <string>
 #include <system_error>
+#include <tuple>
+#include <vector>
 
 #include "kernels/kernels.h"
 #include "mlp/cli/flags.h"
@@ -23,6 +35,7 @@
 #include "mlp/plot/svg_plot.h"
 #include "mlp/plot/training_plot.h"
 #include "mlp/text/number.h"
+#include "mlp/text/printable.h"
 #include "mlp/training/early_stopping.h"
 #include "mlp/training/trainer.h"
 
@@ -32,10 +45,52 @@ namespace {
 constexpr int kUsageError = 2;  // the command line, or a file it names
 constexpr int kRunError = 1;    // the run itself: a diverged loss, a failed write
 
-// The one way an error leaves: one line on stderr, after everything stdout holds so far.
+// The one way an error leaves: one line on stderr, after everything stdout holds so far. Every
+// piece of user text in a message is quoted where it is put in (Printable); OneLine is the last
+// guard of the rule, for text no caller could quote (a library's message).
 void ReportError(const std::string& message) {
   std::fflush(stdout);
-  std::fprintf(stderr, "train: error: %s\n", message.c_str());
+  std::fprintf(stderr, "train: error: %s\n", OneLine(message).c_str());
+}
+
+// ---- Signals ----
+
+// The first SIGINT or SIGTERM asks the run to stop: the trainer looks at this before every step,
+// the run between its phases. A second one ends the process at once, as the default action
+// would: the outputs are replaced atomically (mlp/io/file_io.h), so what it interrupts leaves the
+// old file or the new one, never a part.
+std::atomic<int> g_stop_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free, "set from a signal handler");
+
+extern "C" void OnStopSignal(int signal_number) {
+  int none = 0;
+  if (!g_stop_signal.compare_exchange_strong(none, signal_number)) {
+    ::signal(signal_number, SIG_DFL);
+    ::raise(signal_number);
+  }
+}
+
+void CatchStopSignals() {
+  struct sigaction action = {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;  // reads and writes go on; the flag is looked at between steps
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+const char* SignalName(int signal_number) { return signal_number == SIGINT ? "SIGINT" : "SIGTERM"; }
+
+// ---- The metrics file ----
+
+// A number for JSON: every value a run records is finite (an epoch whose MSE is not ends the run
+// as diverged before it is recorded), and one that were not would be null, never the bare nan or
+// inf that no JSON parser reads.
+std::string JsonNumber(double value, const char* format) {
+  if (!std::isfinite(value)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, format, value);
+  return buf;
 }
 
 // ---- What a run prints ----
@@ -56,12 +111,13 @@ void PrintEpochLine(const EpochStats& s, bool has_validation, double validation_
   std::printf(" %9.2f\n", s.ms);
 }
 
-void WriteMetricsLine(std::FILE* metrics, const EpochStats& s, bool has_validation,
-                      double validation_mse) {
-  std::fprintf(metrics, "{\"epoch\": %d, \"train_mse\": %.9g, \"test_mse\": %.9g", s.epoch,
-               s.train_mse, s.test_mse);
-  if (has_validation) std::fprintf(metrics, ", \"validation_mse\": %.9g", validation_mse);
-  std::fprintf(metrics, ", \"ms\": %.4f}\n", s.ms);
+// One epoch's line of the metrics file: a JSON object on one line.
+std::string MetricsLine(const EpochStats& s, bool has_validation, double validation_mse) {
+  std::string line = "{\"epoch\": " + std::to_string(s.epoch) +
+                     ", \"train_mse\": " + JsonNumber(s.train_mse, "%.9g") +
+                     ", \"test_mse\": " + JsonNumber(s.test_mse, "%.9g");
+  if (has_validation) line += ", \"validation_mse\": " + JsonNumber(validation_mse, "%.9g");
+  return line + ", \"ms\": " + JsonNumber(s.ms, "%.4f") + "}\n";
 }
 
 // The lines before the epoch table: the ISA, the recipe, the data, the validation set, the
@@ -72,7 +128,7 @@ void PrintPreamble(const CliOptions& o, const TrainConfig& config,
   std::printf("isa: %s\n%s\n", kernels::IsaName(k.isa), DescribeConfig(config).c_str());
   const std::size_t train = run.dataset.train_x.size(), held_out = run.validation.x.size();
   if (!o.data_path.empty()) {
-    std::printf("data: %s: %zu training and %zu test points\n", o.data_path.c_str(),
+    std::printf("data: %s: %zu training and %zu test points\n", PrintableName(o.data_path).c_str(),
                 train + held_out, run.dataset.test_x.size());
   }
   if (held_out > 0) {
@@ -161,14 +217,26 @@ void PrintStoppingReport(const CliOptions& o, const RunRecord& run, const EarlyS
 
 // ---- Before the first epoch ----
 
-// Reads what the flags name (a checkpoint to resume or start from, the data) and checks that it
-// fits together, before any training: a mistake costs no time and overwrites nothing.
+// The files a run writes, claimed in Prepare (RunFiles::ClaimOutput) and written at the end.
+struct Outputs {
+  OutputFile save, metrics, plot;
+};
+
+// Reads what the flags name (a checkpoint to resume or start from, the data), checks that it fits
+// together, and claims the files the run will write, before any training: a mistake costs no time
+// and overwrites nothing. No output may be one of the inputs (but --save may replace the
+// checkpoint that --resume or --init-from read, which is in memory by then: a run continued or
+// refined in place) or another output, or the file standard output goes to.
 bool PrepareRun(const CliOptions& options, TrainConfig* config, RunData* run, Checkpoint* resume,
-                Checkpoint* init, std::string* error) {
-  if (!ResolveConfig(options, resume, config, error)) return false;
-  if (!LoadRunData(options.data_path, config->data_seed, run, error)) return false;
+                Checkpoint* init, Outputs* outputs, std::string* error) {
+  RunFiles files;
+  FileIdentity identity;
+  if (!ResolveConfig(options, resume, config, error, &identity)) return false;
+  if (!options.resume_path.empty()) files.AddInput("resume", options.resume_path, identity);
+  if (!LoadRunData(options.data_path, config->data_seed, run, error, &identity)) return false;
+  if (!options.data_path.empty()) files.AddInput("data", options.data_path, identity);
   if (options.validation_split > 0 && !HoldOutValidation(options.validation_split, run, error)) {
-    if (!options.data_path.empty()) *error = options.data_path + ": " + *error;
+    if (!options.data_path.empty()) *error = PrintableName(options.data_path) + ": " + *error;
     return false;
   }
   if (!options.resume_path.empty()) {
@@ -178,20 +246,24 @@ bool PrepareRun(const CliOptions& options, TrainConfig* config, RunData* run, Ch
   *error = ValidateBatchForData(*config, run->dataset.train_x.size());
   if (!error->empty()) {
     if (options.validation_split > 0) *error += " (after --validation-split)";
-    if (!options.data_path.empty()) *error = options.data_path + ": " + *error;
+    if (!options.data_path.empty()) *error = PrintableName(options.data_path) + ": " + *error;
     return false;
   }
-  if (!options.init_from_path.empty() && !LoadCheckpoint(options.init_from_path, init, error)) {
-    return false;
+  if (!options.init_from_path.empty()) {
+    if (!LoadCheckpoint(options.init_from_path, init, error, &identity)) return false;
+    files.AddInput("init-from", options.init_from_path, identity);
   }
-  if (!options.save_path.empty() && !CheckWritable(options.save_path, error)) {
-    *error = "--save: " + *error;
-    return false;
-  }
-  // Found now, not after the training the figure would have shown.
-  if (!options.plot_path.empty() && !CheckWritable(options.plot_path, error)) {
-    *error = "--plot: " + *error;
-    return false;
+  // Claimed now, not found unwritable after the training they would have recorded.
+  files.AddStandardOutput();
+  using Claim = std::tuple<const char*, const std::string*, OutputFile*>;
+  for (const auto& [flag, path, output] : {Claim{"save", &options.save_path, &outputs->save},
+                                           Claim{"metrics", &options.metrics_path, &outputs->metrics},
+                                           Claim{"plot", &options.plot_path, &outputs->plot}}) {
+    if (path->empty()) continue;
+    const std::vector<std::string> may_replace =
+        std::string(flag) == "save" ? std::vector<std::string>{"resume", "init-from"}
+                                    : std::vector<std::string>{};
+    if (!files.ClaimOutput(flag, *path, output, error, may_replace)) return false;
   }
   return true;
 }
@@ -201,15 +273,16 @@ bool StartFrom(const CliOptions& options, const Checkpoint& resume, const Checkp
                bool verbose, Trainer* trainer, std::string* error) {
   if (!options.resume_path.empty()) {
     if (!trainer->Restore(resume.state, error)) {
-      *error = options.resume_path + ": " + *error;
+      *error = PrintableName(options.resume_path) + ": " + *error;
       return false;
     }
     if (verbose) {
-      std::printf("resumed from %s at epoch %d\n", options.resume_path.c_str(), trainer->epoch());
+      std::printf("resumed from %s at epoch %d\n", PrintableName(options.resume_path).c_str(),
+                  trainer->epoch());
     }
   } else if (!options.init_from_path.empty()) {
     trainer->SetParams(init.state.params);
-    if (verbose) std::printf("weights from %s\n", options.init_from_path.c_str());
+    if (verbose) std::printf("weights from %s\n", PrintableName(options.init_from_path).c_str());
   }
   return true;
 }
@@ -222,28 +295,21 @@ class TrainingRun {
       : options_(options),
         verbose_(!options.quiet),
         stopping_({options.target_mse, options.patience}) {}
-  ~TrainingRun() {
-    if (metrics_ != nullptr) std::fclose(metrics_);
-  }
-  TrainingRun(const TrainingRun&) = delete;
-  TrainingRun& operator=(const TrainingRun&) = delete;
 
   // The data, the checkpoints the flags name, the files the run writes, the trainer. False once
   // the error is reported.
   bool Prepare() {
     std::string error;
-    if (!PrepareRun(options_, &config_, &data_, &resume_, &init_, &error)) {
+    if (!PrepareRun(options_, &config_, &data_, &resume_, &init_, &outputs_, &error)) {
       return Fail(kUsageError, error);
     }
-    if (!options_.metrics_path.empty()) {
-      metrics_ = std::fopen(options_.metrics_path.c_str(), "w");
-      if (metrics_ == nullptr) {
-        return Fail(kUsageError,
-                    "--metrics: cannot open '" + options_.metrics_path + "' for writing");
-      }
+    if (StopRequested()) return false;
+    const std::string capped = CapThreads(&config_);
+    k_ = &kernels::Kernels<float>();  // SIMD_MLP_ISA was checked (Main): this cannot fail now
+    if (verbose_) {
+      PrintPreamble(options_, config_, *k_, data_, Monitored());
+      if (!capped.empty()) std::printf("%s\n", capped.c_str());
     }
-    k_ = &kernels::Kernels<float>();  // exits with a one-line error on a bad SIMD_MLP_ISA
-    if (verbose_) PrintPreamble(options_, config_, *k_, data_, Monitored());
     try {
       trainer_ = std::make_unique<Trainer>(config_, *k_, data_.dataset);
     } catch (const std::system_error& e) {  // the thread pool could not start its threads
@@ -253,11 +319,16 @@ class TrainingRun {
     if (!StartFrom(options_, resume_, init_, verbose_, trainer_.get(), &error)) {
       return Fail(kUsageError, error);
     }
+    trainer_->set_stop_request(&g_stop_signal);
+    // What a stopped run saves and plots: the last completed epoch (the trainer is mid-epoch).
+    if (!options_.save_path.empty() || !options_.plot_path.empty()) completed_ = trainer_->State();
+    first_epoch_ = trainer_->epoch() + 1;
     return true;
   }
 
-  // From the epoch after the trainer's to the last, or to a stop rule. False once a diverged loss
-  // or a failed periodic save is reported.
+  // From the epoch after the trainer's to the last, or to a stop rule or a stop signal. False once
+  // a diverged run or a failed periodic save is reported, or if a signal stopped the run before
+  // an epoch completed.
   bool RunEpochs() {
     if (verbose_) PrintTableHeader(HasValidation());
     if (verbose_ && isatty(STDOUT_FILENO)) {
@@ -265,23 +336,26 @@ class TrainingRun {
                                                  data_.dataset.train_x.size(), config_.batch);
       trainer_->set_batch_observer(progress_.get());
     }
-    record_.best.test_mse = 1e300;
     record_.plot.description = DescribeConfig(config_);
     record_.plot.data_name = options_.data_path;
     record_.plot.normalization = data_.normalization;
     record_.plot.target_mse = options_.target_mse;
     const auto run_start = std::chrono::steady_clock::now();
-    for (int epoch = trainer_->epoch() + 1; epoch <= config_.epochs; ++epoch) {
+    for (int epoch = first_epoch_; epoch <= config_.epochs && !StopRequested(); ++epoch) {
       EpochStats stats;
       std::string error;
       if (progress_) progress_->StartEpoch(epoch);
       const bool ok = trainer_->RunEpoch(&stats, &error);
       if (progress_) progress_->EndEpoch();
+      if (!ok && trainer_->interrupted()) break;
       if (!ok) return Fail(kRunError, error);
-      Record(stats);
-      reason_ = stopping_.Observe(
-          epoch, HasValidation() ? record_.plot.validation_mse.back() : stats.test_mse,
-          trainer_->model().params());
+      const double validation_mse = ValidationMse();
+      if (HasValidation()) error = trainer_->CheckFiniteMse("validation", validation_mse);
+      if (!error.empty()) return Fail(kRunError, error);
+      Record(stats, validation_mse);
+      if (completed_) completed_ = trainer_->State();
+      reason_ = stopping_.Observe(epoch, HasValidation() ? validation_mse : stats.test_mse,
+                                  trainer_->model().params());
       if (reason_ == StopReason::kTarget) {
         record_.target_epoch = epoch;
         record_.target_seconds =
@@ -289,41 +363,70 @@ class TrainingRun {
       }
       if (reason_ != StopReason::kNone) break;
       const bool more = epoch < config_.epochs;
-      if (options_.save_every > 0 && epoch % options_.save_every == 0 && more && !Save()) {
+      if (options_.save_every > 0 && epoch % options_.save_every == 0 && more &&
+          !(Save() && WriteMetrics())) {
         return false;
       }
+    }
+    if (StopRequested()) {
+      if (record_.plot.epochs.empty()) return false;  // nothing completed: nothing to write
+      // Back to the last completed epoch: what a run of that many epochs would have ended with.
+      std::string error;
+      if (completed_ && !trainer_->Restore(*completed_, &error)) return Fail(kRunError, error);
     }
     return true;
   }
 
-  // The final save (if the epochs ran to their end), the metrics file, the best epoch's weights
-  // (with --patience), the plot, and the summary (if the epochs ran to their end).
-  void Finish(bool trained) {
+  // After epochs that completed (all of them, up to a stop rule, or up to a stop signal): the
+  // final save, the metrics file, the best epoch's weights (with --patience), the plot, and the
+  // summary (if no signal stopped the run). Outputs are written in that order, each atomically;
+  // the first that fails ends the run.
+  void Finish() {
     // The checkpoint holds the last epoch's state, from which a run can go on; --patience's best
     // weights are what the summary and the plot show.
-    if (trained && !options_.save_path.empty()) trained = Save();
-    if (metrics_ != nullptr && std::fclose(metrics_) != 0) {
-      Fail(kRunError, "--metrics: writing '" + options_.metrics_path + "' failed");
-    }
-    metrics_ = nullptr;
-    if (record_.plot.epochs.empty()) return;  // failed in the first epoch: nothing to show
+    if (!options_.save_path.empty() && !Save()) return;
+    if (!options_.metrics_path.empty() && !WriteMetrics()) return;
 
     // With patience the run ends on the best validation epoch's weights, whether it stopped early
     // or ran out of epochs.
     std::string restored;
-    if (stopping_.best_params() != nullptr && stopping_.best_epoch() > 0 && trained) {
+    if (stopping_.best_params() != nullptr && stopping_.best_epoch() > 0) {
       restored = RestoreBestWeights(stopping_, data_.dataset, trainer_.get(), &record_.plot);
     } else {
       const EpochStats& last = record_.plot.epochs.back();
       record_.plot.fit_caption =
           FitCaption("after epoch " + std::to_string(last.epoch), last.test_mse);
     }
-    if (!options_.plot_path.empty()) WritePlot();
-    if (!trained) return;
+    if (!options_.plot_path.empty() && !WritePlot()) return;
+    if (StopRequested()) return;
     PrintSummary(record_, *k_, config_.batch);
     PrintStoppingReport(options_, record_, stopping_, reason_, data_.dataset.train_x.size(),
                         Monitored());
     std::fputs(restored.c_str(), stdout);
+  }
+
+  // For a run a signal stopped: the one line that says where, and what was written.
+  void ReportStop() {
+    const int signal_number = g_stop_signal.load();
+    if (signal_number == 0) return;
+    std::fflush(stdout);
+    std::string what;
+    if (trainer_ == nullptr) {
+      what = "before training; nothing written";
+    } else if (record_.plot.epochs.empty()) {
+      what = "in epoch " + std::to_string(first_epoch_) + ", before it completed; nothing written";
+    } else {
+      const int last = record_.plot.epochs.back().epoch;
+      what = (trainer_->interrupted() ? "in epoch " + std::to_string(last + 1)
+                                      : "after epoch " + std::to_string(last)) +
+             (status_ != 0 ? std::string("") :
+              options_.save_path.empty() ? "; epoch " + std::to_string(last) + " not saved (no --save)"
+                                         : "; saved epoch " + std::to_string(last) + " to " +
+                                               Quoted(options_.save_path));
+    }
+    std::fprintf(stderr, "train: stopped by %s %s\n", SignalName(signal_number),
+                 OneLine(what).c_str());
+    if (status_ == 0) status_ = 128 + signal_number;
   }
 
   int status() const { return status_; }
@@ -331,6 +434,7 @@ class TrainingRun {
  private:
   bool HasValidation() const { return !data_.validation.x.empty(); }
   const char* Monitored() const { return HasValidation() ? "validation" : "test"; }
+  static bool StopRequested() { return g_stop_signal.load(std::memory_order_relaxed) != 0; }
 
   // Reports the error and records the exit status; returns false.
   bool Fail(int status, const std::string& message) {
@@ -339,17 +443,19 @@ class TrainingRun {
     return false;
   }
 
-  // Keeps one epoch's figures and prints its line (and its metrics line).
-  void Record(const EpochStats& stats) {
+  double ValidationMse() {
     const Samples<float>& validation = data_.validation;
-    const double validation_mse =
-        HasValidation()
-            ? trainer_->Evaluate(validation.x.data(), validation.y.data(), validation.x.size())
-            : NAN;
+    return HasValidation()
+               ? trainer_->Evaluate(validation.x.data(), validation.y.data(), validation.x.size())
+               : NAN;
+  }
+
+  // Keeps one epoch's figures and prints its line (and adds its metrics line).
+  void Record(const EpochStats& stats, double validation_mse) {
     record_.plot.epochs.push_back(stats);
     if (HasValidation()) record_.plot.validation_mse.push_back(validation_mse);
     record_.total_ms += stats.ms;
-    if (stats.test_mse < record_.best.test_mse) record_.best = stats;
+    if (record_.best.epoch == 0 || stats.test_mse < record_.best.test_mse) record_.best = stats;
     if (record_.first_below_1e3 == 0 && stats.test_mse <= 1e-3) {
       record_.first_below_1e3 = stats.epoch;
     }
@@ -357,25 +463,33 @@ class TrainingRun {
       PrintEpochLine(stats, HasValidation(), validation_mse);
       std::fflush(stdout);
     }
-    if (metrics_ != nullptr) WriteMetricsLine(metrics_, stats, HasValidation(), validation_mse);
+    if (!options_.metrics_path.empty()) {
+      metrics_ += MetricsLine(stats, HasValidation(), validation_mse);
+    }
   }
 
   bool Save() {
     std::string error;
-    if (SaveCheckpoint(options_.save_path, MakeCheckpoint(config_, data_, *trainer_), &error)) {
+    if (SaveCheckpoint(&outputs_.save, MakeCheckpoint(config_, data_, *trainer_), &error)) {
       return true;
     }
     return Fail(kRunError, "--save: " + error);
   }
 
-  void WritePlot() {
+  // The metrics of every epoch so far, replacing the file whole: it always ends on a whole line.
+  bool WriteMetrics() {
+    if (options_.metrics_path.empty()) return true;
+    std::string error;
+    if (outputs_.metrics.Write(metrics_, &error)) return true;
+    return Fail(kRunError, "--metrics: " + error);
+  }
+
+  bool WritePlot() {
     const std::string svg = RenderSvg(TrainingFigure(record_.plot, data_.dataset, trainer_.get()));
     std::string error;
-    if (!WriteFileAtomically(options_.plot_path, svg, &error)) {
-      Fail(kRunError, "--plot: " + error);
-    } else if (verbose_) {
-      std::printf("plot: wrote %s\n", options_.plot_path.c_str());
-    }
+    if (!outputs_.plot.Write(svg, &error)) return Fail(kRunError, "--plot: " + error);
+    if (verbose_) std::printf("plot: wrote %s\n", PrintableName(options_.plot_path).c_str());
+    return true;
   }
 
   const CliOptions& options_;
@@ -383,15 +497,27 @@ class TrainingRun {
   TrainConfig config_;
   RunData data_;
   Checkpoint resume_, init_;
-  std::FILE* metrics_ = nullptr;
+  Outputs outputs_;
+  std::string metrics_;  // the metrics file's lines so far
   const kernels::KernelTable<float>* k_ = nullptr;
   std::unique_ptr<Trainer> trainer_;
+  std::optional<TrainingState> completed_;  // the last completed epoch's, if a stop may need it
+  int first_epoch_ = 1;
   std::unique_ptr<ProgressLine> progress_;  // on a terminal only
   EarlyStopping stopping_;
   StopReason reason_ = StopReason::kNone;
   RunRecord record_;
   int status_ = 0;
 };
+
+// What is wrong with standard output, if writing to it failed (train >/dev/full): a report that
+// was not written is an error, not a success.
+std::string StandardOutputError() {
+  errno = 0;
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return "";
+  return std::string("cannot write standard output") +
+         (errno != 0 ? std::string(": ") + std::strerror(errno) : "");
+}
 
 int Main(int argc, char** argv) {
   CliOptions options;
@@ -403,19 +529,46 @@ int Main(int argc, char** argv) {
   switch (ParseFlags(argc, argv, &options, &error)) {
     case CommandLine::Outcome::kHelp:
       std::fputs(Usage().c_str(), stdout);
-      return 0;
+      error = StandardOutputError();
+      if (error.empty()) return 0;
+      ReportError(error);
+      return kRunError;
     case CommandLine::Outcome::kError:
       ReportError(error);
       return kUsageError;
     case CommandLine::Outcome::kFlags:
       break;
   }
+  // The environment is an input too: checked before any file is read or written.
+  kernels::Isa isa;
+  if (!kernels::ChooseIsa(std::getenv("SIMD_MLP_ISA"), &isa, &error)) {
+    ReportError(error);
+    return kUsageError;
+  }
+  CatchStopSignals();
   TrainingRun run(options);
-  if (run.Prepare()) run.Finish(run.RunEpochs());
-  return run.status();
+  if (run.Prepare() && run.RunEpochs()) run.Finish();
+  run.ReportStop();
+  int status = run.status();
+  if (const std::string out_error = StandardOutputError(); !out_error.empty()) {
+    ReportError(out_error);
+    if (status == 0) status = kRunError;
+  }
+  return status;
 }
 
 }  // namespace
 }  // namespace simd_mlp::mlp
 
-int main(int argc, char** argv) { return simd_mlp::mlp::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // One handler for what no step expects: running out of memory is one line and status 1, not an
+  // abort. (Inputs are bounded, mlp/io/file_io.h, so this takes a machine already short of it.)
+  try {
+    return simd_mlp::mlp::Main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    simd_mlp::mlp::ReportError("out of memory");
+  } catch (const std::exception& e) {
+    simd_mlp::mlp::ReportError(std::string("unexpected: ") + e.what());
+  }
+  return simd_mlp::mlp::kRunError;
+}

@@ -95,7 +95,7 @@ expect_error 2 "--model=FILE.npz is required" "$predict" --x=1
 expect_error 2 "unknown flag --modle (did you mean --model?)" "$predict" --modle=square.npz --x=1
 expect_error 2 "--x: invalid value 'one'" "$predict" --model=square.npz --x=one
 expect_error 2 "--x: invalid value 'nan'" "$predict" --model=square.npz --x=nan
-expect_error 2 "--output must not overwrite --input" \
+expect_error 2 "--output: 'square.csv' is the file --input reads" \
   "$predict" --model=square.npz --input=square.csv --output=square.csv
 expect_error 2 "cannot open 'nope.npz'" "$predict" --model=nope.npz --x=1
 printf 'x\n1\nfoo\n' >bad.csv

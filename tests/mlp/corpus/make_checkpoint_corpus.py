@@ -176,6 +176,22 @@ def main():
          replace(entries, "shuffle_order", npy(a["shuffle_order"].reshape(n, 1))))
     case("rng_state_short.npz", "malformed shuffle RNG state",
          replace(entries, "shuffle_rng", npy(a["shuffle_rng"][:-1])))
+    # Values that pass a check in double but not as the floats training uses, and a counter that
+    # would overflow Adam's step.
+    case("config_beta1_one_in_float.npz",
+         "array 'config': config: --beta1=0.99999999999 rounds to 1 in float",
+         with_config(entries, cfg.replace("beta1=0.9\n", "beta1=0.99999999999\n")))
+    case("config_eps_zero_in_float.npz",
+         "array 'config': config: --eps=1e-50 is below float's smallest normal number",
+         with_config(entries, cfg.replace("eps=1e-07\n", "eps=1e-50\n")))
+    case("adam_step_huge.npz", "adam_step 9223372036854775807 is more than the 4 updates of 1 "
+         "epochs of 4 batches", replace(entries, "adam_step", npy(np.int64(2**63 - 1))))
+    # An entry that inflates far beyond its array (64 MiB of zeros deflate to 64 KiB): refused from
+    # the zip directory's size, before anything is inflated.
+    w2_bomb = raw_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4096, 4096), }",
+                      b"\0" * (4096 * 4096 * 4))
+    case("w2_inflates_to_64mib.npz", "('W2.npy') holds %d bytes, more than the " % len(w2_bomb),
+         replace(entries, "W2", w2_bomb))
     case("other_data.npz", "(32 training and 8 test points), not on '", 
          with_config(entries, "\n".join(l if not l.startswith("data_fingerprint=") else
                                         "data_fingerprint=12345" for l in cfg.splitlines()) + "\n"))
@@ -189,10 +205,9 @@ def main():
     cases.append(("empty.npz", "no array 'format_version': not a simd_mlp checkpoint"))
     open(os.path.join(HERE, "text.npz"), "wb").write(b"W1,b1\n1,2\n")
     cases.append(("text.npz", "not a readable .npz (zip) archive"))
-    # Stored, not deflated, so one flipped bit reaches the data; entries after W1 are left out
-    # since the loader stops at the first bad one.
-    first = [(n, d) for n, d in entries][: [n for n, _ in entries].index("W1.npy") + 1]
-    stored = write("crc_mismatch.npz", first, stored=True)
+    # Stored, not deflated, so one flipped bit reaches the data. (Every entry is there: the loader
+    # reads an entry when it needs it, after checking the archive's list of entries.)
+    stored = write("crc_mismatch.npz", entries, stored=True)
     data = bytearray(open(stored, "rb").read())
     at = data.index(b"\x93NUMPY", data.index(b"W1.npy")) + 200  # inside W1's zeros
     data[at] ^= 0x01
