@@ -31,7 +31,8 @@ std::vector<Field<CliOptions>> RunFields() {
       TextField<O>("init-from", &O::init_from_path, "FILE.npz",
                    "start from FILE's weights, with a fresh optimizer and these flags"),
       TextField<O>("metrics", &O::metrics_path, "FILE",
-                   "write one JSON object per epoch: epoch, train_mse, test_mse, ms"),
+                   "write one JSON object per epoch: epoch, train_mse, test_mse, ms (the whole "
+                   "file, atomically, with each save and at the end)"),
       TextField<O>("plot", &O::plot_path, "FILE.svg",
                    "after training, write an SVG of the fit and the learning curve"),
       SwitchField<O>("quiet", &O::quiet, "print the summary only"),
@@ -73,7 +74,12 @@ const TrainFlags& Flags() {
         "2,000 test points), or on the (x, y) rows of --data, and prints one line per epoch. The\n"
         "recipe is applied first; every other flag overrides one part of it. --resume continues a\n"
         "saved run with its own settings (only --epochs, the new total, may change).\n",
-        "SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces the kernels' instruction set.\n"};
+        "SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces the kernels' instruction set.\n"
+        "Outputs (--save, --metrics, --plot) are claimed before training and written atomically;\n"
+        "none may be an input (but --save may replace the checkpoint of --resume or --init-from)\n"
+        "or another output. A failed or diverged run writes nothing; SIGINT or SIGTERM saves the\n"
+        "last completed epoch and exits 130 or 143. Limits, symlinks and exit statuses:\n"
+        "docs/cli.md.\n"};
     return new TrainFlags{std::move(fields), CommandLine(std::move(program), std::move(shown))};
   }();
   return *flags;

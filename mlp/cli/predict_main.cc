@@ -25,6 +25,7 @@
 #include "mlp/io/file_io.h"
 #include "mlp/text/number.h"
 #include "mlp/text/printable.h"
+#include "mlp/training/data.h"
 
 namespace simd_mlp::mlp {
 namespace {
@@ -77,7 +78,10 @@ const PredictFlags& Flags() {
         "                                  [--output=FILE]",
         "Predicts y for each x with a checkpoint saved by //mlp:train --save, in the units the\n"
         "model was trained in. Prints CSV lines 'x,prediction' (header 'x,prediction').\n",
-        "SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces the kernels' instruction set.\n"};
+        "SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces the kernels' instruction set.\n"
+        "--output may not be --model or --input; it is written atomically, only once every\n"
+        "prediction is a number (an x too far out to predict is an error). Limits, symlinks and\n"
+        "exit statuses: docs/cli.md.\n"};
     return new PredictFlags{std::move(fields), CommandLine(std::move(program), std::move(shown))};
   }();
   return *flags;
@@ -118,7 +122,11 @@ bool ReadInputs(const Options& options, const Normalization& norm, RunFiles* fil
   } else {
     NumericTable table;
     FileIdentity identity;
-    if (!ReadNumericCsv(options.input, {1, 2, 1}, &table, error, &identity)) return false;
+    // As many rows as a training set may have points (kMaxPoints): x, its line and its
+    // prediction take 20 bytes each.
+    if (!ReadNumericCsv(options.input, {1, 2, 1, kMaxPoints}, &table, error, &identity)) {
+      return false;
+    }
     files->AddInput("input", options.input, identity);
     *xs = std::move(table.values[0]);
     *lines = std::move(table.lines);
@@ -132,11 +140,12 @@ bool ReadInputs(const Options& options, const Normalization& norm, RunFiles* fil
   return true;
 }
 
-// Every prediction, in the user's units; false with a one-line *error naming the first x whose
-// prediction is not finite (far enough outside the training range, the network or the map back
-// to the user's units overflows): a number that is not one is never printed as a prediction.
+// Every prediction, in the network's units (float: 4 bytes an x); false with a one-line *error
+// naming the first x whose prediction is not finite in the user's units (far enough outside the
+// training range, the network or the map back overflows): a number that is not one is never
+// printed as a prediction.
 bool Predict(const Checkpoint& checkpoint, const Options& options, const std::vector<double>& xs,
-             const std::vector<std::size_t>& lines, std::vector<double>* predictions,
+             const std::vector<std::size_t>& lines, std::vector<float>* predictions,
              std::string* error) {
   const Normalization& norm = checkpoint.normalization;
   Model<float> model(kernels::Kernels<float>(), checkpoint.config.hidden, checkpoint.config.output,
@@ -148,13 +157,14 @@ bool Predict(const Checkpoint& checkpoint, const Options& options, const std::ve
     for (std::size_t i = 0; i < m; ++i) model.workspace().x[i] = norm.NormalizeX(xs[begin + i]);
     model.Forward(m);
     for (std::size_t i = 0; i < m; ++i) {
-      const double y = norm.DenormalizeY(model.workspace().yhat[i]);
+      const float yhat = model.workspace().yhat[i];
+      const double y = norm.DenormalizeY(yhat);
       if (!std::isfinite(y)) {
         *error = Where(options, lines, xs, begin + i) + ": the prediction is " + ShortestText(y) +
                  ", not a number: x lies too far outside the training range";
         return false;
       }
-      (*predictions)[begin + i] = y;
+      (*predictions)[begin + i] = yhat;
     }
   }
   return true;
@@ -163,10 +173,11 @@ bool Predict(const Checkpoint& checkpoint, const Options& options, const std::ve
 // Writes the CSV, its header first, through `write` (standard output, or --output's parts) a
 // chunk of lines at a time: the text is never held whole.
 template <typename Write>
-bool WriteCsv(const std::vector<double>& xs, const std::vector<double>& predictions, Write write) {
+bool WriteCsv(const Normalization& norm, const std::vector<double>& xs,
+              const std::vector<float>& predictions, Write write) {
   std::string chunk = "x,prediction\n";
   for (std::size_t i = 0; i < xs.size(); ++i) {
-    chunk += ShortestText(xs[i]) + "," + ShortestText(predictions[i]) + "\n";
+    chunk += ShortestText(xs[i]) + "," + ShortestText(norm.DenormalizeY(predictions[i])) + "\n";
     if (chunk.size() < (std::size_t{1} << 16)) continue;
     if (!write(chunk)) return false;
     chunk.clear();
@@ -198,7 +209,8 @@ int Main(int argc, char** argv) {
   RunFiles files;
   FileIdentity identity;
   Checkpoint checkpoint;
-  std::vector<double> xs, predictions;
+  std::vector<double> xs;
+  std::vector<float> predictions;
   std::vector<std::size_t> lines;
   OutputFile output;
   if (!LoadCheckpoint(options.model, &checkpoint, &error, &identity)) {
@@ -210,9 +222,10 @@ int Main(int argc, char** argv) {
       !Predict(checkpoint, options, xs, lines, &predictions, &error)) {
     return ReportError(kUsageError, error);
   }
+  const Normalization& norm = checkpoint.normalization;
   if (options.output.empty()) {
     errno = 0;
-    const bool written = WriteCsv(xs, predictions, [](const std::string& text) {
+    const bool written = WriteCsv(norm, xs, predictions, [](const std::string& text) {
       return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
     });
     if (!written || std::fflush(stdout) != 0 || std::ferror(stdout)) {
@@ -223,7 +236,7 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (!output.Begin(&error) ||
-      !WriteCsv(xs, predictions,
+      !WriteCsv(norm, xs, predictions,
                 [&](const std::string& text) { return output.Append(text, &error); }) ||
       !output.Commit(&error)) {
     return ReportError(kRunError, "--output: " + error);

@@ -20,7 +20,7 @@ bool LoadRunData(const std::string& data_path, std::uint64_t data_seed, RunData*
     out.description.source = "cos";
   } else {
     NumericTable table;
-    if (!ReadNumericCsv(data_path, {2, 2}, &table, error, identity)) return false;
+    if (!ReadNumericCsv(data_path, {2, 2, 2, kMaxPoints}, &table, error, identity)) return false;
     std::string why;
     if (!MakeXyDataset(table.values[0], table.values[1], data_seed, &out.dataset,
                        &out.normalization, &why, &table.lines)) {

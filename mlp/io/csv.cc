@@ -137,6 +137,10 @@ class CsvParser {
       return true;
     }
     first_line_ = false;
+    if (out_.rows() == shape_.max_rows) {
+      *error = where + ": more than " + GroupThousands(shape_.max_rows) + " data rows";
+      return false;
+    }
     if (out_.columns == 0) {
       out_.columns = count;
       out_.values.resize(std::min(count, shape_.numeric_columns));

@@ -30,11 +30,13 @@ namespace simd_mlp::mlp {
 inline constexpr std::uint64_t kMaxCsvBytes = std::uint64_t{1} << 28;
 inline constexpr std::size_t kMaxCsvLineBytes = std::size_t{1} << 16;
 
-// How many fields a line may have, and how many of them (from the first) are numbers to read; a
-// field after those is ignored, whatever it holds (predict's --input ignores a y column).
+// How many fields a line may have, and how many of them (from the first) are numbers to read (a
+// field after those is ignored, whatever it holds: predict's --input ignores a y column); and how
+// many data rows a file may have.
 struct CsvShape {
   std::size_t min_columns = 1, max_columns = 1;
   std::size_t numeric_columns = SIZE_MAX;
+  std::size_t max_rows = SIZE_MAX;
 };
 
 struct NumericTable {

@@ -73,7 +73,7 @@ const std::vector<Setting>& Settings() {
        SwitchField<Config>("shuffle", &Config::shuffle, "reshuffle the training set every epoch")},
       {nullptr, IntegerField<Config>("threads", &Config::threads, 1, kMaxThreads,
                                      "threads per step (auto: every core for a batch ≥ 128, "
-                                     "else 1)",
+                                     "else 1); //mlp:train caps it at the cores available",
                                      "auto")},
   };
   return *settings;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes the parsers that read user files: the checkpoint loader, the .npy decoder and the CSV
-# reader (the cc_library NAME_fuzz targets of tests/mlp/fuzz), each for a bounded time with
-# libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer, starting from a copy of its seeds;
-# the targets run side by side, at most one per core. Fails on any crash, sanitizer report, leak,
+# Fuzzes the parsers of user input: the checkpoint loader, the .npy decoder, the CSV reader and
+# //mlp:train's command line (the cc_library NAME_fuzz targets of tests/mlp/fuzz), each for a
+# bounded time with libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer, starting from a
+# copy of its seeds; the targets run side by side, at most one per core. Fails on any crash, sanitizer report, leak,
 # timeout or broken property (the targets abort), leaving the input that caused it under the work
 # directory it prints.
 #

@@ -344,6 +344,26 @@ TEST(Checkpoint, FailedSaveReportsAndCleansUp) {
   EXPECT_EQ(system(("test \"$(ls -A " + dir + ")\" = m.npz").c_str()), 0);
 }
 
+// A checkpoint the loader would refuse is never written: the save runs the loader's checks.
+TEST(Checkpoint, SaveRefusesWhatTheLoaderWouldRefuse) {
+  const std::string path = TempPath("refused.npz");
+  const Checkpoint good = TrainedCheckpoint(Optimizer::kAdam, 1);
+  std::string error;
+  ASSERT_TRUE(SaveCheckpoint(path, good, &error)) << error;
+  Checkpoint bad = TrainedCheckpoint(Optimizer::kAdam, 1);
+  bad.state.params.at(Tensor::kW3, 4, 7) = NAN;
+  EXPECT_FALSE(SaveCheckpoint(path, bad, &error));
+  EXPECT_NE(error.find("would not load: "), std::string::npos) << error;
+  EXPECT_NE(error.find("array 'W3' element (4, 7) is NaN"), std::string::npos) << error;
+  bad = TrainedCheckpoint(Optimizer::kAdam, 1);
+  bad.state.adam_step = INT64_MAX;
+  EXPECT_FALSE(SaveCheckpoint(path, bad, &error));
+  EXPECT_NE(error.find("adam_step 9223372036854775807 is more than"), std::string::npos) << error;
+  std::string bytes;
+  ASSERT_TRUE(ReadFile(path, kMaxCheckpointBytes, &bytes, &error)) << error;
+  EXPECT_EQ(bytes, EncodeCheckpoint(good));
+}
+
 TEST(Checkpoint, LoadNamesAMissingFile) {
   Checkpoint c;
   std::string error;

@@ -75,5 +75,30 @@ TEST(Settings, TrainingMathIsWhatACheckpointKeepsButTheEpochs) {
   }
 }
 
+// Hyper-parameters given in double are used in float: each must survive the conversion, and the
+// error says why it does not.
+TEST(Settings, ValuesAreCheckedAsTheFloatsTrainingUses) {
+  const std::pair<void (*)(TrainConfig*), const char*> cases[] = {
+      {[](TrainConfig* c) { c->eps = 1e-50; }, "--eps=1e-50 is below float's smallest normal"},
+      {[](TrainConfig* c) { c->lr = 1e-40; }, "would be subnormal"},
+      {[](TrainConfig* c) { c->lr = 1e300; }, "--lr=1e+300 is beyond float's range"},
+      {[](TrainConfig* c) { c->beta1 = 0.99999999999; }, "--beta1=0.99999999999 rounds to 1"},
+      {[](TrainConfig* c) { c->beta2 = 0.999999999; }, "--beta2=0.999999999 rounds to 1"},
+      {[](TrainConfig* c) { c->rho = 1 - 1e-9; }, "--rho=0.999999999 rounds to 1 in float"},
+      {[](TrainConfig* c) { c->momentum = 0.99999999; }, "largest float below 1 is 0.99999994"},
+  };
+  for (const auto& [change, expected] : cases) {
+    TrainConfig c;
+    ASSERT_TRUE(RecipeConfig("keras", &c));
+    change(&c);
+    EXPECT_NE(ValidateConfig(c).find(expected), std::string::npos) << ValidateConfig(c);
+  }
+  TrainConfig c;
+  ASSERT_TRUE(RecipeConfig("keras", &c));
+  c.lr = 1e-37;        // small but a normal float
+  c.beta2 = 0.999999;  // below 1 in float
+  EXPECT_EQ(ValidateConfig(c), "");
+}
+
 }  // namespace
 }  // namespace simd_mlp::mlp

@@ -3,6 +3,7 @@
 // split, predictions, and restoring weights.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <set>
@@ -155,6 +156,37 @@ TEST(Training, NonFiniteLossStopsWithEpochAndStep) {
   ASSERT_FALSE(ok) << "lr 1e6 did not diverge";
   std::printf("%s\n", error.c_str());
   EXPECT_NE(error.find("epoch 1, step "), std::string::npos) << error;
+}
+
+// The last step of an epoch has no loss after it: an update that makes the weights overflow there
+// (one step per epoch, lr 1e30) is caught when the epoch ends, not saved or reported as a result.
+TEST(Training, DivergenceInTheLastStepIsCaught) {
+  TrainConfig c = Recipe("keras");
+  c.optimizer = Optimizer::kSgd;
+  c.batch = kCosTrainPoints;
+  c.lr = 1e30;
+  Trainer trainer(c, kernels::Kernels<float>(), CosData());
+  EpochStats s;
+  std::string error;
+  ASSERT_FALSE(trainer.RunEpoch(&s, &error));
+  EXPECT_NE(error.find("training diverged"), std::string::npos) << error;
+  EXPECT_NE(error.find("after epoch 1, step 1 (its last)"), std::string::npos) << error;
+  EXPECT_FALSE(trainer.interrupted());
+}
+
+// A stop request is seen before the next step; the trainer says it was interrupted.
+TEST(Training, StopRequestEndsTheEpochAtAStepBoundary) {
+  TrainConfig c = Recipe("keras");
+  Trainer trainer(c, kernels::Kernels<float>(), CosData());
+  std::atomic<int> stop{0};
+  trainer.set_stop_request(&stop);
+  EpochStats s;
+  std::string error;
+  ASSERT_TRUE(trainer.RunEpoch(&s, &error)) << error;
+  stop = 2;
+  EXPECT_FALSE(trainer.RunEpoch(&s, &error));
+  EXPECT_TRUE(trainer.interrupted());
+  EXPECT_EQ(error, "interrupted in epoch 2 before step 1");
 }
 
 // The validation set comes out of the training points alone: the sizes add up, no validation
