@@ -282,8 +282,15 @@ run bash -c "exec '$train' --epochs=1 --batch=1000 >/dev/full"
 run bash -c "exec '$predict' --model=m.npz --x=1 >/dev/full"
 [[ $status -eq 1 ]] || fail "predict >/dev/full: exit status $status"
 expect_error 2 "No such file or directory" "$predict" --model=m.npz --x=1 --output=nodir/p.csv
-# A prediction that is not a number is refused, never printed.
-out=$("$predict" --model=m.npz --x=6e39 --x=-6e39 2>&1)
+# A prediction that is not a number is refused, never printed: y in units near 1e307 (a finite
+# scale) and an x far out make the prediction overflow double on the way back to those units.
+awk 'BEGIN { print "x,y"; for (i = 0; i < 50; i++) print i "," i "e306" }' >big_y.csv
+"$train" --data=big_y.csv --epochs=1 --batch=8 --save=big_y.npz >/dev/null 2>&1 ||
+  fail "training on big_y.csv failed"
+run "$predict" --model=big_y.npz --x=1 --x=1e30
+[[ $status -eq 2 && $err == *"--x=1e+30: the prediction is inf"* ]] ||
+  fail "a prediction of inf: exit status $status: $err"
+out=$("$predict" --model=big_y.npz --x=1e30 --x=-1e30 2>/dev/null)
 [[ $out != *inf* && $out != *nan* ]] || fail "predict printed a non-finite prediction: $out"
 printf 'x,y\n1,\n2,\n' >empty_y.csv
 "$predict" --model=m.npz --input=empty_y.csv >/dev/null 2>&1 || fail "predict refused an empty y field"
