@@ -165,7 +165,7 @@ CommandLine::Outcome CommandLine::Read(int argc, const char* const* argv,
   } catch (const CLI::CallForHelp&) {
     return Outcome::kHelp;
   } catch (const CLI::ParseError& e) {  // a switch given a value it cannot take ("--quiet=x y")
-    *error = OneLine(e.what());  // CLI11's message may hold the argument as typed
+    *error = OneLine(e.what());         // CLI11's message may hold the argument as typed
     return Outcome::kError;
   }
   const std::vector<std::string> left_over = app.remaining();

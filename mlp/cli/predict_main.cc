@@ -229,9 +229,9 @@ int Main(int argc, char** argv) {
       return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
     });
     if (!written || std::fflush(stdout) != 0 || std::ferror(stdout)) {
-      return ReportError(kRunError, std::string("cannot write standard output") +
-                                        (errno != 0 ? std::string(": ") + std::strerror(errno)
-                                                    : ""));
+      return ReportError(kRunError,
+                         std::string("cannot write standard output") +
+                             (errno != 0 ? std::string(": ") + std::strerror(errno) : ""));
     }
     return 0;
   }

@@ -9,7 +9,8 @@
 namespace simd_mlp::mlp {
 
 // A --data file holds at most kMaxCsvBytes; rows of two numbers take 4 bytes at least ("0,0\n").
-static_assert(kMaxCsvBytes / 4 <= kMaxPoints, "a --data file can hold more points than a run takes");
+static_assert(kMaxCsvBytes / 4 <= kMaxPoints,
+              "a --data file can hold more points than a run takes");
 
 bool LoadRunData(const std::string& data_path, std::uint64_t data_seed, RunData* data,
                  std::string* error, FileIdentity* identity) {
@@ -83,7 +84,8 @@ std::string CheckSameData(const std::string& resume_path, const Checkpoint& resu
   }
   std::string hint;
   if (saved.source != "cos" && now.source == "cos") {
-    hint = "; pass --data=" + PrintableName(saved.source) + " (or the same data under another name)";
+    hint =
+        "; pass --data=" + PrintableName(saved.source) + " (or the same data under another name)";
   } else if (saved.source == "cos" && now.source != "cos") {
     hint = "; it was trained on the cos task: drop --data";
   } else if (saved.source == now.source && saved.test_points == now.test_points &&

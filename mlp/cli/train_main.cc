@@ -256,9 +256,10 @@ bool PrepareRun(const CliOptions& options, TrainConfig* config, RunData* run, Ch
   // Claimed now, not found unwritable after the training they would have recorded.
   files.AddStandardOutput();
   using Claim = std::tuple<const char*, const std::string*, OutputFile*>;
-  for (const auto& [flag, path, output] : {Claim{"save", &options.save_path, &outputs->save},
-                                           Claim{"metrics", &options.metrics_path, &outputs->metrics},
-                                           Claim{"plot", &options.plot_path, &outputs->plot}}) {
+  for (const auto& [flag, path, output] :
+       {Claim{"save", &options.save_path, &outputs->save},
+        Claim{"metrics", &options.metrics_path, &outputs->metrics},
+        Claim{"plot", &options.plot_path, &outputs->plot}}) {
     if (path->empty()) continue;
     const std::vector<std::string> may_replace =
         std::string(flag) == "save" ? std::vector<std::string>{"resume", "init-from"}
@@ -419,10 +420,10 @@ class TrainingRun {
       const int last = record_.plot.epochs.back().epoch;
       what = (trainer_->interrupted() ? "in epoch " + std::to_string(last + 1)
                                       : "after epoch " + std::to_string(last)) +
-             (status_ != 0 ? std::string("") :
-              options_.save_path.empty() ? "; epoch " + std::to_string(last) + " not saved (no --save)"
-                                         : "; saved epoch " + std::to_string(last) + " to " +
-                                               Quoted(options_.save_path));
+             (status_ != 0 ? std::string("")
+              : options_.save_path.empty()
+                  ? "; epoch " + std::to_string(last) + " not saved (no --save)"
+                  : "; saved epoch " + std::to_string(last) + " to " + Quoted(options_.save_path));
     }
     std::fprintf(stderr, "train: stopped by %s %s\n", SignalName(signal_number),
                  OneLine(what).c_str());

@@ -9,10 +9,10 @@
 #include "mlp/io/file_io.h"
 #include "mlp/io/npy.h"
 #include "mlp/io/npz.h"
+#include "mlp/runtime/rng.h"
 #include "mlp/text/fields.h"
 #include "mlp/text/number.h"
 #include "mlp/text/printable.h"
-#include "mlp/runtime/rng.h"
 #include "mlp/training/settings.h"
 
 namespace simd_mlp::mlp {
@@ -392,9 +392,9 @@ bool ReadProgress(const ArrayReader& reader, const TrainConfig& config, std::uin
   const std::uint64_t batches = (train_points + config.batch - 1) / config.batch;
   if (std::uint64_t(state->adam_step) > std::uint64_t(state->epoch) * batches) {
     return reader.Fail("adam_step " + std::to_string(state->adam_step) + " is more than the " +
-                           std::to_string(std::uint64_t(state->epoch) * batches) +
-                           " updates of " + std::to_string(state->epoch) + " epochs of " +
-                           std::to_string(batches) + " batches",
+                           std::to_string(std::uint64_t(state->epoch) * batches) + " updates of " +
+                           std::to_string(state->epoch) + " epochs of " + std::to_string(batches) +
+                           " batches",
                        error);
   }
   if (!reader.Vector("shuffle_rng", Mt19937_64::kStateSize, &state->shuffle_rng, error) ||

@@ -55,9 +55,9 @@ void SplitPath(const std::string& path, std::string* dir, std::string* base) {
 // A fresh temporary name: .simd_mlp.PID.XXXXXX (at most 28 bytes, whatever the target's name).
 std::string TemporaryName() {
   static unsigned counter = 0;
-  std::uint64_t bits =
-      std::uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()) * 0x9E3779B97F4A7C15u +
-      (std::uint64_t(getpid()) << 32) + ++counter * 0xBF58476D1CE4E5B9u;
+  std::uint64_t bits = std::uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()) *
+                           0x9E3779B97F4A7C15u +
+                       (std::uint64_t(getpid()) << 32) + ++counter * 0xBF58476D1CE4E5B9u;
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::string name = kTempPrefix + std::to_string(getpid()) + ".";
   for (std::size_t i = 0; i < kTempSuffixLength; ++i) {
@@ -294,7 +294,8 @@ bool OutputFile::Claim(const std::string& path, std::string* error) {
     }
     dir_fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir_fd < 0) {
-      *error = "cannot create a file in " + Quoted(dir) + " (for " + Quoted(path) + "): " + Reason();
+      *error =
+          "cannot create a file in " + Quoted(dir) + " (for " + Quoted(path) + "): " + Reason();
       return false;
     }
     if (fstatat(dir_fd, base.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -359,9 +360,9 @@ bool OutputFile::Claim(const std::string& path, std::string* error) {
   dir_shown_ = dir;
   name_ = base;
   dir_fd_ = dir_fd;
-  identity_ = exists ? FileIdentity{std::uint64_t(info.st_dev), std::uint64_t(info.st_ino), ""}
-                     : FileIdentity{std::uint64_t(dir_info.st_dev),
-                                    std::uint64_t(dir_info.st_ino), base};
+  identity_ =
+      exists ? FileIdentity{std::uint64_t(info.st_dev), std::uint64_t(info.st_ino), ""}
+             : FileIdentity{std::uint64_t(dir_info.st_dev), std::uint64_t(dir_info.st_ino), base};
   return true;
 }
 
@@ -456,8 +457,7 @@ void RunFiles::AddInput(const std::string& flag, const std::string& path,
 void RunFiles::AddStandardOutput() {
   struct stat info;
   if (fstat(STDOUT_FILENO, &info) == 0 && S_ISREG(info.st_mode)) {
-    files_.push_back(
-        {"", "", {std::uint64_t(info.st_dev), std::uint64_t(info.st_ino), ""}, false});
+    files_.push_back({"", "", {std::uint64_t(info.st_dev), std::uint64_t(info.st_ino), ""}, false});
   }
 }
 
@@ -480,8 +480,8 @@ bool RunFiles::ClaimOutput(const std::string& flag, const std::string& path, Out
       *error = "--" + flag + ": " + Quoted(path) +
                " is the file standard output goes to; the run's report would be lost";
     } else if (file.input) {
-      *error = "--" + flag + ": " + Quoted(path) + " is the file --" + file.flag + " reads" +
-               also + "; an output never replaces an input";
+      *error = "--" + flag + ": " + Quoted(path) + " is the file --" + file.flag + " reads" + also +
+               "; an output never replaces an input";
     } else {
       *error = "--" + flag + ": " + Quoted(path) + " is also the output of --" + file.flag + also;
     }

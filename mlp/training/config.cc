@@ -104,13 +104,13 @@ std::string NormalInFloat(const char* flag, double value) {
   const float f = static_cast<float>(value);
   if (std::isfinite(f) && f >= std::numeric_limits<float>::min()) return "";
   return std::string("--") + flag + "=" + ShortestText(value) +
-         (std::isfinite(f) ? " is below float's smallest normal number, " +
-                                 FloatText(std::numeric_limits<float>::min()) +
-                                 " (training computes in float, where it would be " +
-                                 (f == 0 ? "0)" : "subnormal and lose its precision)")
-                           : " is beyond float's range, " +
-                                 FloatText(std::numeric_limits<float>::max()) +
-                                 " (training computes in float)");
+         (std::isfinite(f)
+              ? " is below float's smallest normal number, " +
+                    FloatText(std::numeric_limits<float>::min()) +
+                    " (training computes in float, where it would be " +
+                    (f == 0 ? "0)" : "subnormal and lose its precision)")
+              : " is beyond float's range, " + FloatText(std::numeric_limits<float>::max()) +
+                    " (training computes in float)");
 }
 
 // Empty if `value` in [0, 1) stays below 1 as a float (1 − value would be 0 in the update).

@@ -69,8 +69,8 @@ Normalization CosNormalization();
 // and its y spans [−1, 1] as cos does (a constant column is only centred). Returns false with
 // *error set when a range is too wide for double (max − min overflows), when a test point lies so
 // far outside the training range that it normalizes beyond float, or when there are fewer than 2
-// points (the test set would be empty) or more than kMaxPoints. `lines`, if given, names each point's source line in
-// messages.
+// points (the test set would be empty) or more than kMaxPoints. `lines`, if given, names each
+// point's source line in messages.
 bool MakeXyDataset(const std::vector<double>& x, const std::vector<double>& y,
                    std::uint64_t split_seed, Dataset<float>* data, Normalization* normalization,
                    std::string* error, const std::vector<std::size_t>* lines = nullptr);

@@ -15,8 +15,8 @@ namespace {
 TEST(Csv, AcceptsHeaderBlanksQuotesCrlfAndBom) {
   NumericTable t;
   std::string error;
-  ASSERT_TRUE(
-      ParseNumericCsv("\xEF\xBB\xBFx,y\r\n1.5, -2\r\n\r\n \"3\",+4e1\n", "d.csv", {2, 2}, &t, &error))
+  ASSERT_TRUE(ParseNumericCsv("\xEF\xBB\xBFx,y\r\n1.5, -2\r\n\r\n \"3\",+4e1\n", "d.csv", {2, 2},
+                              &t, &error))
       << error;
   EXPECT_EQ(t.columns, 2u);
   EXPECT_EQ(t.values[0], (std::vector<double>{1.5, 3}));

@@ -99,8 +99,8 @@ TEST(OutputFile, ClaimsRegularFilesAndNewNamesOnly) {
 TEST(OutputFile, WritesThroughSymlinksAndKeepsThem) {
   const std::string dir = TestDir("links");
   ASSERT_EQ(mkdir((dir + "/real").c_str(), 0700), 0);
-  ASSERT_EQ(symlink("real/target", (dir + "/link").c_str()), 0);   // dangling: created
-  ASSERT_EQ(symlink("link", (dir + "/link2").c_str()), 0);         // a link to a link
+  ASSERT_EQ(symlink("real/target", (dir + "/link").c_str()), 0);  // dangling: created
+  ASSERT_EQ(symlink("link", (dir + "/link2").c_str()), 0);        // a link to a link
   OutputFile out;
   std::string error;
   ASSERT_TRUE(out.Claim(dir + "/link2", &error)) << error;
@@ -157,9 +157,8 @@ TEST(RunFiles, AnOutputIsNeverAnInputOrAnotherOutput) {
   }
   EXPECT_TRUE(files.ClaimOutput("save", dir + "/in.csv", &a, &error, {"data"})) << error;
   ASSERT_TRUE(files.ClaimOutput("metrics", dir + "/new.jsonl", &b, &error)) << error;
-  EXPECT_FALSE(files.ClaimOutput("plot", dir + "/../" + dir.substr(dir.rfind('/') + 1) +
-                                             "/new.jsonl",
-                                 &c, &error));
+  EXPECT_FALSE(files.ClaimOutput(
+      "plot", dir + "/../" + dir.substr(dir.rfind('/') + 1) + "/new.jsonl", &c, &error));
   EXPECT_NE(error.find("is also the output of --metrics"), std::string::npos) << error;
   EXPECT_EQ(ReadText(dir + "/in.csv"), "1,2\n");
 }
@@ -167,7 +166,8 @@ TEST(RunFiles, AnOutputIsNeverAnInputOrAnotherOutput) {
 TEST(Csv, LinesAndFieldsAreBounded) {
   NumericTable t;
   std::string error;
-  EXPECT_FALSE(ParseNumericCsv(std::string(kMaxCsvLineBytes + 1, ','), "c.csv", {2, 2}, &t, &error));
+  EXPECT_FALSE(
+      ParseNumericCsv(std::string(kMaxCsvLineBytes + 1, ','), "c.csv", {2, 2}, &t, &error));
   EXPECT_EQ(error, "c.csv:1: line longer than 65,536 bytes");
   // A name with a newline is quoted in every message.
   EXPECT_FALSE(ParseNumericCsv("1,2\n3\n", "a\nb.csv", {2, 2}, &t, &error));
@@ -177,7 +177,8 @@ TEST(Csv, LinesAndFieldsAreBounded) {
 TEST(Csv, AFileIsReadInChunksAsTheTextIsParsedWhole) {
   const std::string dir = TestDir("csv");
   std::string text = "x,y\n";
-  for (int i = 0; i < 30000; ++i) text += std::to_string(i) + ".25,\"" + std::to_string(-i) + "\"\r\n";
+  for (int i = 0; i < 30000; ++i)
+    text += std::to_string(i) + ".25,\"" + std::to_string(-i) + "\"\r\n";
   WriteText(dir + "/d.csv", text);
   NumericTable whole, read;
   std::string error;

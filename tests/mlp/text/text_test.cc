@@ -53,8 +53,8 @@ TEST(ParseUnsigned, DigitsOnlyWithinRange) {
   // A '+' as ParseNumber takes it: "+5" is 5 for --batch as for --lr.
   EXPECT_TRUE(ParseUnsigned("+5", &v));
   EXPECT_EQ(v, 5u);
-  for (const char* bad : {"", "-1", "+", "++1", "+-1", " 1", "1 ", "+ 1", "1.0",
-                          "18446744073709551616", "0x10"}) {
+  for (const char* bad :
+       {"", "-1", "+", "++1", "+-1", " 1", "1 ", "+ 1", "1.0", "18446744073709551616", "0x10"}) {
     EXPECT_FALSE(ParseUnsigned(bad, &v)) << bad;
   }
 }
