@@ -116,7 +116,8 @@ bool Trainer::RunEpoch(EpochStats* stats, std::string* error) {
   stats->ms = std::chrono::duration<double, std::milli>(stop - start).count();
   stats->test_mse = Evaluate(data_.test_x.data(), data_.test_y.data(), data_.test_x.size());
   *error = CheckFiniteMse("training", stats->train_mse);
-  if (error->empty()) *error = CheckFiniteMse("test", stats->test_mse);
+  // (Without a test set, as the benchmarks train, the test MSE is 0/0: no figure, not a failure.)
+  if (error->empty() && !data_.test_x.empty()) *error = CheckFiniteMse("test", stats->test_mse);
   return error->empty();
 }
 

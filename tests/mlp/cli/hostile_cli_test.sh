@@ -188,7 +188,12 @@ json_lines ok.jsonl "a plain run"
 loads ok.npz "a plain run"
 
 begin memory
-limited=(bash -c 'ulimit -v 1000000 && exec "$@"' limited)  # 1 GB of address space: a realistic cap
+# Under a cap of 1 GB of address space, as a shared machine may set; but AddressSanitizer reserves
+# terabytes of address space for its shadow memory, so an instrumented build runs uncapped.
+asan=false
+ldd "$train" 2>/dev/null | grep -q libasan && asan=true
+limited=(bash -c 'ulimit -v 1000000 && exec "$@"' limited)
+$asan && limited=()
 truncate -s 1500M sparse.csv
 head -c 20000000 /dev/zero | tr '\0' ',' >commas.csv
 expect_error 2 "'/dev/zero': it is a character device" "${limited[@]}" "$train" --data=/dev/zero --epochs=1
@@ -219,11 +224,15 @@ EOF
 expect_error 2 "('W2.npy') holds 1073741952 bytes, more than the" "${limited[@]}" "$predict" --model=bomb.npz --x=1
 rm -f bomb.npz
 # Out of memory anyway (a valid 40 MB CSV under a 400 MB cap): one line and status 1, no abort.
-yes 1,2 | head -c 40000000 >many.csv
-run bash -c "ulimit -v 400000 && exec '$train' --data=many.csv --epochs=1"
-[[ $status -eq 1 && $err == "train: error: out of memory" ]] ||
-  fail "out of memory: exit status $status: $(head -c 300 <<<"$err")"
-rm -f many.csv
+if $asan; then
+  echo "note: AddressSanitizer build: running out of memory under a cap is not checked"
+else
+  yes 1,2 | head -c 40000000 >many.csv
+  run bash -c "ulimit -v 400000 && exec '$train' --data=many.csv --epochs=1"
+  [[ $status -eq 1 && $err == "train: error: out of memory" ]] ||
+    fail "out of memory: exit status $status: $(head -c 300 <<<"$err")"
+  rm -f many.csv
+fi
 
 begin one-line
 expect_error 2 "--lr: invalid value '1\\x0ax'" "$train" --lr=$'1\nx'
