@@ -191,7 +191,7 @@ begin memory
 # Under a cap of 1 GB of address space, as a shared machine may set; but AddressSanitizer reserves
 # terabytes of address space for its shadow memory, so an instrumented build runs uncapped.
 asan=false
-ldd "$train" 2>/dev/null | grep -q libasan && asan=true
+grep -qa __asan_init "$train" && asan=true  # a file, not a pipe: grep -q's early exit is safe
 limited=(bash -c 'ulimit -v 1000000 && exec "$@"' limited)
 $asan && limited=()
 truncate -s 1500M sparse.csv

@@ -151,7 +151,7 @@ TEST(RunFiles, AnOutputIsNeverAnInputOrAnotherOutput) {
   RunFiles files;
   files.AddInput("data", dir + "/in.csv", identity);
   OutputFile a, b, c;
-  for (const std::string& name : {"/in.csv", "/./in.csv", "/hard.csv", "/soft.csv"}) {
+  for (const char* name : {"/in.csv", "/./in.csv", "/hard.csv", "/soft.csv"}) {
     EXPECT_FALSE(files.ClaimOutput("save", dir + name, &a, &error)) << name;
     EXPECT_NE(error.find("is the file --data reads"), std::string::npos) << error;
   }
