@@ -36,6 +36,32 @@ std::string ShortestText(double value) {
   return std::string(buffer, ec == std::errc() ? end : buffer);
 }
 
+std::string ShortestText(double value, const std::function<bool(double)>& same) {
+  // The double that `value` rounded to `digits` significant digits reads as.
+  const auto rounded = [value](int digits) {
+    char buffer[32];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value,
+                                         std::chars_format::scientific, digits - 1);
+    double v = value;
+    if (ec == std::errc()) std::from_chars(buffer, end, v);
+    return v;
+  };
+  // 17 significant digits read back as `value` itself, whatever `same` says of it.
+  int fewest_taken = 17, most_refused = 0;
+  double taken = value;
+  while (most_refused + 1 < fewest_taken) {
+    const int digits = (most_refused + fewest_taken) / 2;
+    const double v = rounded(digits);
+    if (same(v)) {
+      fewest_taken = digits;
+      taken = v;
+    } else {
+      most_refused = digits;
+    }
+  }
+  return ShortestText(taken);
+}
+
 std::string GroupThousands(unsigned long long n) {
   std::string s = std::to_string(n);
   for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(std::size_t(i), ",");

@@ -70,6 +70,29 @@ TEST(ShortestText, ReadsBackToTheSameDouble) {
   }
 }
 
+TEST(ShortestText, FewestDigitsThatStillStandForTheValue) {
+  // A float32 as a double: the digits of the float, not the 17 of the double it widens to.
+  const auto same_float = [](float f) { return [f](double v) { return float(v) == f; }; };
+  EXPECT_EQ(ShortestText(double(0.1f), same_float(0.1f)), "0.1");
+  EXPECT_EQ(ShortestText(double(1.0f / 3), same_float(1.0f / 3)), "0.33333334");
+  EXPECT_EQ(ShortestText(double(-2.5e-30f), same_float(-2.5e-30f)), "-2.5e-30");
+  for (float f : {1e-45f, 3.4028235e38f, 617.2839f, -0.0f, 7.0f}) {
+    double back = 0;
+    const std::string text = ShortestText(double(f), same_float(f));
+    ASSERT_EQ(ParseNumber(text, &back), NumberStatus::kOk) << text;
+    EXPECT_EQ(float(back), f) << text;
+  }
+  // Known to a thousandth near 1e6: ten digits, where a float32 would keep seven.
+  const auto thousandth = [](double center) {
+    return [center](double v) { return std::abs(v - center) < 5e-4; };
+  };
+  EXPECT_EQ(ShortestText(1000000.8123456, thousandth(1000000.8123456)), "1000000.812");
+  // Nothing shorter taken: the value itself, in full.
+  EXPECT_EQ(ShortestText(0.1 + 0.2, [](double v) { return v == 0.1 + 0.2; }),
+            ShortestText(0.1 + 0.2));
+  EXPECT_EQ(ShortestText(2.5, [](double) { return false; }), "2.5");
+}
+
 TEST(GroupThousands, CommasEveryThreeDigits) {
   EXPECT_EQ(GroupThousands(0), "0");
   EXPECT_EQ(GroupThousands(999), "999");
