@@ -54,6 +54,18 @@ bool ParseField(std::string_view text, double* value, std::string* problem) {
   return false;
 }
 
+// For a line of one field: if its text holds a semicolon or a tab, the delimiter it seems to use
+// instead of commas, as the end of a message; otherwise empty. (Blanks around the field were
+// trimmed: a tab counts only between other characters.)
+std::string DelimiterHint(std::string_view field) {
+  const char* found = field.find(';') != std::string_view::npos    ? "';'"
+                      : field.find('\t') != std::string_view::npos ? "tabs"
+                                                                     : nullptr;
+  if (found == nullptr) return "";
+  return std::string(": the line separates its fields with ") + found +
+         ", but a comma is the separator";
+}
+
 std::string ColumnsWanted(std::size_t min_columns, std::size_t max_columns) {
   if (min_columns == max_columns) return std::to_string(min_columns);
   return std::to_string(min_columns) + " to " + std::to_string(max_columns);
@@ -124,9 +136,11 @@ class CsvParser {
     const std::size_t wanted_min = out_.columns ? out_.columns : shape_.min_columns;
     const std::size_t wanted_max = out_.columns ? out_.columns : shape_.max_columns;
     if (count < wanted_min || count > wanted_max) {
+      if (count == 1) SplitFields(line, &fields_);
       *error = where + ": " + std::to_string(count) + " field" + (count == 1 ? "" : "s") +
                ", expected " + ColumnsWanted(wanted_min, wanted_max) +
-               (out_.columns ? " as on line " + std::to_string(out_.lines.front()) : std::string());
+               (out_.columns ? " as on line " + std::to_string(out_.lines.front()) : std::string()) +
+               (count == 1 ? DelimiterHint(fields_[0].text) : "");
       return false;
     }
     SplitFields(line, &fields_);
@@ -147,7 +161,8 @@ class CsvParser {
     }
     for (std::size_t c = 0; c < out_.values.size(); ++c) {
       if (!ParseField(fields_[c].text, &value, &problem)) {
-        *error = where + ":" + std::to_string(fields_[c].column) + ": " + problem;
+        *error = where + ":" + std::to_string(fields_[c].column) + ": " + problem +
+                 (count == 1 ? DelimiterHint(fields_[c].text) : "");
         return false;
       }
       out_.values[c].push_back(value);

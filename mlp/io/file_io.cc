@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <utility>
 
 #include "mlp/text/number.h"
@@ -50,6 +51,18 @@ void SplitPath(const std::string& path, std::string* dir, std::string* base) {
     *dir = slash == 0 ? "/" : path.substr(0, slash);
     *base = path.substr(slash + 1);
   }
+}
+
+// For a relative name that was not found: where it was looked for, as the end of the message. The
+// working directory is where the user was, even under `bazel run` (EnterBazelWorkingDirectory),
+// which is not where a user who knows that Bazel runs binaries in their runfiles tree expects.
+std::string LookedFor(const std::string& path) {
+  if (path.empty() || path[0] == '/') return "";
+  std::unique_ptr<char, decltype(&std::free)> cwd(getcwd(nullptr, 0), &std::free);
+  if (cwd == nullptr) return "";
+  const char* bazel = std::getenv("BUILD_WORKING_DIRECTORY");
+  return " (looked for in " + Quoted(cwd.get()) +
+         (bazel != nullptr && *bazel != '\0' ? ", where bazel run was started" : "") + ")";
 }
 
 // A fresh temporary name: .simd_mlp.PID.XXXXXX (at most 28 bytes, whatever the target's name).
@@ -185,7 +198,8 @@ bool InputFile::Open(const std::string& path, std::uint64_t max_bytes, std::stri
   *this = InputFile();
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
-    *error = "cannot open " + Quoted(path) + ": " + Reason();
+    const bool missing = errno == ENOENT || errno == ENOTDIR;
+    *error = "cannot open " + Quoted(path) + ": " + Reason() + (missing ? LookedFor(path) : "");
     return false;
   }
   struct stat info;

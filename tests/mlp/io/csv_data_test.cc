@@ -50,6 +50,13 @@ TEST(Csv, ErrorsNameFileLineAndColumn) {
       {"\n\n", "d.csv: no data rows (only a header or blank lines)"},
       {"1,2\n,3\n", "d.csv:2:1: empty field, expected a number"},
       {"1,2\n3,\"a\tb\"\n", "d.csv:2:4: 'a\\x09b' is not a number"},
+      // Another delimiter: the one found is named.
+      {"x;y\n1;2\n",
+       "d.csv:1: 1 field, expected 2: the line separates its fields with ';', but a comma is the "
+       "separator"},
+      {"1\t2\n", "d.csv:1: 1 field, expected 2: the line separates its fields with tabs, but a "
+                  "comma is the separator"},
+      {"1,2\n\t3\t\n", "d.csv:2: 1 field, expected 2 as on line 1"},  // blanks around a field
   };
   for (const auto& [text, expected] : cases) {
     NumericTable t;
@@ -57,6 +64,13 @@ TEST(Csv, ErrorsNameFileLineAndColumn) {
     EXPECT_FALSE(ParseNumericCsv(text, "d.csv", {2, 2}, &t, &error)) << text;
     EXPECT_EQ(error, expected);
   }
+  // One column wanted (predict's --input): the line's one field is not a number, and says why.
+  NumericTable t;
+  std::string error;
+  EXPECT_FALSE(ParseNumericCsv("x;y\n1;2\n", "d.csv", {1, 2, 1}, &t, &error));
+  EXPECT_EQ(error,
+            "d.csv:2:1: '1;2' is not a number: the line separates its fields with ';', but a comma "
+            "is the separator");
 }
 
 TEST(XyDataset, SplitsEightyTwentyAndFitsNormalizationOnTrainingPart) {

@@ -59,6 +59,28 @@ TEST(InputFile, RefusesDevicesDirectoriesAndFilesOverItsLimit) {
   EXPECT_EQ(text, "0123456789");
 }
 
+TEST(InputFile, AMissingRelativeNameSaysWhereItWasLookedFor) {
+  char* saved = getcwd(nullptr, 0);
+  ASSERT_EQ(chdir(TestDir("missing").c_str()), 0);
+  char* here = getcwd(nullptr, 0);  // the directory's name with no symlink in it
+  const std::string dir = here;
+  std::free(here);
+  std::string text, error;
+  unsetenv("BUILD_WORKING_DIRECTORY");
+  EXPECT_FALSE(ReadFile("no.csv", 1 << 20, &text, &error));
+  EXPECT_EQ(error, "cannot open 'no.csv': No such file or directory (looked for in '" + dir + "')");
+  setenv("BUILD_WORKING_DIRECTORY", dir.c_str(), 1);  // as under `bazel run`
+  EXPECT_FALSE(ReadFile("sub/no.csv", 1 << 20, &text, &error));
+  EXPECT_EQ(error, "cannot open 'sub/no.csv': No such file or directory (looked for in '" + dir +
+                       "', where bazel run was started)");
+  unsetenv("BUILD_WORKING_DIRECTORY");
+  // An absolute name says where it is itself.
+  EXPECT_FALSE(ReadFile(dir + "/no.csv", 1 << 20, &text, &error));
+  EXPECT_EQ(error, "cannot open '" + dir + "/no.csv': No such file or directory");
+  ASSERT_EQ(chdir(saved), 0);
+  std::free(saved);
+}
+
 TEST(InputFile, APipeIsReadUpToItsLimit) {
   std::string text, error;
   // A FIFO's size shows only as it is read.
