@@ -1,12 +1,13 @@
 // bazel run //mlp:predict -- --model=FILE.npz [--x=V ...| --input=FILE.csv] [--output=FILE]
 // Evaluates a saved model in the user's units: x is normalized with the checkpoint's x_norm, the
 // network runs on this CPU's kernels, and the output is mapped back with y_norm. Prints (or writes
-// atomically to --output) CSV lines "x,prediction", each number in the shortest form that reads
-// back to the same double. Everything is read and checked, and the output claimed, before any
-// output is written; a prediction that is not finite is refused, not printed. Every error is one
-// line; the exit status is 2 for a mistake in the command line or the files it names (an x the
-// model cannot predict included), 1 for an output that could not be written or memory that ran
-// out. docs/cli.md says all this for users.
+// atomically to --output) CSV lines "x,prediction": x in the shortest form that reads back to the
+// same double, the prediction in the shortest that reads back to the same float32 (PredictionText). Everything is read and checked, and the output claimed, before any output
+// is written; a prediction that is not finite is refused, not printed. x outside the range the
+// model was trained on is predicted, with one warning on stderr that says how many and the range.
+// Every error is one line; the exit status is 2 for a mistake in the command line or the files it
+// names (an x the model cannot predict included), 1 for an output that could not be written or
+// memory that ran out. docs/cli.md says all this for users.
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -77,7 +78,9 @@ const PredictFlags& Flags() {
         "usage: bazel run //mlp:predict -- --model=FILE.npz [--x=V ...| --input=FILE.csv]\n"
         "                                  [--output=FILE]",
         "Predicts y for each x with a checkpoint saved by //mlp:train --save, in the units the\n"
-        "model was trained in. Prints CSV lines 'x,prediction' (header 'x,prediction').\n",
+        "model was trained in. Prints CSV lines 'x,prediction' (header 'x,prediction'), each\n"
+        "prediction with the fewest digits that read back as the same float32. x outside the\n"
+        "range the model was trained on is predicted too, with a warning on stderr.\n",
         "SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces the kernels' instruction set.\n"
         "--output may not be --model or --input; it is written atomically, only once every\n"
         "prediction is a number (an x too far out to predict is an error). Limits, symlinks and\n"
@@ -170,6 +173,45 @@ bool Predict(const Checkpoint& checkpoint, const Options& options, const std::ve
   return true;
 }
 
+// The warning for x outside the range the model was trained on (how many, and the range), or for
+// a checkpoint that does not say what its range was; empty if every x is inside it.
+std::string ExtrapolationWarning(const Options& options, const Normalization& norm,
+                                 const std::vector<double>& xs) {
+  if (!norm.KnowsXRange()) {
+    return Quoted(options.model) +
+           " does not record the x range it was trained on (an older checkpoint): an x outside "
+           "it cannot be told; train and save it again to record it";
+  }
+  const std::size_t outside = std::size_t(std::count_if(xs.begin(), xs.end(), [&](double x) {
+    return x < norm.x_min || x > norm.x_max;
+  }));
+  if (outside == 0) return "";
+  return GroupThousands(outside) + " of " + GroupThousands(xs.size()) + " x " +
+         (outside == 1 ? "lies" : "lie") + " outside [" + ShortestText(norm.x_min) + ", " +
+         ShortestText(norm.x_max) + "], the x range the model was trained on: " +
+         (outside == 1 ? "its prediction is an extrapolation" : "their predictions extrapolate");
+}
+
+// A prediction as text: the fewest digits that read back as the same float32, as long as a
+// float32 of y is no coarser than the model itself (twice its step at most); otherwise the fewest
+// within half the model's step. The model's step in y's units is its output's float32 step (of 1
+// at least: an output near 0 is no finer than the sums that made it) times y_scale. A float32 of
+// y falls short only when the y values sit far from 0 compared with their spread: for y near 1e6
+// spread over 1, float32 steps are 0.06 there, the model's 1.2e-7.
+std::string PredictionText(const Normalization& norm, float yhat) {
+  const auto step = [](float f) {
+    f = std::abs(f);
+    return double(std::nextafter(f, INFINITY) - f);
+  };
+  const double y = norm.DenormalizeY(yhat);
+  const double model_step = step(std::max(1.0f, std::abs(yhat))) * norm.y_scale;
+  const float y32 = static_cast<float>(y);
+  if (std::isfinite(y32) && step(y32) <= 2 * model_step) {
+    return ShortestText(double(y32), [y32](double v) { return static_cast<float>(v) == y32; });
+  }
+  return ShortestText(y, [&](double v) { return std::abs(v - y) <= model_step / 2; });
+}
+
 // Writes the CSV, its header first, through `write` (standard output, or --output's parts) a
 // chunk of lines at a time: the text is never held whole.
 template <typename Write>
@@ -177,7 +219,7 @@ bool WriteCsv(const Normalization& norm, const std::vector<double>& xs,
               const std::vector<float>& predictions, Write write) {
   std::string chunk = "x,prediction\n";
   for (std::size_t i = 0; i < xs.size(); ++i) {
-    chunk += ShortestText(xs[i]) + "," + ShortestText(norm.DenormalizeY(predictions[i])) + "\n";
+    chunk += ShortestText(xs[i]) + "," + PredictionText(norm, predictions[i]) + "\n";
     if (chunk.size() < (std::size_t{1} << 16)) continue;
     if (!write(chunk)) return false;
     chunk.clear();
@@ -223,6 +265,9 @@ int Main(int argc, char** argv) {
     return ReportError(kUsageError, error);
   }
   const Normalization& norm = checkpoint.normalization;
+  if (const std::string warning = ExtrapolationWarning(options, norm, xs); !warning.empty()) {
+    std::fprintf(stderr, "predict: warning: %s\n", OneLine(warning).c_str());
+  }
   if (options.output.empty()) {
     errno = 0;
     const bool written = WriteCsv(norm, xs, predictions, [](const std::string& text) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -19,7 +20,7 @@ namespace simd_mlp::mlp {
 
 namespace {
 
-constexpr std::size_t kMaxEntries = 64;  // a checkpoint has at most 29; more is not ours
+constexpr std::size_t kMaxEntries = 64;  // a checkpoint has at most 33 (Adam); more is not ours
 // The bytes of an entry before its array's data (magic, version, header length, header): numpy
 // writes 128 or fewer for our arrays; more is not a checkpoint's.
 constexpr std::uint64_t kMaxNpyPreamble = 4096;
@@ -297,19 +298,28 @@ bool ReadConfig(const ArrayReader& reader, Checkpoint* c, std::string* error) {
   return true;
 }
 
-// Exactly the arrays a checkpoint of this optimizer has: none missing, none more.
+// The arrays a checkpoint may lack: those that older checkpoints do not have.
+const char* const kAddedLaterArrays[] = {"x_range"};
+
+// Exactly the arrays a checkpoint of this optimizer has: none missing (but those added later),
+// none more.
 bool CheckEntrySet(const ArrayReader& reader, Optimizer optimizer, std::string* error) {
   std::vector<std::string> expected = {"format_version", "config",       "x_norm",
                                        "y_norm",         "epoch",        "adam_step",
                                        "shuffle_rng",    "shuffle_order"};
+  std::vector<std::string> allowed = expected;
+  allowed.insert(allowed.end(), std::begin(kAddedLaterArrays), std::end(kAddedLaterArrays));
   std::vector<std::string> prefixes = {""};
   for (const std::string& slot : OptimizerSlots(optimizer)) prefixes.push_back(slot + ".");
   for (const std::string& prefix : prefixes) {
-    for (const std::string& key : ArenaKeys(prefix)) expected.push_back(key);
+    for (const std::string& key : ArenaKeys(prefix)) {
+      expected.push_back(key);
+      allowed.push_back(key);
+    }
   }
   std::vector<std::string> unexpected;
   for (const std::string& key : reader.Keys()) {
-    if (std::find(expected.begin(), expected.end(), key) == expected.end()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       unexpected.push_back(key);
     }
   }
@@ -330,7 +340,7 @@ bool CheckEntrySet(const ArrayReader& reader, Optimizer optimizer, std::string* 
   return true;
 }
 
-// x_norm and y_norm: [centre, scale] with a finite scale > 0.
+// x_norm and y_norm: [centre, scale] with a finite scale > 0; x_range, if there, [min, max].
 bool ReadNormalization(const ArrayReader& reader, Normalization* n, std::string* error) {
   std::vector<double> norm;
   for (const auto& [key, center, scale] : {std::tuple{"x_norm", &n->x_center, &n->x_scale},
@@ -343,6 +353,13 @@ bool ReadNormalization(const ArrayReader& reader, Normalization* n, std::string*
     *center = norm[0];
     *scale = norm[1];
   }
+  if (!reader.Has("x_range")) return true;  // an older checkpoint: the range stays unknown
+  if (!reader.Read("x_range", {2}, &norm, error)) return false;
+  if (!std::isfinite(norm[0]) || !std::isfinite(norm[1]) || !(norm[0] <= norm[1])) {
+    return reader.Fail("array 'x_range' is not [min, max] with finite min <= max", error);
+  }
+  n->x_min = norm[0];
+  n->x_max = norm[1];
   return true;
 }
 
@@ -436,6 +453,10 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
   const double y_norm[2] = {c.normalization.y_center, c.normalization.y_scale};
   arrays.emplace_back("x_norm", EncodeNpyArray<double>({2}, x_norm));
   arrays.emplace_back("y_norm", EncodeNpyArray<double>({2}, y_norm));
+  if (c.normalization.KnowsXRange()) {
+    const double x_range[2] = {c.normalization.x_min, c.normalization.x_max};
+    arrays.emplace_back("x_range", EncodeNpyArray<double>({2}, x_range));
+  }
   auto add_arena = [&arrays](const std::string& prefix, const Arena<float>& arena) {
     const std::vector<std::string> keys = ArenaKeys(prefix);
     for (std::size_t t = 0; t < kNumTensors; ++t) {

@@ -9,6 +9,9 @@
 //                                    recipe and every hyper-parameter), then the data it was
 //                                    trained on (source, sizes, fingerprint)
 //   x_norm, y_norm   float64 (2,)    [centre, scale]: x_net = (x − c)/s, y = y_net·s + c
+//   x_range          float64 (2,)    [min, max] of the training points' x, where predictions
+//                                    interpolate; absent from checkpoints saved before it was
+//                                    kept (they load, with the range unknown)
 //   W1 b1 … W4 b4    float32         unpadded, (inputs, outputs): W1 (1, 100), b1 (100,),
 //                                    W2 (100, 100), …, W4 (100, 1), b4 (1,)
 //   <slot>.W1 …      float32         the optimizer's state, shaped as the weights: slot velocity

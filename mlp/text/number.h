@@ -34,10 +34,10 @@ std::string ShortestText(double value);
 // The shortest text for a value that holds fewer digits than a double: `value` rounded to the
 // fewest significant digits whose reading `same` still takes for it, written as ShortestText
 // writes it; ShortestText(value) if no rounding is taken. predict writes a prediction this way,
-// with `same` true for the doubles that map back to the model's float32 output: as many digits as
-// the model has, whatever the units ("0.1" for the float 0.1f; ten digits for a y near 1e6 known
-// to a thousandth). `value` must be finite. Fewer digits are taken less often, so the count is
-// found by bisection: at most five calls of `same`.
+// with `same` true for the doubles that read back as the same float32 and lie within the model's
+// resolution ("0.1" for the float 0.1f; ten digits for a y near 1e6 known to a thousandth).
+// `value` must be finite. Fewer digits are taken less often, so the count is found by bisection:
+// at most five calls of `same`.
 std::string ShortestText(double value, const std::function<bool(double)>& same);
 
 // 152000 → "152,000": sample counts and rates read at a glance.

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "mlp/runtime/rng.h"
+#include "mlp/text/number.h"
 
 namespace simd_mlp::mlp {
 
@@ -49,7 +50,7 @@ template Samples<float> SplitOffValidation<float>(Dataset<float>*, std::size_t);
 template Samples<double> SplitOffValidation<double>(Dataset<double>*, std::size_t);
 
 // (x + 10)/20 − 0.5 = (x − 0)/20: MakeCosDataset's map in the form Normalization stores.
-Normalization CosNormalization() { return {0.0, 20.0, 0.0, 1.0}; }
+Normalization CosNormalization() { return {0.0, 20.0, 0.0, 1.0, -10.0, 10.0}; }
 
 namespace {
 
@@ -102,6 +103,17 @@ bool MakeXyDataset(const std::vector<double>& x, const std::vector<double>& y,
     *error = "the y values span more than a double can hold";
     return false;
   }
+  if (const double span = y_hi - y_lo; span > kMaxYSpan || (span > 0 && span < kMinYSpan)) {
+    *error = "the y values span " + ShortestText(span) + ", " +
+             (span > kMaxYSpan ? "more than " + ShortestText(kMaxYSpan) + ": MSEs in their units"
+                                                                          " would overflow"
+                               : "less than " + ShortestText(kMinYSpan) + ": MSEs in their units"
+                                                                          " would underflow") +
+             " a double; rescale y";
+    return false;
+  }
+  norm.x_min = x_lo;
+  norm.x_max = x_hi;
 
   Dataset<float> out;
   out.train_x.reserve(train_points);

@@ -291,11 +291,25 @@ run bash -c "exec '$train' --epochs=1 --batch=1000 >/dev/full"
 run bash -c "exec '$predict' --model=m.npz --x=1 >/dev/full"
 [[ $status -eq 1 ]] || fail "predict >/dev/full: exit status $status"
 expect_error 2 "No such file or directory" "$predict" --model=m.npz --x=1 --output=nodir/p.csv
-# A prediction that is not a number is refused, never printed: y in units near 1e307 (a finite
-# scale) and an x far out make the prediction overflow double on the way back to those units.
+# y values near 1e307 are refused (MSEs in their units would overflow double), as data and never
+# once training has begun.
 awk 'BEGIN { print "x,y"; for (i = 0; i < 50; i++) print i "," i "e306" }' >big_y.csv
-"$train" --data=big_y.csv --epochs=1 --batch=8 --save=big_y.npz >/dev/null 2>&1 ||
-  fail "training on big_y.csv failed"
+expect_error 2 "more than 1e+130: MSEs in their units would overflow a double" \
+  "$train" --data=big_y.csv --epochs=1 --batch=8
+# A prediction that is not a number is refused, never printed: a checkpoint with y in units near
+# 1e307 (a finite scale; older builds trained on such data) and an x far out make the prediction
+# overflow double on the way back to those units.
+"$train" --data=d.csv --epochs=1 --batch=8 --save=small_y.npz >/dev/null 2>&1 ||
+  fail "training on d.csv failed"
+/usr/bin/python3 - small_y.npz big_y.npz <<'EOF'
+import struct, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as small, zipfile.ZipFile(sys.argv[2], "w") as big:
+    for entry in small.infolist():
+        data = small.read(entry)
+        if entry.filename == "y_norm.npy":  # [centre, scale] as '<f8', the entry's last 16 bytes
+            data = data[:-16] + struct.pack("<dd", 0.0, 1e307)
+        big.writestr(entry, data)
+EOF
 run "$predict" --model=big_y.npz --x=1 --x=1e30
 [[ $status -eq 2 && $err == *"--x=1e+30: the prediction is inf"* ]] ||
   fail "a prediction of inf: exit status $status: $err"

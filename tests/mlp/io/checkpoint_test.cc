@@ -126,6 +126,8 @@ TEST(Checkpoint, EncodeDecodeRoundTripsEveryField) {
     EXPECT_EQ(loaded.data.source, "cos");
     EXPECT_EQ(loaded.data.fingerprint, saved.data.fingerprint);
     EXPECT_EQ(loaded.normalization.x_scale, 20.0);
+    EXPECT_EQ(loaded.normalization.x_min, -10.0);
+    EXPECT_EQ(loaded.normalization.x_max, 10.0);
     EXPECT_TRUE(SameBits(loaded.state.params, saved.state.params)) << name;
     EXPECT_TRUE(SameBits(loaded.state.state1, saved.state.state1)) << name;
     EXPECT_TRUE(SameBits(loaded.state.state2, saved.state.state2)) << name;
@@ -272,6 +274,43 @@ TEST(Checkpoint, ConfigTextWithoutTheLaterKeysLoadsWithTheirDefaults) {
   EXPECT_FALSE(
       DecodeCheckpoint(EncodeNpz({arrays.begin(), arrays.end()}), "old.npz", &loaded, &error));
   EXPECT_NE(error.find("config lacks 'recipe'"), std::string::npos) << error;
+}
+
+// The arrays of a checkpoint's archive, by name.
+std::map<std::string, std::string> Arrays(const std::string& bytes) {
+  NpzReader reader;
+  std::string error;
+  EXPECT_TRUE(reader.Open(bytes, "m.npz", 64, &error)) << error;
+  std::map<std::string, std::string> arrays;
+  for (const std::string& key : reader.Keys()) {
+    EXPECT_TRUE(reader.Read(key, bytes.size(), &arrays[key], &error)) << error;
+  }
+  return arrays;
+}
+
+TEST(Checkpoint, WithoutAnXRangeTheRangeIsUnknown) {
+  Checkpoint saved = TrainedCheckpoint(Optimizer::kSgd, 1);
+  std::map<std::string, std::string> arrays = Arrays(EncodeCheckpoint(saved));
+  ASSERT_EQ(arrays.count("x_range"), 1u);
+  arrays.erase("x_range");  // as checkpoints were saved before it was kept
+  const std::string older = EncodeNpz({arrays.begin(), arrays.end()});
+  Checkpoint loaded;
+  std::string error;
+  ASSERT_TRUE(DecodeCheckpoint(older, "old.npz", &loaded, &error)) << error;
+  EXPECT_FALSE(loaded.normalization.KnowsXRange());
+  EXPECT_EQ(loaded.normalization.x_scale, 20.0);
+  EXPECT_TRUE(SameBits(loaded.state.params, saved.state.params));
+  // Saved again as it was loaded: still without one, the same bytes.
+  EXPECT_EQ(Arrays(EncodeCheckpoint(loaded)).count("x_range"), 0u);
+
+  for (const auto& [range, why] : std::vector<std::pair<std::vector<double>, const char*>>{
+           {{2, 1}, "min > max"}, {{NAN, 1}, "NaN"}, {{0, INFINITY}, "Inf"}, {{0}, "one value"}}) {
+    arrays["x_range"] = EncodeNpyArray<double>({range.size()}, range.data());
+    EXPECT_FALSE(
+        DecodeCheckpoint(EncodeNpz({arrays.begin(), arrays.end()}), "bad.npz", &loaded, &error))
+        << why;
+    EXPECT_NE(error.find("bad.npz: array 'x_range'"), std::string::npos) << error;
+  }
 }
 
 TEST(Checkpoint, RestoreRefusesAnOrderThatIsNotAPermutation) {

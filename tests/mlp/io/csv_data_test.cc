@@ -99,6 +99,13 @@ TEST(XyDataset, SplitsEightyTwentyAndFitsNormalizationOnTrainingPart) {
   EXPECT_EQ(hi, 0.5f);
   EXPECT_EQ(ylo, -1.0f);
   EXPECT_EQ(yhi, 1.0f);
+  // The range kept is the training points' x, exactly: where predictions interpolate.
+  EXPECT_EQ(norm.NormalizeX(norm.x_min), -0.5f);
+  EXPECT_EQ(norm.NormalizeX(norm.x_max), 0.5f);
+  EXPECT_GE(norm.x_min, 1000);
+  EXPECT_LE(norm.x_max, 1099);
+  // MSEs in y's units: y spans 3 × (its range of i), so normalized errors scale by (span / 2)².
+  EXPECT_EQ(norm.MseInDataUnits(1.0), norm.y_scale * norm.y_scale);
   // Same seed, same split; another seed, another one.
   Dataset<float> again, other;
   Normalization n2;
@@ -117,6 +124,37 @@ TEST(XyDataset, ConstantColumnIsCentredNotDividedByZero) {
   for (float v : data.train_y) EXPECT_EQ(v, 0.0f);
 }
 
+TEST(XyDataset, ConstantXIsItsOwnRange) {
+  Dataset<float> data;
+  Normalization norm;
+  std::string error;
+  ASSERT_TRUE(MakeXyDataset({2, 2, 2, 2, 2}, {1, 2, 3, 4, 5}, 0, &data, &norm, &error)) << error;
+  EXPECT_EQ(norm.x_min, 2.0);
+  EXPECT_EQ(norm.x_max, 2.0);  // x_norm's centre ± scale / 2 would say [1.5, 2.5]
+}
+
+TEST(XyDataset, YSpanKeepsMsesInItsUnitsWithinDouble) {
+  Dataset<float> data;
+  Normalization norm;
+  std::string error;
+  // 1e130 is the most, 1e-130 the least (but 0: a constant column). Two of five points carry
+  // each extreme, so that one is a training point whichever goes to the test set.
+  ASSERT_TRUE(MakeXyDataset({1, 2, 3, 4, 5}, {0, 1e130, 0, 1e130, 0}, 1, &data, &norm, &error))
+      << error;
+  EXPECT_TRUE(std::isfinite(norm.MseInDataUnits(3.4028235e38)));
+  ASSERT_TRUE(MakeXyDataset({1, 2, 3, 4, 5}, {0, 1e-130, 0, 1e-130, 0}, 1, &data, &norm, &error))
+      << error;
+  EXPECT_GE(norm.MseInDataUnits(1.4e-45), 2.2250738585072014e-308);
+  EXPECT_FALSE(MakeXyDataset({1, 2, 3, 4, 5}, {0, 4.9e307, 0, 4.9e307, 0}, 1, &data, &norm, &error));
+  EXPECT_EQ(error,
+            "the y values span 4.9e+307, more than 1e+130: MSEs in their units would overflow a "
+            "double; rescale y");
+  EXPECT_FALSE(MakeXyDataset({1, 2, 3, 4, 5}, {0, 1e-200, 0, 1e-200, 0}, 1, &data, &norm, &error));
+  EXPECT_EQ(error,
+            "the y values span 1e-200, less than 1e-130: MSEs in their units would underflow a "
+            "double; rescale y");
+}
+
 TEST(XyDataset, CosNormalizationMatchesTheCosTask) {
   const Dataset<float> cos = MakeCosDataset<float>(0);
   const Normalization norm = CosNormalization();
@@ -126,6 +164,9 @@ TEST(XyDataset, CosNormalizationMatchesTheCosTask) {
     EXPECT_EQ(norm.NormalizeX(x), static_cast<float>((x + 10.0) / 20.0 - 0.5)) << i;
   }
   EXPECT_EQ(cos.train_x.size(), kCosTrainPoints);
+  EXPECT_EQ(norm.x_min, -10.0);
+  EXPECT_EQ(norm.x_max, 10.0);
+  EXPECT_EQ(norm.MseInDataUnits(0.125), 0.125);  // y as it is
 }
 
 }  // namespace
