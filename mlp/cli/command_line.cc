@@ -10,7 +10,6 @@ namespace simd_mlp::mlp {
 namespace {
 
 constexpr std::size_t kDescriptionColumn = 30;  // where each flag's description starts
-constexpr std::size_t kHelpWidth = 100;         // descriptions wrap before this column
 
 // The columns `text` takes on a terminal: its UTF-8 code points, not its bytes (the "…" of
 // --threads' values is three bytes and one column).
@@ -18,28 +17,6 @@ std::size_t Columns(std::string_view text) {
   return std::size_t(std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a continuation byte
   }));
-}
-
-// `text` from column `column` on, broken at spaces before kHelpWidth, every line after the first
-// indented to `column`.
-std::string Wrap(std::string_view text, std::size_t column) {
-  std::string out;
-  std::size_t at = column;
-  while (!text.empty()) {
-    const std::size_t space = text.find(' ');
-    const std::string_view word = text.substr(0, space);
-    text.remove_prefix(space == std::string_view::npos ? text.size() : space + 1);
-    if (at > column && at + 1 + Columns(word) > kHelpWidth) {
-      out += "\n" + std::string(column, ' ');
-      at = column;
-    } else if (at > column) {
-      out += ' ';
-      ++at;
-    }
-    out += word;
-    at += Columns(word);
-  }
-  return out;
 }
 
 // --help's layout: the usage line, the description, then each group of flags as
@@ -71,7 +48,7 @@ class HelpFormatter : public CLI::Formatter {
     const std::size_t columns = Columns(flag);
     flag += columns < kDescriptionColumn ? std::string(kDescriptionColumn - columns, ' ')
                                          : "\n" + std::string(kDescriptionColumn, ' ');
-    return flag + Wrap(option->get_description(), kDescriptionColumn) + "\n";
+    return flag + Wrap(option->get_description(), kDescriptionColumn, kDescriptionColumn) + "\n";
   }
 
  private:
@@ -137,6 +114,33 @@ std::string LeftOverError(const std::string& arg, const std::vector<Flag>& flags
 }
 
 }  // namespace
+
+std::string Wrap(std::string_view text, std::size_t first_column, std::size_t indent,
+                 std::string_view separator) {
+  // What ends a line broken at the separator: the separator without its trailing blanks ("," of
+  // ", ", nothing of " ").
+  std::string_view line_end = separator;
+  while (!line_end.empty() && line_end.back() == ' ') line_end.remove_suffix(1);
+  std::string out;
+  std::size_t at = first_column;
+  bool line_empty = true;
+  while (!text.empty()) {
+    const std::size_t end = text.find(separator);
+    const std::string_view piece = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + separator.size());
+    if (!line_empty && at + Columns(separator) + Columns(piece) > kLineWidth) {
+      out += std::string(line_end) + "\n" + std::string(indent, ' ');
+      at = indent;
+    } else if (!line_empty) {
+      out += separator;
+      at += Columns(separator);
+    }
+    out += piece;
+    at += Columns(piece);
+    line_empty = false;
+  }
+  return out;
+}
 
 std::string NearestName(const std::string& name, const std::vector<std::string>& names) {
   // Near enough: one edit in a short name, one in three in a longer one.

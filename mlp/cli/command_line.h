@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mlp/text/fields.h"
@@ -85,6 +86,16 @@ bool SetFlag(const Field<Struct>& field, const std::string& value, Struct* s, st
            field.syntax + ")";
   return false;
 }
+
+// The widest line the programs print of their own (--help, train's header): 100 columns.
+inline constexpr std::size_t kLineWidth = 100;
+
+// `text` broken at `separator` into lines of at most kLineWidth columns (UTF-8 code points): the
+// first goes on from `first_column` (what stands before it is the caller's), every later one is
+// indented by `indent` spaces, and a broken line ends with the separator's text without its
+// trailing blanks ("," for ", "). A piece wider than a line stays whole.
+std::string Wrap(std::string_view text, std::size_t first_column, std::size_t indent,
+                 std::string_view separator = " ");
 
 // The name among `names` nearest to `name` by edit distance (insertions, deletions,
 // substitutions and swaps of neighbours each count 1), if it is near enough to be a typing

@@ -23,7 +23,8 @@ std::vector<Field<CliOptions>> RunFields() {
       TextField<O>("data", &O::data_path, "FILE.csv",
                    "train on these (x, y) rows instead of cos (header optional)"),
       TextField<O>("save", &O::save_path, "FILE.npz",
-                   "save a checkpoint at the end (atomically; see --save-every)"),
+                   "save a checkpoint at the end (atomically; see --save-every); with --patience, "
+                   "of the best epoch's state"),
       IntegerField<O>("save-every", &O::save_every, 1, kMaxEpochs,
                       "also save every this many epochs (needs --save)"),
       TextField<O>("resume", &O::resume_path, "FILE.npz",
@@ -31,17 +32,25 @@ std::vector<Field<CliOptions>> RunFields() {
       TextField<O>("init-from", &O::init_from_path, "FILE.npz",
                    "start from FILE's weights, with a fresh optimizer and these flags"),
       TextField<O>("metrics", &O::metrics_path, "FILE",
-                   "write one JSON object per epoch: epoch, train_mse, test_mse, ms (the whole "
-                   "file, atomically, with each save and at the end)"),
+                   "write one JSON object per epoch: epoch, train_mse, test_mse, ms, the MSEs in "
+                   "y's units (with --data, also as the network's, on y scaled to [-1, 1]: "
+                   "train_mse_normalized, ...); the whole file, atomically, with each save and at "
+                   "the end"),
       TextField<O>("plot", &O::plot_path, "FILE.svg",
                    "after training, write an SVG of the fit and the learning curve"),
-      SwitchField<O>("quiet", &O::quiet, "print the summary only"),
+      SwitchField<O>("quiet", &O::quiet, "print the summary lines only"),
+      IntegerField<O>("log-every", &O::log_every, 1, kMaxEpochs,
+                      "print every Nth epoch's line (and the last); auto: every epoch to a file or "
+                      "a pipe, and on a terminal a round N that keeps the lines about half a "
+                      "second apart (at most a tenth of the epochs), with a live line between",
+                      "auto"),
       NumberField<O>("validation-split", &O::validation_split,
                      "hold out this fraction of the training points (fixed by the data seed)",
                      "FRACTION", IsFraction),
       NumberField<O>("target-mse", &O::target_mse,
-                     "stop when validation (else test) MSE first is <= NUMBER (> 0)", "NUMBER",
-                     IsPositive),
+                     "stop when validation (else test) MSE, in y's units (squared), first is <= "
+                     "NUMBER (> 0)",
+                     "NUMBER", IsPositive),
       IntegerField<O>("patience", &O::patience, 0, kMaxEpochs,
                       "stop after INTEGER epochs without a better validation MSE (needs "
                       "--validation-split)"),
@@ -71,9 +80,11 @@ const TrainFlags& Flags() {
     Program program{
         "usage: bazel run //mlp:train -- [--recipe=NAME] [--flag=value ...]",
         "Trains the 1-100-100-100-1 perceptron on y = cos(x), x in [-10, 10] (8,000 training and\n"
-        "2,000 test points), or on the (x, y) rows of --data, and prints one line per epoch. The\n"
-        "recipe is applied first; every other flag overrides one part of it. --resume continues a\n"
-        "saved run with its own settings (only --epochs, the new total, may change).\n",
+        "2,000 test points), or on the (x, y) rows of --data, and prints a line per epoch (see\n"
+        "--log-every): train_mse, the running mean of the epoch's batch losses (as Keras reports\n"
+        "it); test_mse, after the epoch; MSEs in y's units. The recipe is applied first; every\n"
+        "other flag overrides one part of it. --resume continues a saved run with its own\n"
+        "settings (only --epochs, the new total, may change).\n",
         "SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces the kernels' instruction set.\n"
         "Outputs (--save, --metrics, --plot) are claimed before training and written atomically;\n"
         "none may be an input (but --save may replace the checkpoint of --resume or --init-from)\n"

@@ -27,8 +27,9 @@ struct CliOptions {
   std::string metrics_path;     // empty: no JSON-lines file
   std::string plot_path;        // empty: no SVG
   bool quiet = false;           // the summary only
+  int log_every = 0;            // the table's line every this many epochs; 0: automatic
   double validation_split = 0;  // fraction of the training points held out; 0: none
-  double target_mse = 0;        // > 0: stop when the monitored MSE first reaches it
+  double target_mse = 0;        // > 0: stop when the monitored MSE (y's units) first reaches it
   int patience = 0;             // > 0: stop on a validation plateau of this many epochs
 };
 

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "kernels/kernels.h"
+#include "mlp/cli/command_line.h"
 #include "mlp/cli/flags.h"
 #include "mlp/cli/progress.h"
 #include "mlp/cli/run_setup.h"
@@ -83,73 +84,118 @@ const char* SignalName(int signal_number) { return signal_number == SIGINT ? "SI
 
 // ---- The metrics file ----
 
-// A number for JSON: every value a run records is finite (an epoch whose MSE is not ends the run
-// as diverged before it is recorded), and one that were not would be null, never the bare nan or
-// inf that no JSON parser reads.
-std::string JsonNumber(double value, const char* format) {
-  if (!std::isfinite(value)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, format, value);
-  return buf;
-}
+// A number for JSON, in the shortest form that reads back as the same double (so a reader of the
+// file decides `test_mse <= target` as the run did). Every value a run records is finite (an
+// epoch whose MSE is not ends the run as diverged before it is recorded), and one that were not
+// would be null, never the bare nan or inf that no JSON parser reads.
+std::string JsonNumber(double value) { return std::isfinite(value) ? ShortestText(value) : "null"; }
 
 // ---- What a run prints ----
 
-// The run's figures, kept for the summary, the stopping report and the plot.
+// One epoch's figures, as the run reports them (the MSEs in the data's units: the network's own
+// times y_scale², Normalization::MseInDataUnits) and as the network computed them (on y as
+// normalized; the same numbers for the cos task, whose y is not rescaled).
+struct EpochFigures {
+  EpochStats stats;             // in the data's units
+  double validation_mse = NAN;  // in the data's units; NaN without a validation set
+  EpochStats normalized;
+  double validation_normalized = NAN;
+};
+
+EpochFigures Figures(const EpochStats& stats, double validation_normalized,
+                     const Normalization& norm) {
+  EpochFigures f;
+  f.normalized = f.stats = stats;
+  f.validation_normalized = validation_normalized;
+  f.stats.train_mse = norm.MseInDataUnits(stats.train_mse);
+  f.stats.test_mse = norm.MseInDataUnits(stats.test_mse);
+  f.validation_mse = norm.MseInDataUnits(validation_normalized);
+  return f;
+}
+
+// The run's figures in the data's units, kept for the summary, the stopping report and the plot.
 struct RunRecord {
   TrainingPlotInputs plot;  // every epoch's stats (and validation MSE)
-  EpochStats best;          // by test MSE, as the summary has always reported
-  int first_below_1e3 = 0;
+  EpochStats best;          // by test MSE
+  int first_below_1e3 = 0;  // the cos task's reference: the first epoch with test MSE <= 1e-3
   double total_ms = 0;        // training steps only, summed over the epochs
   int target_epoch = 0;       // the epoch that reached --target-mse, 0 if none did
   double target_seconds = 0;  // wall time from the first epoch's start to that epoch's end
+  int restored_epoch = 0;     // with --patience: the best validation epoch, the run's end
+  double restored_test_mse = 0;  // the test MSE of its weights
 };
 
-void PrintEpochLine(const EpochStats& s, bool has_validation, double validation_mse) {
-  std::printf("%6d %12.4e %12.4e", s.epoch, s.train_mse, s.test_mse);
-  if (has_validation) std::printf(" %12.4e", validation_mse);
-  std::printf(" %9.2f\n", s.ms);
+// `line` broken into lines of at most kLineWidth columns at `separator` (Wrap), printed.
+void PrintWrapped(const std::string& line, const char* separator) {
+  std::printf("%s\n", Wrap(line, 0, 2, separator).c_str());
 }
 
-// One epoch's line of the metrics file: a JSON object on one line.
-std::string MetricsLine(const EpochStats& s, bool has_validation, double validation_mse) {
-  std::string line = "{\"epoch\": " + std::to_string(s.epoch) +
-                     ", \"train_mse\": " + JsonNumber(s.train_mse, "%.9g") +
-                     ", \"test_mse\": " + JsonNumber(s.test_mse, "%.9g");
-  if (has_validation) line += ", \"validation_mse\": " + JsonNumber(validation_mse, "%.9g");
-  return line + ", \"ms\": " + JsonNumber(s.ms, "%.4f") + "}\n";
+void PrintEpochLine(const EpochFigures& f, bool has_validation) {
+  std::printf("%6d %12.4e %12.4e", f.stats.epoch, f.stats.train_mse, f.stats.test_mse);
+  if (has_validation) std::printf(" %12.4e", f.validation_mse);
+  std::printf(" %9.2f\n", f.stats.ms);
 }
 
-// The lines before the epoch table: the ISA, the recipe, the data, the validation set, the
-// stopping rules.
+// One epoch's line of the metrics file: a JSON object on one line, the MSEs in the data's units;
+// for --data (`with_normalized`), the network's own too, as *_normalized.
+std::string MetricsLine(const EpochFigures& f, bool has_validation, bool with_normalized) {
+  std::string line = "{\"epoch\": " + std::to_string(f.stats.epoch);
+  const auto add = [&line](const char* name, double value) {
+    line += std::string(", \"") + name + "\": " + JsonNumber(value);
+  };
+  add("train_mse", f.stats.train_mse);
+  add("test_mse", f.stats.test_mse);
+  if (has_validation) add("validation_mse", f.validation_mse);
+  if (with_normalized) {
+    add("train_mse_normalized", f.normalized.train_mse);
+    add("test_mse_normalized", f.normalized.test_mse);
+    if (has_validation) add("validation_mse_normalized", f.validation_normalized);
+  }
+  return line + ", \"ms\": " + JsonNumber(std::round(f.stats.ms * 1e4) / 1e4) + "}\n";
+}
+
+// The lines before the epoch table: the ISA, the recipe, the data and its units, the validation
+// set, the stopping rules; each broken to fit kLineWidth columns.
 void PrintPreamble(const CliOptions& o, const TrainConfig& config,
                    const kernels::KernelTable<float>& k, const RunData& run,
                    const char* monitored) {
-  std::printf("isa: %s\n%s\n", kernels::IsaName(k.isa), DescribeConfig(config).c_str());
+  std::printf("isa: %s\n", kernels::IsaName(k.isa));
+  PrintWrapped(DescribeConfig(config), ", ");
   const std::size_t train = run.dataset.train_x.size(), held_out = run.validation.x.size();
   if (!o.data_path.empty()) {
-    std::printf("data: %s: %zu training and %zu test points\n", PrintableName(o.data_path).c_str(),
-                train + held_out, run.dataset.test_x.size());
+    const Normalization& norm = run.normalization;
+    PrintWrapped("data: " + PrintableName(o.data_path) + ": " + GroupThousands(train + held_out) +
+                     " training and " + GroupThousands(run.dataset.test_x.size()) +
+                     " test points; x in [" + ShortestText(norm.x_min) + ", " +
+                     ShortestText(norm.x_max) + "]",
+                 " ");
+    char factor[64];
+    std::snprintf(factor, sizeof factor, "%.6g²", norm.y_scale);
+    PrintWrapped(std::string("units: MSEs are in y's units, squared (the network's, on y scaled to "
+                             "[-1, 1], times ") +
+                     factor + ")",
+                 " ");
   }
   if (held_out > 0) {
-    std::printf(
-        "validation: %s of the %s training points held out (fixed by the data seed); "
-        "training on %s\n",
-        GroupThousands(held_out).c_str(), GroupThousands(train + held_out).c_str(),
-        GroupThousands(train).c_str());
+    PrintWrapped("validation: " + GroupThousands(held_out) + " of the " +
+                     GroupThousands(train + held_out) +
+                     " training points held out (fixed by the data seed); training on " +
+                     GroupThousands(train),
+                 " ");
   }
   if (o.target_mse > 0) {
     std::printf("stop: at the first epoch with %s MSE <= %g\n", monitored, o.target_mse);
   }
   if (o.patience > 0) {
-    std::printf(
-        "stop: after %d epochs without a better validation MSE; the best epoch's weights are "
-        "kept\n",
-        o.patience);
+    PrintWrapped("stop: after " + std::to_string(o.patience) +
+                     " epochs without a better validation MSE; the best epoch's weights are kept",
+                 " ");
   }
 }
 
 void PrintTableHeader(bool has_validation) {
+  std::printf("train_mse: running mean of the epoch's batch losses (as in Keras); %s: after it\n",
+              has_validation ? "test_mse, val_mse" : "test_mse");
   std::printf("%6s %12s %12s", "epoch", "train_mse", "test_mse");
   if (has_validation) std::printf(" %12s", "val_mse");
   std::printf(" %9s\n", "ms");
@@ -162,40 +208,38 @@ std::string FitCaption(const std::string& weights, double test_mse) {
   return buf;
 }
 
-// Puts the best validation epoch's weights back, captions the plot's fit with them, and returns
-// the summary's line about it.
-std::string RestoreBestWeights(const EarlyStopping& stopping, const Dataset<float>& data,
-                               Trainer* trainer, TrainingPlotInputs* plot) {
-  trainer->SetParams(*stopping.best_params());
-  const double test_mse =
-      trainer->Evaluate(data.test_x.data(), data.test_y.data(), data.test_x.size());
-  plot->restored_epoch = stopping.best_epoch();
-  plot->fit_caption = FitCaption(
-      "with epoch " + std::to_string(stopping.best_epoch()) + "'s weights (best validation)",
-      test_mse);
-  char buf[160];
-  std::snprintf(buf, sizeof buf,
-                "restored: the weights of epoch %d (best validation MSE %.4e): test MSE %.4e\n",
-                stopping.best_epoch(), stopping.best_mse(), test_mse);
-  return buf;
-}
-
-void PrintSummary(const RunRecord& run, const kernels::KernelTable<float>& k, std::size_t batch) {
+// The summary: the weights the run ends with and their test MSE first (with --patience, the
+// restored best epoch's), then the best epochs and, for the cos task, its 1e-3 reference; the
+// target's report when one was given, and why an early stop stopped.
+void PrintSummary(const CliOptions& o, const RunRecord& run, const EarlyStopping& stopping,
+                  StopReason reason, const kernels::KernelTable<float>& k, std::size_t batch,
+                  std::size_t train_points, const char* monitored) {
   const EpochStats& last = run.plot.epochs.back();
-  std::printf("summary: final test MSE %.4e (train %.4e) after %d epochs; best %.4e at epoch %d; ",
-              last.test_mse, last.train_mse, last.epoch, run.best.test_mse, run.best.epoch);
-  if (run.first_below_1e3 > 0) {
-    std::printf("first test MSE <= 1e-3 at epoch %d; ", run.first_below_1e3);
+  const double ms_per_epoch = run.total_ms / double(run.plot.epochs.size());
+  if (run.restored_epoch > 0) {
+    std::printf(
+        "summary: final test MSE %.4e with the weights of epoch %d of %d (restored); %.2f "
+        "ms/epoch (isa %s, batch %zu)\n",
+        run.restored_test_mse, run.restored_epoch, last.epoch, ms_per_epoch,
+        kernels::IsaName(k.isa), batch);
   } else {
-    std::printf("test MSE never <= 1e-3; ");
+    std::printf("summary: final test MSE %.4e after %d epochs; %.2f ms/epoch (isa %s, batch %zu)\n",
+                last.test_mse, last.epoch, ms_per_epoch, kernels::IsaName(k.isa), batch);
   }
-  std::printf("%.2f ms/epoch (isa %s, batch %zu)\n", run.total_ms / double(run.plot.epochs.size()),
-              kernels::IsaName(k.isa), batch);
-}
-
-void PrintStoppingReport(const CliOptions& o, const RunRecord& run, const EarlyStopping& stopping,
-                         StopReason reason, std::size_t train_points, const char* monitored) {
-  const int epochs = run.plot.epochs.empty() ? 0 : run.plot.epochs.back().epoch;
+  std::printf("best: ");
+  if (run.restored_epoch > 0) {
+    std::printf("validation MSE %.4e at epoch %d (restored); ", stopping.best_mse(),
+                stopping.best_epoch());
+  }
+  std::printf("test MSE %.4e at epoch %d", run.best.test_mse, run.best.epoch);
+  if (o.data_path.empty()) {  // the cos task's reference, which the README's tables use
+    if (run.first_below_1e3 > 0) {
+      std::printf("; first test MSE <= 1e-3 at epoch %d", run.first_below_1e3);
+    } else {
+      std::printf("; test MSE never <= 1e-3");
+    }
+  }
+  std::printf("\n");
   if (o.target_mse > 0) {
     if (run.target_epoch > 0) {
       std::printf(
@@ -206,12 +250,12 @@ void PrintStoppingReport(const CliOptions& o, const RunRecord& run, const EarlyS
           run.total_ms / 1e3);
     } else {
       std::printf("target: %s MSE <= %g not reached in %d epochs (best %.4e at epoch %d)\n",
-                  monitored, o.target_mse, epochs, stopping.best_mse(), stopping.best_epoch());
+                  monitored, o.target_mse, last.epoch, stopping.best_mse(), stopping.best_epoch());
     }
   }
   if (o.patience > 0 && reason == StopReason::kPatience) {
     std::printf("early stop: validation MSE has not improved for %d epochs (after epoch %d)\n",
-                o.patience, epochs);
+                o.patience, last.epoch);
   }
 }
 
@@ -309,7 +353,7 @@ class TrainingRun {
     k_ = &kernels::Kernels<float>();  // SIMD_MLP_ISA was checked (Main): this cannot fail now
     if (verbose_) {
       PrintPreamble(options_, config_, *k_, data_, Monitored());
-      if (!capped.empty()) std::printf("%s\n", capped.c_str());
+      if (!capped.empty()) PrintWrapped(capped, " ");
     }
     try {
       trainer_ = std::make_unique<Trainer>(config_, *k_, data_.dataset);
@@ -331,12 +375,15 @@ class TrainingRun {
   // a diverged run or a failed periodic save is reported, or if a signal stopped the run before
   // an epoch completed.
   bool RunEpochs() {
+    const bool terminal = isatty(STDOUT_FILENO) != 0;
     if (verbose_) PrintTableHeader(HasValidation());
-    if (verbose_ && isatty(STDOUT_FILENO)) {
-      progress_ = std::make_unique<ProgressLine>(stdout, config_.epochs,
-                                                 data_.dataset.train_x.size(), config_.batch);
+    if (verbose_ && terminal) {
+      progress_ =
+          std::make_unique<ProgressLine>(stdout, config_.epochs, data_.dataset.train_x.size(),
+                                         config_.batch, data_.normalization.MseInDataUnits(1));
       trainer_->set_batch_observer(progress_.get());
     }
+    EpochLines lines(options_.log_every, terminal, config_.epochs - first_epoch_ + 1);
     record_.plot.description = DescribeConfig(config_);
     record_.plot.data_name = options_.data_path;
     record_.plot.normalization = data_.normalization;
@@ -347,28 +394,37 @@ class TrainingRun {
       std::string error;
       if (progress_) progress_->StartEpoch(epoch);
       const bool ok = trainer_->RunEpoch(&stats, &error);
-      if (progress_) progress_->EndEpoch();
       if (!ok && trainer_->interrupted()) break;
       if (!ok) return Fail(kRunError, error);
-      const double validation_mse = ValidationMse();
-      if (HasValidation()) error = trainer_->CheckFiniteMse("validation", validation_mse);
+      const double validation_normalized = ValidationMse();
+      if (HasValidation()) error = trainer_->CheckFiniteMse("validation", validation_normalized);
       if (!error.empty()) return Fail(kRunError, error);
-      Record(stats, validation_mse);
+      const EpochFigures figures = Figures(stats, validation_normalized, data_.normalization);
+      Record(figures);
       if (completed_) completed_ = trainer_->State();
-      reason_ = stopping_.Observe(epoch, HasValidation() ? validation_mse : stats.test_mse,
+      // Both rules compare the MSE the run reports, in the data's units, with what the flags say.
+      reason_ = stopping_.Observe(epoch,
+                                  HasValidation() ? figures.validation_mse : figures.stats.test_mse,
                                   trainer_->model().params());
+      // The state to save if the run is to end on this epoch's weights.
+      if (KeepsBestState() && stopping_.best_epoch() == epoch) best_state_ = trainer_->State();
       if (reason_ == StopReason::kTarget) {
         record_.target_epoch = epoch;
         record_.target_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
       }
-      if (reason_ != StopReason::kNone) break;
-      const bool more = epoch < config_.epochs;
-      if (options_.save_every > 0 && epoch % options_.save_every == 0 && more &&
-          !(Save() && WriteMetrics())) {
-        return false;
-      }
+      const bool more = epoch < config_.epochs && reason_ == StopReason::kNone;
+      const bool save_now = options_.save_every > 0 && epoch % options_.save_every == 0 && more;
+      if ((lines.Due(epoch) || save_now) && verbose_) PrintEpoch(figures);
+      if (!more) break;
+      if (save_now && !(Save() && WriteMetrics())) return false;
     }
+    // The last epoch's line, whatever the table's pace: the table ends where the run did.
+    if (verbose_ && !record_.plot.epochs.empty() &&
+        record_.plot.epochs.back().epoch != last_printed_epoch_) {
+      PrintEpoch(last_figures_);
+    }
+    ClearProgress();
     if (StopRequested()) {
       if (record_.plot.epochs.empty()) return false;  // nothing completed: nothing to write
       // Back to the last completed epoch: what a run of that many epochs would have ended with.
@@ -379,37 +435,32 @@ class TrainingRun {
   }
 
   // After epochs that completed (all of them, up to a stop rule, or up to a stop signal): the
-  // final save, the metrics file, the best epoch's weights (with --patience), the plot, and the
+  // best epoch's state (with --patience), the final save, the metrics file, the plot, and the
   // summary (if no signal stopped the run). Outputs are written in that order, each atomically;
   // the first that fails ends the run.
   void Finish() {
-    // The checkpoint holds the last epoch's state, from which a run can go on; --patience's best
-    // weights are what the summary and the plot show.
-    if (!options_.save_path.empty() && !Save()) return;
-    if (!options_.metrics_path.empty() && !WriteMetrics()) return;
-
     // With patience the run ends on the best validation epoch's weights, whether it stopped early
-    // or ran out of epochs.
-    std::string restored;
+    // or ran out of epochs; --save saves that epoch's whole state.
     if (stopping_.best_params() != nullptr && stopping_.best_epoch() > 0) {
-      restored = RestoreBestWeights(stopping_, data_.dataset, trainer_.get(), &record_.plot);
+      if (!RestoreBest()) return;
     } else {
       const EpochStats& last = record_.plot.epochs.back();
       record_.plot.fit_caption =
           FitCaption("after epoch " + std::to_string(last.epoch), last.test_mse);
     }
+    if (!options_.save_path.empty() && !Save()) return;
+    if (!options_.metrics_path.empty() && !WriteMetrics()) return;
     if (!options_.plot_path.empty() && !WritePlot()) return;
     if (StopRequested()) return;
-    PrintSummary(record_, *k_, config_.batch);
-    PrintStoppingReport(options_, record_, stopping_, reason_, data_.dataset.train_x.size(),
-                        Monitored());
-    std::fputs(restored.c_str(), stdout);
+    PrintSummary(options_, record_, stopping_, reason_, *k_, config_.batch,
+                 data_.dataset.train_x.size(), Monitored());
   }
 
   // For a run a signal stopped: the one line that says where, and what was written.
   void ReportStop() {
     const int signal_number = g_stop_signal.load();
     if (signal_number == 0) return;
+    ClearProgress();
     std::fflush(stdout);
     std::string what;
     if (trainer_ == nullptr) {
@@ -423,7 +474,9 @@ class TrainingRun {
              (status_ != 0 ? std::string("")
               : options_.save_path.empty()
                   ? "; epoch " + std::to_string(last) + " not saved (no --save)"
-                  : "; saved epoch " + std::to_string(last) + " to " + Quoted(options_.save_path));
+                  : "; saved epoch " + std::to_string(saved_epoch_) +
+                        (record_.restored_epoch > 0 ? " (the best validation epoch)" : "") +
+                        " to " + Quoted(options_.save_path));
     }
     std::fprintf(stderr, "train: stopped by %s %s\n", SignalName(signal_number),
                  OneLine(what).c_str());
@@ -436,9 +489,19 @@ class TrainingRun {
   bool HasValidation() const { return !data_.validation.x.empty(); }
   const char* Monitored() const { return HasValidation() ? "validation" : "test"; }
   static bool StopRequested() { return g_stop_signal.load(std::memory_order_relaxed) != 0; }
+  // With --patience and --save, the best epoch's whole state is kept (its optimizer state, counters
+  // and shuffle order too: 4 bytes per training point more), to be saved; the weights alone
+  // (EarlyStopping's) serve the summary and the plot.
+  bool KeepsBestState() const { return options_.patience > 0 && !options_.save_path.empty(); }
+
+  // Erases the live progress line, if one is shown: the line printed next takes its place.
+  void ClearProgress() {
+    if (progress_) progress_->Clear();
+  }
 
   // Reports the error and records the exit status; returns false.
   bool Fail(int status, const std::string& message) {
+    ClearProgress();
     ReportError(message);
     status_ = status;
     return false;
@@ -451,30 +514,65 @@ class TrainingRun {
                : NAN;
   }
 
-  // Keeps one epoch's figures and prints its line (and adds its metrics line).
-  void Record(const EpochStats& stats, double validation_mse) {
+  // Keeps one epoch's figures (and its metrics line).
+  void Record(const EpochFigures& figures) {
+    const EpochStats& stats = figures.stats;
     record_.plot.epochs.push_back(stats);
-    if (HasValidation()) record_.plot.validation_mse.push_back(validation_mse);
+    if (HasValidation()) record_.plot.validation_mse.push_back(figures.validation_mse);
     record_.total_ms += stats.ms;
     if (record_.best.epoch == 0 || stats.test_mse < record_.best.test_mse) record_.best = stats;
     if (record_.first_below_1e3 == 0 && stats.test_mse <= 1e-3) {
       record_.first_below_1e3 = stats.epoch;
     }
-    if (verbose_) {
-      PrintEpochLine(stats, HasValidation(), validation_mse);
-      std::fflush(stdout);
-    }
     if (!options_.metrics_path.empty()) {
-      metrics_ += MetricsLine(stats, HasValidation(), validation_mse);
+      metrics_ += MetricsLine(figures, HasValidation(), !options_.data_path.empty());
     }
+    last_figures_ = figures;
   }
 
+  // An epoch's line in the table.
+  void PrintEpoch(const EpochFigures& figures) {
+    ClearProgress();
+    PrintEpochLine(figures, HasValidation());
+    std::fflush(stdout);
+    last_printed_epoch_ = figures.stats.epoch;
+  }
+
+  // Puts the best validation epoch's state back (its whole state if it is to be saved, else its
+  // weights), and captions the plot's fit with its test MSE.
+  bool RestoreBest() {
+    std::string error;
+    if (best_state_) {
+      if (!trainer_->Restore(*best_state_, &error)) return Fail(kRunError, error);
+    } else {
+      trainer_->SetParams(*stopping_.best_params());
+    }
+    const Dataset<float>& data = data_.dataset;
+    record_.restored_epoch = stopping_.best_epoch();
+    record_.restored_test_mse = data_.normalization.MseInDataUnits(
+        trainer_->Evaluate(data.test_x.data(), data.test_y.data(), data.test_x.size()));
+    record_.plot.restored_epoch = record_.restored_epoch;
+    record_.plot.fit_caption = FitCaption(
+        "with epoch " + std::to_string(record_.restored_epoch) + "'s weights (best validation)",
+        record_.restored_test_mse);
+    return true;
+  }
+
+  // Saves the trainer's state (the last epoch's, or the restored best one's) and says so.
   bool Save() {
     std::string error;
-    if (SaveCheckpoint(&outputs_.save, MakeCheckpoint(config_, data_, *trainer_), &error)) {
-      return true;
+    if (!SaveCheckpoint(&outputs_.save, MakeCheckpoint(config_, data_, *trainer_), &error)) {
+      return Fail(kRunError, "--save: " + error);
     }
-    return Fail(kRunError, "--save: " + error);
+    saved_epoch_ = trainer_->epoch();
+    if (verbose_) {
+      ClearProgress();
+      std::printf(
+          "saved %s (epoch %d%s)\n", PrintableName(options_.save_path).c_str(), saved_epoch_,
+          record_.restored_epoch == saved_epoch_ ? ", the best validation epoch's state" : "");
+      std::fflush(stdout);
+    }
+    return true;
   }
 
   // The metrics of every epoch so far, replacing the file whole: it always ends on a whole line.
@@ -503,11 +601,15 @@ class TrainingRun {
   const kernels::KernelTable<float>* k_ = nullptr;
   std::unique_ptr<Trainer> trainer_;
   std::optional<TrainingState> completed_;  // the last completed epoch's, if a stop may need it
+  std::optional<TrainingState> best_state_;  // the best validation epoch's (KeepsBestState)
   int first_epoch_ = 1;
   std::unique_ptr<ProgressLine> progress_;  // on a terminal only
   EarlyStopping stopping_;
   StopReason reason_ = StopReason::kNone;
   RunRecord record_;
+  EpochFigures last_figures_;   // the latest epoch's
+  int last_printed_epoch_ = 0;  // the latest epoch whose line the table shows
+  int saved_epoch_ = 0;         // the epoch the latest save holds
   int status_ = 0;
 };
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # //mlp:train --save/--resume/--init-from/--data and //mlp:predict at their boundary: exact resume
-# (whole checkpoint files compared byte for byte), periodic saves, a save killed mid-write, and the
-# one-line errors for flags that cannot go together.
+# (whole checkpoint files compared byte for byte), periodic saves and the line each save prints, a
+# save with --patience (the best epoch's state), a save killed mid-write, MSEs in the units of
+# --data's y, predict's digits and its warning for x outside the training range, and the one-line
+# errors for flags that cannot go together.
 set -euo pipefail
 train=$(realpath "$1")
 predict=$(realpath "$2")
@@ -20,8 +22,12 @@ out=$("$train" --resume=half.npz --epochs=4 --save=resumed.npz)
 grep -q "^resumed from half.npz at epoch 2$" <<<"$out" || fail "no 'resumed' line: $out"
 [[ $(grep -cE '^ +[0-9]+ ' <<<"$out") -eq 2 ]] || fail "resume did not run exactly 2 epochs: $out"
 cmp straight.npz resumed.npz || fail "4 epochs != 2 + resumed 2"
-quiet "$train" "${common[@]}" --epochs=4 --save=every.npz --save-every=2
+out=$("$train" "${common[@]}" --epochs=4 --save=every.npz --save-every=2)
 cmp straight.npz every.npz || fail "--save-every changed the result"
+# Every save says what it saved, after the line of the epoch it saved.
+[[ $(grep -A1 -E '^ +2 ' <<<"$out" | tail -n 1) == "saved every.npz (epoch 2)" &&
+   $(grep -c '^saved ' <<<"$out") -eq 2 && $(grep '^saved ' <<<"$out" | tail -n 1) == "saved every.npz (epoch 4)" ]] ||
+  fail "saves not reported: $out"
 cmp -s half.npz straight.npz && fail "the comparison cannot fail: half == straight"
 # The same through a learning-rate schedule whose warm-up and decay span the resume point.
 common=(--recipe=keras --init=spread --optimizer=adam --batch=250 --warmup-epochs=1.5
@@ -60,13 +66,54 @@ python_free_csv() {  # y = x² on 50 points, with a header
   for i in $(seq 0 49); do echo "$i,$((i * i))"; done
 }
 python_free_csv >square.csv
-out=$("$train" --data=square.csv --batch=8 --epochs=2 --save=square.npz)
-grep -q "^data: square.csv: 40 training and 10 test points$" <<<"$out" || fail "no data line: $out"
+out=$("$train" --data=square.csv --batch=8 --epochs=2 --save=square.npz --metrics=square.jsonl)
+grep -Eq "^data: square.csv: 40 training and 10 test points; x in \[[0-9]+, [0-9]+\]$" <<<"$out" ||
+  fail "no data line: $out"
+range=$(sed -n 's/^data: .*; x in \[\(.*\)\]$/\1/p' <<<"$out")  # "LO, HI"
+grep -q "^units: MSEs are in y's units, squared (the network's, on y scaled to \[-1, 1\], times " \
+  <<<"$out" || fail "no units line: $out"
+# The metrics' MSEs are the network's times y_scale² exactly (y_scale from the checkpoint's y_norm),
+# and those of the table too.
+/usr/bin/python3 - square.npz square.jsonl <<'EOF' || fail "MSEs not in y's units: $(cat square.jsonl)"
+import json, struct, sys, zipfile
+scale = struct.unpack("<dd", zipfile.ZipFile(sys.argv[1]).read("y_norm.npy")[-16:])[1]
+for line in open(sys.argv[2]):
+    e = json.loads(line)
+    for name in ("train_mse", "test_mse"):
+        assert e[name] == e[name + "_normalized"] * (scale * scale), (name, e, scale)
+        assert e[name] > 100 * e[name + "_normalized"], (name, e)  # y spans hundreds
+EOF
+last_test=$(tail -n 1 square.jsonl | sed 's/.*"test_mse": \([^,]*\),.*/\1/')
+awk -v want="$(printf '%.4e' "$last_test")" '$1 == "2" && $3 == want { found = 1 } END { exit !found }' \
+  <<<"$out" || fail "the table's test MSE is not the metrics' $last_test: $out"
+# --target-mse is in y's units: 1 is far below any MSE of 2 epochs in them (not in the network's).
+grep -q "^target: test MSE <= 1 not reached in 2 epochs" \
+  <<<"$("$train" --data=square.csv --batch=8 --epochs=2 --target-mse=1)" ||
+  fail "--target-mse=1 reached: compared in the network's units"
+# The cos task: the same figures as before, with no *_normalized fields.
+quiet "$train" --epochs=1 --batch=1000 --metrics=cos.jsonl
+grep -q "_normalized" cos.jsonl && fail "normalized fields for the cos task: $(cat cos.jsonl)"
 expect_error 2 "square.npz: trained on 'square.csv' (40 training and 10 test points), not on 'cos'" \
   "$train" --resume=square.npz --epochs=3
 head -n 40 square.csv >other.csv
 expect_error 2 "not on 'other.csv' (31 and 8)" "$train" --resume=square.npz --epochs=3 --data=other.csv
 quiet "$train" --resume=square.npz --epochs=3 --data=square.csv
+
+# --patience with --save: the checkpoint is the best epoch's whole state, the one a run of that
+# many epochs saves, and the save says so. (Patience 1 at B = 4000 stops within a few epochs.)
+common=(--recipe=keras-tanh --batch=4000 --validation-split=0.25)
+out=$("$train" "${common[@]}" --epochs=200 --patience=1 --save=best.npz)
+best=$(sed -n 's/^best: validation MSE .* at epoch \([0-9]*\) (restored);.*/\1/p' <<<"$out")
+[[ -n $best ]] || fail "no restored epoch: $out"
+grep -q "^saved best.npz (epoch $best, the best validation epoch's state)$" <<<"$out" ||
+  fail "the save does not say it saved epoch $best: $out"
+quiet "$train" "${common[@]}" --epochs="$best" --save=short.npz
+# (Their configs' epochs differ, 200 and $best: compared after both go on to one epoch more.)
+quiet "$train" --resume=best.npz --validation-split=0.25 --epochs=$((best + 1)) --save=best_next.npz
+quiet "$train" --resume=short.npz --validation-split=0.25 --epochs=$((best + 1)) \
+  --save=short_next.npz
+cmp best_next.npz short_next.npz ||
+  fail "the saved best epoch $best is not the state a run of $best epochs saves"
 
 # --init-from: the weights, not the run.
 out=$("$train" --init-from=half.npz --recipe=keras --epochs=1 --batch=1000)
@@ -90,6 +137,33 @@ awk -F, 'NR > 1 && ($2 < -2000 || $2 > 3000) { exit 1 }' <<<"$out" || fail "odd 
 "$predict" --model=square.npz --input=square.csv --output=pred.csv
 [[ $(wc -l <pred.csv) -eq 51 ]] || fail "predict --output: want 50 rows and a header"
 grep -q "^20,$(sed -n 3p <<<"$out" | cut -d, -f2)$" pred.csv || fail "--x and --input disagree"
+# Each prediction in the fewest digits that read back as the same float32 (at most 9 significant).
+awk -F, 'NR > 1 { m = $2; sub(/^-/, "", m); sub(/e.*/, "", m); gsub(/[.]/, "", m); sub(/^0+/, "", m)
+                  if (length(m) > 9) { print "too many digits: " $0; bad = 1 } } END { exit bad }' \
+  pred.csv || fail "predictions with more digits than a float32 has"
+# Inside the training range, nothing on stderr; outside, one warning naming how many and the range,
+# and the status unchanged.
+lo=${range%, *} hi=${range#*, }
+err=$("$predict" --model=square.npz --x="$lo" --x="$hi" 2>&1 >/dev/null) || fail "predict inside"
+[[ -z $err ]] || fail "a warning for x inside the range: $err"
+status=0
+err=$("$predict" --model=square.npz --x="$lo" --x=$((hi + 1)) --x=-1000 --x=20 2>&1 >/dev/null) ||
+  status=$?
+[[ $status -eq 0 ]] || fail "predict outside the range: status $status"
+[[ $err == "predict: warning: 2 of 4 x lie outside [$range], the x range the model was trained on: their predictions extrapolate" ]] ||
+  fail "extrapolation warning: $err"
+# A checkpoint from before the range was kept: it loads, and predict says it cannot tell.
+/usr/bin/python3 - square.npz older.npz <<'EOF' || fail "cannot make an older checkpoint"
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as new, zipfile.ZipFile(sys.argv[2], "w") as old:
+    for entry in new.infolist():
+        if entry.filename != "x_range.npy":
+            old.writestr(entry, new.read(entry))
+EOF
+status=0
+err=$("$predict" --model=older.npz --x=20 2>&1 >/dev/null) || status=$?
+[[ $status -eq 0 && $err == "predict: warning: 'older.npz' does not record the x range it was trained on"* ]] ||
+  fail "an older checkpoint: status $status, $err"
 expect_error 2 "give either --x=V (one or more) or --input=FILE.csv" "$predict" --model=square.npz
 expect_error 2 "--model=FILE.npz is required" "$predict" --x=1
 expect_error 2 "unknown flag --modle (did you mean --model?)" "$predict" --modle=square.npz --x=1

@@ -283,6 +283,26 @@ stopped() {
 }
 stopped INT 130
 stopped TERM 143
+# With --patience, the run a signal stops ends as one of that many epochs would: with the best
+# validation epoch so far, whose state it saves.
+rm -f sig.npz sig.jsonl
+set -m
+"$train" --recipe=keras --epochs=100000 --batch=4000 --validation-split=0.25 --patience=100000 \
+  --save=sig.npz --metrics=sig.jsonl >/dev/null 2>sig.err &
+pid=$!
+set +m
+sleep 2
+kill -INT $pid
+wait $pid
+best=$(/usr/bin/python3 -c '
+import json, sys
+mse = [json.loads(line)["validation_mse"] for line in open(sys.argv[1])]
+print(mse.index(min(mse)) + 1)' sig.jsonl)
+[[ $(cat sig.err) == "train: stopped by SIGINT "*"; saved epoch $best (the best validation epoch) to 'sig.npz'" ]] ||
+  fail "patience: the stop did not save the best epoch $best: $(cat sig.err)"
+grep -q "^resumed from sig.npz at epoch $best$" \
+  <<<"$("$train" --resume=sig.npz --validation-split=0.25 --epochs=$((best + 1)) 2>&1)" ||
+  fail "patience: the checkpoint is not the best epoch's ($best)"
 
 begin extras
 run bash -c "exec '$train' --epochs=1 --batch=1000 >/dev/full"

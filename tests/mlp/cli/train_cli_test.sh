@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # //mlp:train at its boundary: --help, a short run with --metrics (JSON lines with the promised
-# fields), output without control characters when stdout is not a terminal, a live progress line
-# when it is, --quiet, early stopping's reports, and bad flags, each a one-line error naming the
-# flag with exit status 2.
+# fields), a header that fits 100 columns, output without control characters when stdout is not a
+# terminal, a live progress line and a thinned table when it is, --log-every, --quiet, the
+# summary and early stopping's reports, and bad flags, each a one-line error naming the flag with
+# exit status 2.
 set -euo pipefail
 train=$1
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -37,6 +38,28 @@ python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$metri
   ! command -v python3 >/dev/null || fail "metrics are not JSON lines"
 
 [[ $out != *$'\r'* && $out != *$'\e'* ]] || fail "control characters in output to a pipe"
+# The table says what its columns are: train_mse is the running mean over the epoch's batches.
+grep -q "^train_mse: running mean of the epoch's batch losses (as in Keras); test_mse: after it$" \
+  <<<"$out" || fail "no legend for the table: $out"
+grep -q "^train_mse: running mean" <<<"$("$train" --recipe=keras --epochs=1 --batch=1000 \
+  --validation-split=0.1)" || fail "no legend with a validation set"
+grep -q "the running mean of the epoch's batch losses" <<<"$help" || fail "--help: train_mse unlabelled"
+# The summary leads with the weights the run ends with, then the best epoch and, for the cos task,
+# its 1e-3 reference.
+grep -Eq '^summary: final test MSE [0-9.e+-]+ after 2 epochs; [0-9.]+ ms/epoch \(isa [a-z0-9]+, batch 1000\)$' \
+  <<<"$out" || fail "summary: $out"
+grep -Eq '^best: test MSE [0-9.e+-]+ at epoch [12]; test MSE never <= 1e-3$' <<<"$out" ||
+  fail "best: $out"
+
+# The header fits 100 columns, however long the recipe (fast's is 240 characters on one line):
+# broken at its commas.
+out=$("$train" --recipe=fast --epochs=1 --batch=4000 --validation-split=0.1 --patience=2 \
+  --target-mse=1e-3 --threads=64)
+header=$(sed -n '/^ *epoch /q;p' <<<"$out")
+awk 'length($0) > 100 { print "line " NR " is " length($0) " columns: " $0; bad = 1 } END { exit bad }' \
+  <<<"$header" || fail "header wider than 100 columns"
+[[ $(grep -c "^recipe fast: " <<<"$header") -eq 1 && $(grep -c "^  " <<<"$header") -ge 2 ]] ||
+  fail "the recipe is not broken onto indented lines: $header"
 
 # On a terminal (script(1) gives the run a pseudo-terminal): the same lines, each epoch's last,
 # whatever progress lines were drawn and erased before it (\r … \e[K).
@@ -46,13 +69,32 @@ if command -v script >/dev/null; then
   grep -Eq '^ +2 +[0-9.e+-]+ +[0-9.e+-]+ +[0-9.]+$' <<<"$clean" ||
     fail "no final line for epoch 2 on a terminal: $tty_out"
   grep -q "^summary: " <<<"$clean" || fail "no summary on a terminal"
+  # 40 short epochs on a terminal: a line every few epochs, not one each (the pace chooses a round
+  # N, at most a tenth of the epochs), and the last epoch's line whatever N is.
+  tty_out=$(script -qec "$train --recipe=keras --epochs=40 --batch=8000" /dev/null </dev/null |
+    tr -d '\r' | sed -e 's/^.*\x1b\[K//')
+  lines=$(grep -cE '^ +[0-9]+ +[0-9.e+-]+ +[0-9.e+-]+ +[0-9.]+$' <<<"$tty_out")
+  ((lines >= 2 && lines < 40)) || fail "40 epochs on a terminal printed $lines lines: $tty_out"
+  grep -Eq '^ +40 ' <<<"$tty_out" || fail "no line for the last epoch on a terminal: $tty_out"
+  grep -Eq '^ +1 ' <<<"$tty_out" && fail "epoch 1 has a line: $tty_out"
+  # --log-every=1 on a terminal: every epoch.
+  lines=$(script -qec "$train --recipe=keras --epochs=12 --batch=8000 --log-every=1" /dev/null \
+    </dev/null | tr -d '\r' | sed -e 's/^.*\x1b\[K//' |
+    grep -cE '^ +[0-9]+ +[0-9.e+-]+ +[0-9.e+-]+ +[0-9.]+$')
+  ((lines == 12)) || fail "--log-every=1 on a terminal printed $lines lines of 12"
 else
   echo "note: script(1) (util-linux) not found; the terminal mode was not exercised"
 fi
 
+# --log-every=N to a pipe: every N-th epoch, and the last.
+out=$("$train" --recipe=keras --epochs=20 --batch=8000 --log-every=7)
+[[ $(grep -E '^ +[0-9]+ +[0-9.e+-]+ ' <<<"$out" | awk '{ printf "%s ", $1 }') == "7 14 20 " ]] ||
+  fail "--log-every=7 of 20 epochs: $out"
+
 # --quiet: the summary and nothing else (the ISA and recipe lines, the epoch table: gone).
 quiet=$("$train" --recipe=keras --epochs=2 --batch=1000 --quiet)
-[[ $(wc -l <<<"$quiet") -eq 1 && $quiet == "summary: "* ]] || fail "--quiet printed: $quiet"
+[[ $(wc -l <<<"$quiet") -eq 2 && $quiet == "summary: "* && $(sed -n 2p <<<"$quiet") == "best: "* ]] ||
+  fail "--quiet printed: $quiet"
 [[ $("$train" --recipe=keras --epochs=1 --batch=1000 --quiet=false | wc -l) -gt 1 ]] ||
   fail "--quiet=false is quiet"
 
@@ -69,16 +111,22 @@ grep -q "val_mse" <<<"$out" || fail "no val_mse column"
 grep -q "^target: validation MSE <= 1e-12 not reached in 2 epochs" <<<"$out" ||
   fail "target not reached report: $out"
 grep -q '"validation_mse": ' "$metrics" || fail "metrics lack validation_mse"
+# Patience: the summary leads with the restored weights, and the best line names their epoch.
 out=$("$train" --recipe=keras-tanh --epochs=200 --batch=4000 --validation-split=0.25 --patience=1)
 grep -q "^early stop: validation MSE has not improved for 1 epochs" <<<"$out" ||
   fail "no early stop report: $out"
-grep -Eq "^restored: the weights of epoch [0-9]+ \(best validation MSE" <<<"$out" ||
-  fail "no restore report: $out"
+stopped=$(sed -n 's/^early stop: .* (after epoch \([0-9]*\))$/\1/p' <<<"$out")
+grep -Eq "^summary: final test MSE [0-9.e+-]+ with the weights of epoch $((stopped - 1)) of $stopped \(restored\);" \
+  <<<"$out" || fail "the summary does not lead with the restored weights: $out"
+grep -Eq "^best: validation MSE [0-9.e+-]+ at epoch $((stopped - 1)) \(restored\); test MSE" <<<"$out" ||
+  fail "no restored epoch in the best line: $out"
 
 # The fast recipe: its settings printed, and test MSE <= 1e-3 after one epoch (seed 1).
 out=$("$train" --recipe=fast --epochs=3 --target-mse=1e-3)
-grep -q "init spread scale 30, adam lr 0.06 .*, warm-up 0.2 epochs, cosine decay to 0.01 lr over 0.8 epochs, batch 48" \
-  <<<"$out" || fail "fast recipe not printed: $out"
+# (The recipe's line is broken at commas onto indented lines: joined back before it is read.)
+sed -e ':a' -e 'N' -e '$!ba' -e 's/,\n  /, /g' <<<"$out" |
+  grep -q "init spread scale 30, adam lr 0.06 .*, warm-up 0.2 epochs, cosine decay to 0.01 lr over 0.8 epochs, batch 48" ||
+  fail "fast recipe not printed: $out"
 grep -q "^target: test MSE <= 0.001 reached at epoch 1," <<<"$out" || fail "fast: $out"
 
 # --threads: the count is printed; automatic below kParallelMinBatch (128) is one thread.
@@ -125,6 +173,9 @@ expect_error "--target-mse" --target-mse=nan
 expect_error "--quiet" --quiet=loud
 expect_error "--plot" --plot=
 expect_error "--plot: cannot create a file in" --plot=/nonexistent-dir/fit.svg
+
+expect_error "--log-every" --log-every=0
+expect_error "--log-every" --log-every=often
 
 expect_error "--threads" --threads=0
 expect_error "--threads" --threads=65
