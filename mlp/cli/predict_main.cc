@@ -2,12 +2,13 @@
 // Evaluates a saved model in the user's units: x is normalized with the checkpoint's x_norm, the
 // network runs on this CPU's kernels, and the output is mapped back with y_norm. Prints (or writes
 // atomically to --output) CSV lines "x,prediction": x in the shortest form that reads back to the
-// same double, the prediction in the shortest that reads back to the same float32 (PredictionText). Everything is read and checked, and the output claimed, before any output
-// is written; a prediction that is not finite is refused, not printed. x outside the range the
-// model was trained on is predicted, with one warning on stderr that says how many and the range.
-// Every error is one line; the exit status is 2 for a mistake in the command line or the files it
-// names (an x the model cannot predict included), 1 for an output that could not be written or
-// memory that ran out. docs/cli.md says all this for users.
+// same double, the prediction in the shortest that reads back to the same float32 (PredictionText).
+// Everything is read and checked, and the output claimed, before any output is written; a
+// prediction that is not finite is refused, not printed. x outside the range the model was trained
+// on is predicted, with one warning on stderr that says how many and the range. Every error is one
+// line; the exit status is 2 for a mistake in the command line or the files it names (an x the
+// model cannot predict included), 1 for an output that could not be written or memory that ran out.
+// docs/cli.md says all this for users.
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -182,9 +183,8 @@ std::string ExtrapolationWarning(const Options& options, const Normalization& no
            " does not record the x range it was trained on (an older checkpoint): an x outside "
            "it cannot be told; train and save it again to record it";
   }
-  const std::size_t outside = std::size_t(std::count_if(xs.begin(), xs.end(), [&](double x) {
-    return x < norm.x_min || x > norm.x_max;
-  }));
+  const std::size_t outside = std::size_t(std::count_if(
+      xs.begin(), xs.end(), [&](double x) { return x < norm.x_min || x > norm.x_max; }));
   if (outside == 0) return "";
   return GroupThousands(outside) + " of " + GroupThousands(xs.size()) + " x " +
          (outside == 1 ? "lies" : "lie") + " outside [" + ShortestText(norm.x_min) + ", " +

@@ -60,7 +60,7 @@ bool ParseField(std::string_view text, double* value, std::string* problem) {
 std::string DelimiterHint(std::string_view field) {
   const char* found = field.find(';') != std::string_view::npos    ? "';'"
                       : field.find('\t') != std::string_view::npos ? "tabs"
-                                                                     : nullptr;
+                                                                   : nullptr;
   if (found == nullptr) return "";
   return std::string(": the line separates its fields with ") + found +
          ", but a comma is the separator";
@@ -137,10 +137,11 @@ class CsvParser {
     const std::size_t wanted_max = out_.columns ? out_.columns : shape_.max_columns;
     if (count < wanted_min || count > wanted_max) {
       if (count == 1) SplitFields(line, &fields_);
-      *error = where + ": " + std::to_string(count) + " field" + (count == 1 ? "" : "s") +
-               ", expected " + ColumnsWanted(wanted_min, wanted_max) +
-               (out_.columns ? " as on line " + std::to_string(out_.lines.front()) : std::string()) +
-               (count == 1 ? DelimiterHint(fields_[0].text) : "");
+      *error =
+          where + ": " + std::to_string(count) + " field" + (count == 1 ? "" : "s") +
+          ", expected " + ColumnsWanted(wanted_min, wanted_max) +
+          (out_.columns ? " as on line " + std::to_string(out_.lines.front()) : std::string()) +
+          (count == 1 ? DelimiterHint(fields_[0].text) : "");
       return false;
     }
     SplitFields(line, &fields_);

@@ -104,12 +104,10 @@ bool MakeXyDataset(const std::vector<double>& x, const std::vector<double>& y,
     return false;
   }
   if (const double span = y_hi - y_lo; span > kMaxYSpan || (span > 0 && span < kMinYSpan)) {
-    *error = "the y values span " + ShortestText(span) + ", " +
-             (span > kMaxYSpan ? "more than " + ShortestText(kMaxYSpan) + ": MSEs in their units"
-                                                                          " would overflow"
-                               : "less than " + ShortestText(kMinYSpan) + ": MSEs in their units"
-                                                                          " would underflow") +
-             " a double; rescale y";
+    const bool wide = span > kMaxYSpan;
+    *error = "the y values span " + ShortestText(span) + (wide ? ", more than " : ", less than ") +
+             ShortestText(wide ? kMaxYSpan : kMinYSpan) + ": MSEs in their units would " +
+             (wide ? "overflow" : "underflow") + " a double; rescale y";
     return false;
   }
   norm.x_min = x_lo;

@@ -54,8 +54,9 @@ TEST(Csv, ErrorsNameFileLineAndColumn) {
       {"x;y\n1;2\n",
        "d.csv:1: 1 field, expected 2: the line separates its fields with ';', but a comma is the "
        "separator"},
-      {"1\t2\n", "d.csv:1: 1 field, expected 2: the line separates its fields with tabs, but a "
-                  "comma is the separator"},
+      {"1\t2\n",
+       "d.csv:1: 1 field, expected 2: the line separates its fields with tabs, but a "
+       "comma is the separator"},
       {"1,2\n\t3\t\n", "d.csv:2: 1 field, expected 2 as on line 1"},  // blanks around a field
   };
   for (const auto& [text, expected] : cases) {
@@ -145,7 +146,8 @@ TEST(XyDataset, YSpanKeepsMsesInItsUnitsWithinDouble) {
   ASSERT_TRUE(MakeXyDataset({1, 2, 3, 4, 5}, {0, 1e-130, 0, 1e-130, 0}, 1, &data, &norm, &error))
       << error;
   EXPECT_GE(norm.MseInDataUnits(1.4e-45), 2.2250738585072014e-308);
-  EXPECT_FALSE(MakeXyDataset({1, 2, 3, 4, 5}, {0, 4.9e307, 0, 4.9e307, 0}, 1, &data, &norm, &error));
+  EXPECT_FALSE(
+      MakeXyDataset({1, 2, 3, 4, 5}, {0, 4.9e307, 0, 4.9e307, 0}, 1, &data, &norm, &error));
   EXPECT_EQ(error,
             "the y values span 4.9e+307, more than 1e+130: MSEs in their units would overflow a "
             "double; rescale y");
