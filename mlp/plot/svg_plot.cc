@@ -191,12 +191,13 @@ Range DataRange(const PlotPanel& panel, bool y, AxisScale scale) {
   return {lo, hi};
 }
 
-// x: the data range as it is (a plot of epochs 1…E or of the whole input range ends where the
-// data ends); y: 5 % of air above and below (of the log span on a log axis).
+// x: the data range and the panel's x_margin of it at each end (none: a plot of the whole input
+// range ends where the data ends); y: 5 % of air above and below (of the log span on a log axis).
 Range XDomain(const PlotPanel& panel) {
   Range r = DataRange(panel, false, AxisScale::kLinear);
   if (r.hi - r.lo < 1e-12 * std::max(1.0, std::abs(r.lo))) r = {r.lo - 1, r.hi + 1};
-  return r;
+  const double air = panel.x_margin * (r.hi - r.lo);
+  return {r.lo - air, r.hi + air};
 }
 
 Range YDomain(const PlotPanel& panel) {

@@ -34,6 +34,9 @@ struct PlotPanel {
   std::string id;  // the panel group's id (an XML name: letters, digits, '-')
   std::string title, x_label, y_label;
   AxisScale y_scale = AxisScale::kLinear;
+  // The x axis spans the data's x range and this fraction of it more at each end: 0 draws the
+  // first and last points on the frame; more keeps a vertical mark there visible inside it.
+  double x_margin = 0;
   std::vector<PlotSeries> series;
 };
 

@@ -79,6 +79,9 @@ PlotPanel LearningCurvePanel(const TrainingPlotInputs& inputs) {
   panel.x_label = "epoch";
   panel.y_label = "MSE (log scale)";
   panel.y_scale = AxisScale::kLog10;
+  // Air at both ends (15 pixels of the figure's 504): the restored epoch's mark is often the first
+  // or the last, and on the frame it would hide under the frame's own line.
+  panel.x_margin = 0.03;
   panel.series.push_back({"train MSE", kBlue, SeriesMark::kLine, epochs, train_mse});
   panel.series.push_back({"test MSE", kOrange, SeriesMark::kLine, epochs, test_mse});
   if (!inputs.validation_mse.empty()) {

@@ -5,8 +5,10 @@
 //                   (every k-th in x order, at most kFitPlotTestMarks, so that each stays
 //                   visible), all in the data's own units;
 //   learning-curve: train and test MSE per epoch (and validation MSE when a validation set was
-//                   carved out), log scale, with the target MSE as a dashed line when one is set
-//                   and the epoch whose weights were restored (--patience) as a dashed vertical.
+//                   carved out), as the run reports them (in the data's units), log scale, with
+//                   the target MSE as a dashed line when one is set and the epoch whose weights
+//                   were restored (--patience) as a dashed vertical, inside the frame even at the
+//                   first or last epoch (the epoch axis has a little air at both ends).
 // The recipe's description is the figure's subtitle.
 #ifndef SIMD_MLP_MLP_PLOT_TRAINING_PLOT_H_
 #define SIMD_MLP_MLP_PLOT_TRAINING_PLOT_H_

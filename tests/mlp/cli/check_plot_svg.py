@@ -10,8 +10,9 @@ curves over the whole input range (FIT_POINTS points: the model's, and cos's unl
 --data) and its test-point markers; one learning
 curve point per epoch of the run (the metrics file's lines), a validation curve exactly when the
 run had a validation set, the target line exactly when one was set, the restored epoch's mark
-exactly when the run restored one (--patience); every point inside its
-panel's frame; and the learning curve's y positions on a log scale of the run's MSE values.
+exactly when the run restored one (--patience), at that epoch, and far enough inside the frame
+(MARK_INSET pixels) to be seen, not on its side; every point inside its panel's frame; and the
+learning curve's y positions on a log scale of the run's MSE values.
 Prints one line per failure and exits 1, or prints PASS.
 """
 import argparse
@@ -24,6 +25,7 @@ import xml.etree.ElementTree as ET
 NS = {"svg": "http://www.w3.org/2000/svg"}
 FIT_POINTS = 501   # mlp/plot/training_plot.h kFitPlotPoints
 TEST_MARKS = 80    # mlp/plot/training_plot.h kFitPlotTestMarks
+MARK_INSET = 5     # pixels between a vertical mark and the frame's side: a mark on it is hidden
 
 failures = []
 
@@ -69,15 +71,20 @@ def check_panel_basics(panel, x_label, y_label):
     legend_texts = texts(panel, ".//svg:g[@class='legend-entry']/svg:text")
     check(sorted(legend) == sorted(series), f"{pid}: legend {legend} != series {sorted(series)}")
     check(legend_texts == legend, f"{pid}: legend texts {legend_texts} != names {legend}")
-    frame = panel.find("svg:rect[@class='frame']", NS)
-    left, top = float(frame.get("x")), float(frame.get("y"))
-    right, bottom = left + float(frame.get("width")), top + float(frame.get("height"))
+    left, top, right, bottom = frame_of(panel)
     for name, s in series.items():
         for x, y in points_of(s):
             if not (left - 0.5 <= x <= right + 0.5 and top - 0.5 <= y <= bottom + 0.5):
                 failures.append(f"{pid}: '{name}' has a point ({x}, {y}) outside the frame")
                 break
     return series
+
+
+def frame_of(panel):
+    """(left, top, right, bottom) of a panel's frame."""
+    frame = panel.find("svg:rect[@class='frame']", NS)
+    left, top = float(frame.get("x")), float(frame.get("y"))
+    return left, top, left + float(frame.get("width")), top + float(frame.get("height"))
 
 
 def main():
@@ -168,6 +175,15 @@ def main():
         if restored:
             pts = points_of(series[restored[0]])
             check(len(pts) == 2 and pts[0][0] == pts[1][0], "learning-curve: restored mark not vertical")
+            # At its epoch on the curves' x scale, and clear of the frame's sides.
+            epoch = int(restored[0].split()[-1])
+            test_x = dict(zip((e["epoch"] for e in epochs), (x for x, _ in points_of(series["test MSE"]))))
+            check(abs(test_x.get(epoch, -1e9) - pts[0][0]) < 0.11,
+                  f"learning-curve: restored mark at x={pts[0][0]}, not at epoch {epoch}")
+            left, _, right, _ = frame_of(curve)
+            check(left + MARK_INSET <= pts[0][0] <= right - MARK_INSET,
+                  f"learning-curve: restored mark at x={pts[0][0]}, on the frame's side "
+                  f"({left}..{right}) where it cannot be seen")
     else:
         check(not restored, f"learning-curve: {restored} without --patience")
 

@@ -31,6 +31,10 @@ plot_and_check target --recipe=keras --target=1e-09 -- \
 plot_and_check patience --recipe=keras-tanh --restored -- \
   --recipe=keras-tanh --epochs=200 --batch=4000 --validation-split=0.25 --patience=1
 [[ $(wc -l <"$dir/patience.jsonl") -lt 200 ]] || fail "patience 1 did not stop the run early"
+# Patience longer than the run: the best epoch is the last one (validation MSE falls at every one
+# of the first epochs), whose mark must stand inside the frame, not on its right side.
+plot_and_check patience_last --recipe=keras --restored -- \
+  --recipe=keras --epochs=6 --batch=1000 --validation-split=0.1 --patience=10
 # --data: no cos target; the model and the test points in the data's own units. 300 points of
 # y = x² on [0, 3]: 240 to train on (27 of them held out), 60 to test, all marked.
 awk 'BEGIN { print "x,y"; for (i = 0; i < 300; i++) { x = 3 * i / 299; print x "," x * x } }' \
