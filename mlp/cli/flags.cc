@@ -89,8 +89,8 @@ const TrainFlags& Flags() {
         "Outputs (--save, --metrics, --plot) are claimed before training and written atomically;\n"
         "none may be an input (but --save may replace the checkpoint of --resume or --init-from)\n"
         "or another output. A failed or diverged run writes nothing; SIGINT or SIGTERM saves the\n"
-        "last completed epoch and exits 130 or 143. Limits, symlinks and exit statuses:\n"
-        "docs/cli.md.\n"};
+        "last completed epoch (with --patience, the best so far) and exits 130 or 143. Limits,\n"
+        "symlinks, exit statuses, units, early stopping and resuming: docs/cli.md.\n"};
     return new TrainFlags{std::move(fields), CommandLine(std::move(program), std::move(shown))};
   }();
   return *flags;
