@@ -126,7 +126,9 @@ def main():
     markers = [n for n in series if n.startswith("test points")]
     if check(len(markers) == 1, f"fit: test point series {markers}"):
         n = len(points_of(series[markers[0]]))
-        want = min(TEST_MARKS, args.test_points)
+        # Every k-th in x order, k the fewest that keeps them at most TEST_MARKS, from k // 2.
+        every = max(1, -(-args.test_points // TEST_MARKS))
+        want = len(range(every // 2, args.test_points, every))
         check(n == want, f"fit: {n} test point markers, want {want}")
         check(markers[0] == f"test points ({want} of {args.test_points:,})",
               f"fit: legend '{markers[0]}' does not say how many are marked")

@@ -41,6 +41,12 @@ awk 'BEGIN { print "x,y"; for (i = 0; i < 300; i++) { x = 3 * i / 299; print x "
   >"$dir/square.csv"
 plot_and_check square --recipe=keras --data --test-points=60 -- \
   --recipe=keras --epochs=3 --batch=16 --data="$dir/square.csv" --validation-split=0.11
+# 1,000 points, 200 to test: every third marked (67), as many as keep them at most 80. y spans
+# 0…1000: the learning curve is in its units, as the metrics are.
+awk 'BEGIN { print "x,y"; for (i = 0; i < 1000; i++) { x = 6 * i / 999 - 3; print x "," 1000 / (1 + exp(-2.5 * x)) } }' \
+  >"$dir/logistic.csv"
+plot_and_check logistic --recipe=keras --data --test-points=200 --restored -- \
+  --recipe=keras --epochs=20 --batch=32 --data="$dir/logistic.csv" --validation-split=0.1 --patience=5
 
 leftovers=$(find "$dir" -name '.*.tmp.*')
 [[ -z $leftovers ]] || fail "temporary files left: $leftovers"
