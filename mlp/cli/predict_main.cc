@@ -265,9 +265,6 @@ int Main(int argc, char** argv) {
     return ReportError(kUsageError, error);
   }
   const Normalization& norm = checkpoint.normalization;
-  if (const std::string warning = ExtrapolationWarning(options, norm, xs); !warning.empty()) {
-    std::fprintf(stderr, "predict: warning: %s\n", OneLine(warning).c_str());
-  }
   if (options.output.empty()) {
     errno = 0;
     const bool written = WriteCsv(norm, xs, predictions, [](const std::string& text) {
@@ -278,13 +275,15 @@ int Main(int argc, char** argv) {
                          std::string("cannot write standard output") +
                              (errno != 0 ? std::string(": ") + std::strerror(errno) : ""));
     }
-    return 0;
-  }
-  if (!output.Begin(&error) ||
-      !WriteCsv(norm, xs, predictions,
-                [&](const std::string& text) { return output.Append(text, &error); }) ||
-      !output.Commit(&error)) {
+  } else if (!output.Begin(&error) ||
+             !WriteCsv(norm, xs, predictions,
+                       [&](const std::string& text) { return output.Append(text, &error); }) ||
+             !output.Commit(&error)) {
     return ReportError(kRunError, "--output: " + error);
+  }
+  // Once the predictions are out, the last line a terminal shows: a run that fails says only why.
+  if (const std::string warning = ExtrapolationWarning(options, norm, xs); !warning.empty()) {
+    std::fprintf(stderr, "predict: warning: %s\n", OneLine(warning).c_str());
   }
   return 0;
 }

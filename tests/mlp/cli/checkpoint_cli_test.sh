@@ -152,6 +152,11 @@ err=$("$predict" --model=square.npz --x="$lo" --x=$((hi + 1)) --x=-1000 --x=20 2
 [[ $status -eq 0 ]] || fail "predict outside the range: status $status"
 [[ $err == "predict: warning: 2 of 4 x lie outside [$range], the x range the model was trained on: their predictions extrapolate" ]] ||
   fail "extrapolation warning: $err"
+# A predict that fails says only why: the warning comes once the predictions are out.
+status=0
+err=$("$predict" --model=square.npz --x=-1000 2>&1 >/dev/full) || status=$?
+[[ $status -eq 1 && $err == "predict: error: cannot write standard output"* && $(wc -l <<<"$err") -eq 1 ]] ||
+  fail "predict >/dev/full: status $status, $err"
 # A checkpoint from before the range was kept: it loads, and predict says it cannot tell.
 /usr/bin/python3 - square.npz older.npz <<'EOF' || fail "cannot make an older checkpoint"
 import sys, zipfile
