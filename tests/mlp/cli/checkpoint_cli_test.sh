@@ -72,6 +72,8 @@ grep -Eq "^data: square.csv: 40 training and 10 test points; x in \[[0-9]+, [0-9
 range=$(sed -n 's/^data: .*; x in \[\(.*\)\]$/\1/p' <<<"$out")  # "LO, HI"
 grep -q "^units: MSEs are in y's units, squared (the network's, on y scaled to \[-1, 1\], times " \
   <<<"$out" || fail "no units line: $out"
+# No threshold for the user's data but one given: the best epoch and its MSE, and no cos 1e-3.
+grep -Eq '^best: test MSE [0-9.e+-]+ at epoch [12]$' <<<"$out" || fail "--data's best line: $out"
 # The metrics' MSEs are the network's times y_scale² exactly (y_scale from the checkpoint's y_norm),
 # and those of the table too.
 /usr/bin/python3 - square.npz square.jsonl <<'EOF' || fail "MSEs not in y's units: $(cat square.jsonl)"
