@@ -9,7 +9,7 @@
 
 // Eigen's templates would get the same symbol names in every ISA's unit, and the linker would
 // keep one copy, perhaps the AVX-512 one, for all of them. Renaming its namespace per ISA
-// (Eigen_sse2, Eigen_avx512, ...) keeps each ISA's Eigen apart; tests/isa_symbols_test.sh checks
+// (Eigen_sse2, Eigen_avx512, ...) keeps each ISA's Eigen apart; tests/kernels/isa_symbols_test.sh checks
 // these objects too.
 #define SIMD_MLP_CONCAT_INNER(a, b) a##b
 #define SIMD_MLP_CONCAT(a, b) SIMD_MLP_CONCAT_INNER(a, b)

@@ -10,7 +10,7 @@
 // tests/bench/eigen_mlp_test.cc checks that it ends where mlp::Trainer does from the same start.
 //
 // Only Eigen and this ISA's namespace appear here: a std:: template instantiated in this unit
-// would be a symbol shared with other ISAs' code (tests/isa_symbols_test.sh).
+// would be a symbol shared with other ISAs' code (tests/kernels/isa_symbols_test.sh).
 #ifndef SIMD_MLP_TARGET
 #error "included by bench/bench_target-inl.h only"
 #endif

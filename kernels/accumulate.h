@@ -10,7 +10,7 @@
 //
 // Accuracy: exact agreement with the reference. Each element is one correctly rounded addition
 // on every ISA (no fusion is possible), so the result is bit-identical across ISAs as well;
-// tests/accumulate_test.cc asserts equality.
+// tests/kernels/accumulate_test.cc asserts equality.
 //
 // ISAs: ref, sse2, avx2 and avx512, for float and double (kernels.h).
 #ifndef SIMD_MLP_KERNELS_ACCUMULATE_H_

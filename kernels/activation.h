@@ -13,7 +13,7 @@
 // serves gradient checks, where accuracy matters more than speed. ReLU and identity are exact.
 // ActivationGrad is one multiply and, for tanh, 1 − y·y (fused or not), which cancels near
 // |y| = 1: within 6·u·|g|·(1 + y²) of the reference (u the unit roundoff, 2^-24 for float).
-// tests/activation_test.cc asserts these bounds on every ISA.
+// tests/kernels/activation_test.cc asserts these bounds on every ISA.
 //
 // Every array has n entries, contiguous; any n ≥ 0, no padding or alignment required.
 // Aliasing: y may equal x; dz may equal g. Any other overlap is undefined.
@@ -49,7 +49,7 @@ inline const char* ActivationName(Activation act) {
 // (activation-inl.h), whose three roundings can add up; the two-piece form it replaced held 1 ULP
 // but cost 1.5× as much, and tanh runs in every hidden layer's forward epilogue. Without FMA the
 // expm1 form reaches 3 ULP, so sse2 keeps the two-piece form.
-// tests/activation_test.cc asserts this same constant over a strided sweep of float bit patterns
+// tests/kernels/activation_test.cc asserts this same constant over a strided sweep of float bit patterns
 // (every 31st, all binades) on every ISA, and SIMD_MLP_EXHAUSTIVE=1 makes it sweep them all
 // (about 40 s per ISA).
 inline constexpr int kTanhMaxUlp = 2;

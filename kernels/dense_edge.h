@@ -26,7 +26,7 @@
 //   OuterGradW, GemvGradW   sums of m terms in a different order: within 2·(m+1)·u·Σ|terms|,
 //                  for dw and db alike
 // plus, for tanh, the term of gemm.h: kTanhMaxUlp + 1 units in the last place of the result for
-// float, 4 for double. tests/dense_edge_test.cc asserts these bounds per element.
+// float, 4 for double. tests/kernels/dense_edge_test.cc asserts these bounds per element.
 //
 // ISAs: every kernel runs on ref, sse2, avx2 and avx512, for float and double (kernels.h).
 #ifndef SIMD_MLP_KERNELS_DENSE_EDGE_H_

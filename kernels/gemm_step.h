@@ -20,7 +20,7 @@
 //
 // Accuracy: the reference is the same composition over the reference kernels, so the bounds are
 // gemm.h's for dW and db, then optimizer.h's for the update (with dW's error carried into it).
-// tests/gemm_step_test.cc checks the stronger property above (bit-identity with the unfused
+// tests/kernels/gemm_step_test.cc checks the stronger property above (bit-identity with the unfused
 // kernels of the same ISA) for every optimizer and shape family; the fused epilogue itself is
 // what it tests for RMSprop on AVX2 and AVX-512 (float), elsewhere the composition's wiring.
 #ifndef SIMD_MLP_KERNELS_GEMM_STEP_H_

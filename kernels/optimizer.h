@@ -33,7 +33,7 @@
 //   parameter:  4·u·(|p_before| + |p_after|) + 16·u·t·|p_after − p_before|
 //               (the add, and the update's own roundings plus the state's error carried into it)
 //   state:      8·u·(|s_before| + |s_after|)
-// with p and s the reference's values before and after that update. tests/optimizer_test.cc
+// with p and s the reference's values before and after that update. tests/kernels/optimizer_test.cc
 // asserts exactly this, over several updates, on every ISA.
 //
 // ISAs: ref, sse2, avx2 and avx512, for float and double (kernels.h).

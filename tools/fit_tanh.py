@@ -11,7 +11,7 @@ the denormals. The fit is a Remez exchange in 30-digit arithmetic on the weighte
     w(r) * (Q(r) - Qt(r)),  Qt(r) = (expm1(r) - r) / r^2,  w(r) = |r^2 / expm1(r)|,
 then the coefficients are rounded to float32 and the relative error of expm1 with the ROUNDED
 coefficients is re-measured (the second line printed). The float kernel's own accuracy is
-measured, not inferred, by tests/activation_test.cc over float bit patterns.
+measured, not inferred, by tests/kernels/activation_test.cc over float bit patterns.
 
 Without FMA (sse2) it keeps the two-piece form
   a < 0.625:  tanh(a) = a + a^3 P(a^2)

@@ -20,7 +20,7 @@
 #include "kernels/kernels.h"
 #include "mlp/core/layout.h"
 #include "mlp/training/config.h"
-#include "tests/kernel_test_util.h"
+#include "tests/kernels/kernel_tester.h"
 #include "tests/mlp/testing/helpers.h"
 
 namespace simd_mlp::mlp {

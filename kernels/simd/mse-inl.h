@@ -1,7 +1,10 @@
-// Optimized MSE loss and gradient (a fragment of kernels/target-inl.h; see mse.h).
-#ifndef SIMD_MLP_TARGET
-#error "included by kernels/target-inl.h only"
-#endif
+// Optimized MSE loss and gradient (see mse.h for the contract).
+#ifndef SIMD_MLP_KERNELS_SIMD_MSE_INL_H_
+#define SIMD_MLP_KERNELS_SIMD_MSE_INL_H_
+
+#include "kernels/simd/simd-inl.h"
+
+namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 
 template <typename T>
 T MseLossGrad(std::size_t m, const T* yhat, const T* y, T* grad) {
@@ -26,3 +29,7 @@ T MseLossGrad(std::size_t m, const T* yhat, const T* y, T* grad) {
   }
   return xsimd::hadd(sum_sq0 + sum_sq1) / static_cast<T>(m);
 }
+
+}  // namespace simd_mlp::kernels::SIMD_MLP_TARGET
+
+#endif  // SIMD_MLP_KERNELS_SIMD_MSE_INL_H_

@@ -6,7 +6,7 @@
 # Arguments: the files of kernels/.
 set -euo pipefail
 (($# >= 10)) || { echo "FAIL: want the files of kernels/, got $# arguments" >&2; exit 1; }
-allowed='"kernels/[a-z0-9_-]+\.(h|inc)"|<xsimd/xsimd\.hpp>|<immintrin\.h>|<[a-z_]+>'
+allowed='"kernels/([a-z]+/)?[a-z0-9_-]+\.(h|inc)"|<xsimd/xsimd\.hpp>|<immintrin\.h>|<[a-z_]+>'
 allowed="^[[:space:]]*#[[:space:]]*include[[:space:]]*($allowed)"
 fail=0
 for file in "$@"; do

@@ -1,10 +1,58 @@
-// Optimized edge layers (a fragment of kernels/target-inl.h; see dense_edge.h for the contract).
-// The elementwise ones reuse the GEMM's column blocking (gemm-inl.h): a block of up to kGemmNV
-// vectors of columns keeps its weights (and bias) in registers while the rows stream past. The
-// batch reductions walk wider blocks of their own (kEdgeNV).
-#ifndef SIMD_MLP_TARGET
-#error "included by kernels/target-inl.h only"
+// Optimized edge layers (see dense_edge.h for the contract). The elementwise ones walk the
+// columns in blocks of up to kEdgeBlockNV vectors, whose weights (and bias) stay in registers while
+// the rows stream past; the batch reductions walk wider blocks of their own (kEdgeNV); the last
+// layer's forward is a set of dot products (dot-inl.h).
+#ifndef SIMD_MLP_KERNELS_SIMD_DENSE_EDGE_INL_H_
+#define SIMD_MLP_KERNELS_SIMD_DENSE_EDGE_INL_H_
+
+#include "kernels/simd/activation_vec-inl.h"
+#include "kernels/simd/dot-inl.h"
+
+namespace simd_mlp::kernels::SIMD_MLP_TARGET {
+
+// Vectors of columns per block of EdgeForEachColumnBlock, the walker of the elementwise edge
+// kernels.
+#if SIMD_MLP_TARGET_LEVEL >= 3
+inline constexpr int kEdgeBlockNV = 6;
+#else
+inline constexpr int kEdgeBlockNV = 2;
 #endif
+
+// Loads / stores vector v of a tile row whose last vector may be partial.
+template <typename T, int NV, bool kPartial>
+SIMD_MLP_INLINE Vec<T> EdgeLoadRowVec(const T* row, int v, std::size_t last_lanes) {
+  return (kPartial && v == NV - 1) ? LoadPartial(row + v * kLanes<T>, last_lanes)
+                                   : Vec<T>::load_unaligned(row + v * kLanes<T>);
+}
+
+template <typename T, int NV, bool kPartial>
+SIMD_MLP_INLINE void EdgeStoreRowVec(T* row, int v, std::size_t last_lanes, Vec<T> x) {
+  if (kPartial && v == NV - 1) {
+    StorePartial(row + v * kLanes<T>, last_lanes, x);
+  } else {
+    x.store_unaligned(row + v * kLanes<T>);
+  }
+}
+
+// Walks the columns of an n-wide output in blocks of up to kEdgeBlockNV vectors, calling
+// body(j0, last_lanes, nv, partial) with the block's width nv (std::integral_constant<int, …>) and
+// whether its last vector is partial (std::bool_constant) as compile-time constants.
+template <typename T, typename F>
+SIMD_MLP_INLINE void EdgeForEachColumnBlock(std::size_t n, F&& body) {
+  const std::size_t nvec = (n + kLanes<T> - 1) / kLanes<T>;
+  for (std::size_t v0 = 0; v0 < nvec; v0 += kEdgeBlockNV) {
+    const int nv = static_cast<int>(nvec - v0 < std::size_t(kEdgeBlockNV) ? nvec - v0 : kEdgeBlockNV);
+    const std::size_t last_start = (v0 + nv - 1) * kLanes<T>;
+    const std::size_t last_lanes = n - last_start < kLanes<T> ? n - last_start : kLanes<T>;
+    DispatchInt<1, kEdgeBlockNV>(nv, [&](auto nv_c) {
+      if (last_lanes < kLanes<T>) {
+        body(v0 * kLanes<T>, last_lanes, nv_c, std::true_type{});
+      } else {
+        body(v0 * kLanes<T>, last_lanes, nv_c, std::false_type{});
+      }
+    });
+  }
+}
 
 // For each row i and each column block: out[i, ·] = epilogue(row_scalar[i] · w[·]) — the shape of
 // both the first layer's forward (x[i]·w + b, then act) and the last layer's input gradient
@@ -14,7 +62,7 @@ SIMD_MLP_INLINE void EdgeScaledRows(std::size_t m, const T* row_scalar, const T*
                                     std::size_t last_lanes, Epilogue&& epilogue) {
   Vec<T> wv[NV];
 #pragma GCC unroll 8
-  for (int v = 0; v < NV; ++v) wv[v] = GemmLoadRowVec<T, NV, kPartial>(w, v, last_lanes);
+  for (int v = 0; v < NV; ++v) wv[v] = EdgeLoadRowVec<T, NV, kPartial>(w, v, last_lanes);
   for (std::size_t i = 0; i < m; ++i) {
     const Vec<T> s(row_scalar[i]);
 #pragma GCC unroll 8
@@ -27,15 +75,15 @@ void OuterBiasAct(Activation act, std::size_t m, std::size_t n, const T* x, cons
                   const T* bias, T* c, std::size_t ldc) {
   DispatchActivation(act, [&](auto act_c) {
     constexpr Activation kAct = decltype(act_c)::value;
-    GemmForEachColumnBlock<T>(n, [&](std::size_t j0, std::size_t last, auto nv_c, auto partial_c) {
+    EdgeForEachColumnBlock<T>(n, [&](std::size_t j0, std::size_t last, auto nv_c, auto partial_c) {
       constexpr int kNV = decltype(nv_c)::value;
       constexpr bool kPartial = decltype(partial_c)::value;
       Vec<T> bv[kNV];
 #pragma GCC unroll 8
-      for (int v = 0; v < kNV; ++v) bv[v] = GemmLoadRowVec<T, kNV, kPartial>(bias + j0, v, last);
+      for (int v = 0; v < kNV; ++v) bv[v] = EdgeLoadRowVec<T, kNV, kPartial>(bias + j0, v, last);
       EdgeScaledRows<T, kNV, kPartial>(
           m, x, w + j0, last, [&](std::size_t i, int v, Vec<T> xi, Vec<T> wv) {
-            GemmStoreRowVec<T, kNV, kPartial>(c + i * ldc + j0, v, last,
+            EdgeStoreRowVec<T, kNV, kPartial>(c + i * ldc + j0, v, last,
                                               ActivateVec<kAct, T>(Fma(xi, wv, bv[v])));
           });
     });
@@ -47,14 +95,14 @@ void GemvGradXAct(Activation act, std::size_t m, std::size_t k, const T* g, cons
                   std::size_t lda, T* dx, std::size_t lddx) {
   DispatchActivation(act, [&](auto act_c) {
     constexpr Activation kAct = decltype(act_c)::value;
-    GemmForEachColumnBlock<T>(k, [&](std::size_t p0, std::size_t last, auto nv_c, auto partial_c) {
+    EdgeForEachColumnBlock<T>(k, [&](std::size_t p0, std::size_t last, auto nv_c, auto partial_c) {
       constexpr int kNV = decltype(nv_c)::value;
       constexpr bool kPartial = decltype(partial_c)::value;
       EdgeScaledRows<T, kNV, kPartial>(
           m, g, w + p0, last, [&](std::size_t i, int v, Vec<T> gi, Vec<T> wv) {
             const Vec<T> deriv = ActivationDerivativeVec<kAct, T>(
-                GemmLoadRowVec<T, kNV, kPartial>(a + i * lda + p0, v, last));
-            GemmStoreRowVec<T, kNV, kPartial>(dx + i * lddx + p0, v, last, gi * wv * deriv);
+                EdgeLoadRowVec<T, kNV, kPartial>(a + i * lda + p0, v, last));
+            EdgeStoreRowVec<T, kNV, kPartial>(dx + i * lddx + p0, v, last, gi * wv * deriv);
           });
     });
   });
@@ -100,8 +148,8 @@ SIMD_MLP_INLINE void EdgeColumnSumsBlock(std::size_t m, const T* s, const T* mat
       const T* row1 = row0 + ldm;
 #pragma GCC unroll 8
       for (int v = 0; v < kNV; ++v) {
-        acc0[v] = Fma(s0, GemmLoadRowVec<T, kNV, kPartial>(row0, v, last), acc0[v]);
-        acc1[v] = Fma(s1, GemmLoadRowVec<T, kNV, kPartial>(row1, v, last), acc1[v]);
+        acc0[v] = Fma(s0, EdgeLoadRowVec<T, kNV, kPartial>(row0, v, last), acc0[v]);
+        acc1[v] = Fma(s1, EdgeLoadRowVec<T, kNV, kPartial>(row1, v, last), acc1[v]);
       }
     }
   }
@@ -109,7 +157,7 @@ SIMD_MLP_INLINE void EdgeColumnSumsBlock(std::size_t m, const T* s, const T* mat
     const Vec<T> si(s[i]);
 #pragma GCC unroll 8
     for (int v = 0; v < kNV; ++v) {
-      const Vec<T> row = InRegister<T>(GemmLoadRowVec<T, kNV, kPartial>(mat + i * ldm, v, last));
+      const Vec<T> row = InRegister<T>(EdgeLoadRowVec<T, kNV, kPartial>(mat + i * ldm, v, last));
       acc0[v] = Fma(si, row, acc0[v]);
       if constexpr (kPlain) acc1[v] += row;
     }
@@ -117,10 +165,10 @@ SIMD_MLP_INLINE void EdgeColumnSumsBlock(std::size_t m, const T* s, const T* mat
 #pragma GCC unroll 8
   for (int v = 0; v < kNV; ++v) {
     if constexpr (kPlain) {
-      GemmStoreRowVec<T, kNV, kPartial>(weighted, v, last, acc0[v]);
-      GemmStoreRowVec<T, kNV, kPartial>(plain, v, last, acc1[v]);
+      EdgeStoreRowVec<T, kNV, kPartial>(weighted, v, last, acc0[v]);
+      EdgeStoreRowVec<T, kNV, kPartial>(plain, v, last, acc1[v]);
     } else {
-      GemmStoreRowVec<T, kNV, kPartial>(weighted, v, last, acc0[v] + acc1[v]);
+      EdgeStoreRowVec<T, kNV, kPartial>(weighted, v, last, acc0[v] + acc1[v]);
     }
   }
 }
@@ -135,7 +183,7 @@ void EdgeColumnSums(std::size_t m, std::size_t n, const T* s, const T* mat, std:
     const std::size_t last_start = j0 + std::size_t(nv - 1) * kLanes<T>;
     const std::size_t last = n - last_start < kLanes<T> ? n - last_start : kLanes<T>;
     T* const plain_j0 = kPlain ? plain + j0 : nullptr;
-    GemmWithConstant<kEdgeNV>(nv, [&](auto nv_c) {
+    DispatchInt<1, kEdgeNV>(nv, [&](auto nv_c) {
       constexpr int kNV = decltype(nv_c)::value;
       if (last < kLanes<T>) {
         EdgeColumnSumsBlock<T, kNV, true, kPlain>(m, s, mat + j0, ldm, last, weighted + j0,
@@ -174,3 +222,7 @@ void GemvBiasAct(Activation act, std::size_t m, std::size_t k, const T* a, std::
     }
   });
 }
+
+}  // namespace simd_mlp::kernels::SIMD_MLP_TARGET
+
+#endif  // SIMD_MLP_KERNELS_SIMD_DENSE_EDGE_INL_H_

@@ -8,7 +8,7 @@
 // different order: |Δ| ≤ 2·N·u·Σ|terms|.
 #include <string>
 
-#include "tests/kernel_test_util.h"
+#include "tests/kernels/kernel_tester.h"
 
 namespace simd_mlp::testing {
 namespace {

@@ -1,7 +1,11 @@
-// Optimized activations (a fragment of kernels/target-inl.h; see activation.h for the contract).
-#ifndef SIMD_MLP_TARGET
-#error "included by kernels/target-inl.h only"
-#endif
+// One vector's activation and derivative: the epilogues of the GEMMs and edge kernels, and the
+// body of the activation kernels (activation.h states the accuracy).
+#ifndef SIMD_MLP_KERNELS_SIMD_ACTIVATION_VEC_INL_H_
+#define SIMD_MLP_KERNELS_SIMD_ACTIVATION_VEC_INL_H_
+
+#include "kernels/simd/simd-inl.h"
+
+namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 
 // magnitude with the sign bit of x (magnitude ≥ 0, or NaN): on AVX-512 one ternary-logic
 // operation (truth table 0xF8: A | (B & C)) instead of an and and an or.
@@ -15,7 +19,7 @@ SIMD_MLP_INLINE Vec<float> CopySignBit(Vec<float> magnitude, Vec<float> x) {
 }
 
 // Fast float tanh, for a = |x| (tanh is odd: the sign bit is put back at the end). Two forms,
-// chosen per ISA by measurement (tests/activation_test.cc, SIMD_MLP_EXHAUSTIVE=1):
+// chosen per ISA by measurement (tests/kernels/activation_test.cc, SIMD_MLP_EXHAUSTIVE=1):
 //
 // With FMA (avx2, avx512):
 //   tanh(a) = E / (E + 2),  E = expm1(2a) = 2^k·expm1(r) + (2^k − 1),
@@ -40,7 +44,7 @@ SIMD_MLP_INLINE Vec<float> CopySignBit(Vec<float> magnitude, Vec<float> x) {
 // Both clamp a to 9.1 first (tanh(x) rounds to 1 in float from 9.01), which keeps 2^k finite
 // (k ≤ 26) and maps ±inf to ±1. Q (a minimax fit for the relative error of expm1: 1.5e-8, a
 // quarter of float's unit roundoff), P and X are derived by tools/fit_tanh.py. Accuracy:
-// kTanhMaxUlp (activation.h), asserted over float bit patterns by tests/activation_test.cc.
+// kTanhMaxUlp (activation.h), asserted over float bit patterns by tests/kernels/activation_test.cc.
 SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
   using V = Vec<float>;
   using VI = xsimd::batch<std::int32_t, Arch>;
@@ -58,7 +62,7 @@ SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
   // h² below FLT_MIN, occurs only where the h² term is far under half an ULP of the sum it
   // enters). So Q's coefficient of r^i is scaled by 2^(i+1) (2·Q as a polynomial in h),
   // expm1(r)/2 = h + h²·2Q, and the bias is 128: 2^(k+1). TanhFloatIsItsFormula
-  // (tests/activation_test.cc) holds the kernel to the r form's bits.
+  // (tests/kernels/activation_test.cc) holds the kernel to the r form's bits.
 #if SIMD_MLP_TARGET_LEVEL >= 2
   const V magic(12583040.0f);  // 1.5·2^23 + 128
 #else
@@ -108,7 +112,7 @@ SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
 #endif
 }
 
-// act(z) on one vector; kAct is a template parameter so that fused epilogues (gemm-inl.h,
+// act(z) on one vector; kAct is a template parameter so that fused epilogues (the GEMMs,
 // dense_edge-inl.h) compile to straight-line code with no per-vector switch.
 template <Activation kAct, typename T>
 SIMD_MLP_INLINE Vec<T> ActivateVec(Vec<T> z) {
@@ -153,50 +157,6 @@ void DispatchActivation(Activation act, F&& f) {
   }
 }
 
-// Runs step(i) over whole vectors, kUnroll at a time, then tail(i, count) on the rest. The cheap
-// bodies (ReLU, identity, the gradients: two loads, a store and one or two operations per vector)
-// are bound by loads, stores and loop overhead: 4 vectors per iteration measured 1.06–1.3× one on
-// avx512 at n = 800 … 12800. The tanh body is bound by its multiplies, and unrolling it gained
-// nothing measurable, so it keeps one vector per iteration (and a quarter of the code).
-template <std::size_t kUnroll, typename T, typename Step, typename Tail>
-SIMD_MLP_INLINE void ForEachVector(std::size_t n, Step&& step, Tail&& tail) {
-  std::size_t i = 0;
-  for (; i + kUnroll * kLanes<T> <= n; i += kUnroll * kLanes<T>) {
-    for (std::size_t u = 0; u < kUnroll; ++u) step(i + u * kLanes<T>);
-  }
-  for (; i + kLanes<T> <= n; i += kLanes<T>) step(i);
-  if (i < n) tail(i, n - i);
-}
+}  // namespace simd_mlp::kernels::SIMD_MLP_TARGET
 
-template <typename T>
-void Activate(Activation act, std::size_t n, const T* x, T* y) {
-  DispatchActivation(act, [&](auto kind) {
-    constexpr Activation kAct = decltype(kind)::value;
-    constexpr std::size_t kUnroll = kAct == Activation::kTanh ? 1 : 4;
-    ForEachVector<kUnroll, T>(
-        n,
-        [&](std::size_t i) __attribute__((always_inline)) {
-          ActivateVec<kAct, T>(Vec<T>::load_unaligned(x + i)).store_unaligned(y + i);
-        },
-        [&](std::size_t i, std::size_t count) {
-          StorePartial(y + i, count, ActivateVec<kAct, T>(LoadPartial(x + i, count)));
-        });
-  });
-}
-
-template <typename T>
-void ActivationGrad(Activation act, std::size_t n, const T* y, const T* g, T* dz) {
-  DispatchActivation(act, [&](auto kind) {
-    constexpr Activation kAct = decltype(kind)::value;
-    ForEachVector<4, T>(
-        n,
-        [&](std::size_t i) __attribute__((always_inline)) {
-          const Vec<T> d = ActivationDerivativeVec<kAct, T>(Vec<T>::load_unaligned(y + i));
-          (Vec<T>::load_unaligned(g + i) * d).store_unaligned(dz + i);
-        },
-        [&](std::size_t i, std::size_t count) {
-          const Vec<T> d = ActivationDerivativeVec<kAct, T>(LoadPartial(y + i, count));
-          StorePartial(dz + i, count, LoadPartial(g + i, count) * d);
-        });
-  });
-}
+#endif  // SIMD_MLP_KERNELS_SIMD_ACTIVATION_VEC_INL_H_

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/kernel_test_util.h"
+#include "tests/kernels/kernel_tester.h"
 
 namespace simd_mlp::testing {
 namespace {

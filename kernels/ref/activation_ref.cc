@@ -1,4 +1,4 @@
-#include "kernels/activation_ref.h"
+#include "kernels/ref/activation_ref.h"
 
 #include <cmath>
 

@@ -1,7 +1,7 @@
 // MseLossGrad on every ISA against the reference, and against the definition of the gradient.
 #include <numeric>
 
-#include "tests/kernel_test_util.h"
+#include "tests/kernels/kernel_tester.h"
 
 namespace simd_mlp::testing {
 namespace {

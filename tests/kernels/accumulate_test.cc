@@ -1,6 +1,6 @@
 // Accumulate (y += x) on every ISA against the reference: bit for bit, since each element is one
 // correctly rounded addition whatever the ISA (accumulate.h), and nothing past n written.
-#include "tests/kernel_test_util.h"
+#include "tests/kernels/kernel_tester.h"
 
 namespace simd_mlp::testing {
 namespace {

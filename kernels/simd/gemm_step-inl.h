@@ -1,8 +1,11 @@
-// The weight gradient with a fused optimizer step (a fragment of kernels/target-inl.h, after
-// gemm-inl.h and optimizer-inl.h; see gemm_step.h for the contract).
-#ifndef SIMD_MLP_TARGET
-#error "included by kernels/target-inl.h only"
-#endif
+// The weight gradient with a fused optimizer step (see gemm_step.h for the contract).
+#ifndef SIMD_MLP_KERNELS_SIMD_GEMM_STEP_INL_H_
+#define SIMD_MLP_KERNELS_SIMD_GEMM_STEP_INL_H_
+
+#include "kernels/simd/gemm_fm-inl.h"
+#include "kernels/simd/optimizer-inl.h"
+
+namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 
 template <typename T>
 void GemmGradWFmStep(std::size_t m, std::size_t n, std::size_t k, const T* at, std::size_t lda,
@@ -32,3 +35,7 @@ void GemmGradWFmStep(std::size_t m, std::size_t n, std::size_t k, const T* at, s
       },
       step);
 }
+
+}  // namespace simd_mlp::kernels::SIMD_MLP_TARGET
+
+#endif  // SIMD_MLP_KERNELS_SIMD_GEMM_STEP_INL_H_

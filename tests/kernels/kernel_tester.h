@@ -2,8 +2,8 @@
 // generators for the shapes that probe tile edges, strided matrices with guard lanes, and a
 // comparison that reports position, reference, result, shape and ISA on failure (rapidcheck adds
 // the seed that reproduces it).
-#ifndef SIMD_MLP_TESTS_KERNEL_TEST_UTIL_H_
-#define SIMD_MLP_TESTS_KERNEL_TEST_UTIL_H_
+#ifndef SIMD_MLP_TESTS_KERNELS_KERNEL_TESTER_H_
+#define SIMD_MLP_TESTS_KERNELS_KERNEL_TESTER_H_
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -162,4 +162,4 @@ constexpr double kUnitRoundoff = std::numeric_limits<T>::epsilon() / 2;
 
 }  // namespace simd_mlp::testing
 
-#endif  // SIMD_MLP_TESTS_KERNEL_TEST_UTIL_H_
+#endif  // SIMD_MLP_TESTS_KERNELS_KERNEL_TESTER_H_

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "tests/kernel_test_util.h"
+#include "tests/kernels/kernel_tester.h"
 
 namespace simd_mlp::testing {
 namespace {

@@ -1,7 +1,7 @@
 // Scalar activation helpers shared by the reference kernels (never by per-ISA code, which must
-// not share inline functions with code a lesser CPU runs; see kernels/target-inl.h).
-#ifndef SIMD_MLP_KERNELS_ACTIVATION_REF_H_
-#define SIMD_MLP_KERNELS_ACTIVATION_REF_H_
+// not share inline functions with code a lesser CPU runs; see kernels/simd/simd-inl.h).
+#ifndef SIMD_MLP_KERNELS_REF_ACTIVATION_REF_H_
+#define SIMD_MLP_KERNELS_REF_ACTIVATION_REF_H_
 
 #include <cmath>
 
@@ -38,4 +38,4 @@ T ActivationDerivativeFromOutput(Activation act, T y) {
 
 }  // namespace simd_mlp::kernels::ref
 
-#endif  // SIMD_MLP_KERNELS_ACTIVATION_REF_H_
+#endif  // SIMD_MLP_KERNELS_REF_ACTIVATION_REF_H_

@@ -1,8 +1,12 @@
-// Optimized optimizer updates (a fragment of kernels/target-inl.h; see optimizer.h for the
-// Keras 3 semantics each follows).
-#ifndef SIMD_MLP_TARGET
-#error "included by kernels/target-inl.h only"
-#endif
+// Optimized optimizer updates (see optimizer.h for the Keras 3 semantics each follows): the
+// update of one vector, which the flat kernels run over an array and gemm_grad_w_fm_step in its
+// tiles' epilogue (gemm_step-inl.h).
+#ifndef SIMD_MLP_KERNELS_SIMD_OPTIMIZER_INL_H_
+#define SIMD_MLP_KERNELS_SIMD_OPTIMIZER_INL_H_
+
+#include "kernels/simd/simd-inl.h"
+
+namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 
 // x, or 0 where |x| is below the smallest normal number: the state never holds a subnormal
 // (optimizer.h). NaN passes through. kNonNegative: x is a mean square (≥ 0, or NaN), so |x| is x,
@@ -171,3 +175,7 @@ template <typename T>
 void Adam(std::size_t n, AdamParams<T> params, std::int64_t step, const T* g, T* m, T* v, T* p) {
   UpdateRows<T>(1, n, g, n, AdamUpdate<T>(AdamStepParams<T>(params, step), {p, m, v}));
 }
+
+}  // namespace simd_mlp::kernels::SIMD_MLP_TARGET
+
+#endif  // SIMD_MLP_KERNELS_SIMD_OPTIMIZER_INL_H_
