@@ -1,7 +1,8 @@
-// Benchmark code that must be compiled once per ISA (bench/target_<isa>.cc, flags in bench/BUILD):
-// the register-only FMA loop that measures the machine's peak, and the Eigen baseline, compiled
-// for the same ISA as the kernels it is compared with. Each ISA's copy lives in its own namespace
-// (as the kernels do, see kernels/target-inl.h), so the linker cannot mix them up.
+// Benchmark code that must be compiled once per ISA (bench/simd/bench_target.cc, flags in
+// kernels/isa_copts.bzl): the register-only FMA loop that measures the machine's peak, and the
+// Eigen baseline, compiled for the same ISA as the kernels it is compared with. Each ISA's copy
+// lives in its own namespace (as the kernels do, see kernels/simd/simd-inl.h), so the linker
+// cannot mix them up.
 #ifndef SIMD_MLP_BENCH_BENCH_TARGETS_H_
 #define SIMD_MLP_BENCH_BENCH_TARGETS_H_
 
@@ -41,7 +42,7 @@ struct BenchTargetTable {
                               std::size_t lda, const float* w, float bias, float* y);
 
   // The epoch benchmark's baseline: mlp::Trainer's training step (SGD, or RMSprop when
-  // `rmsprop`) written as an Eigen user would, over its own Eigen matrices (bench/eigen_mlp-inl.h).
+  // `rmsprop`) written as an Eigen user would, over its own Eigen matrices (bench/simd/eigen_mlp-inl.h).
   // `params` holds the 20,501 parameters packed in the order of mlp/core/layout.h's table (W1, b1, …,
   // b4; each row-major, unpadded): the initial weights in, the final ones out. Before each epoch
   // it calls next_epoch(context), which returns that epoch's order of the n samples of x and y
@@ -57,14 +58,12 @@ struct BenchTargetTable {
 // The table for one ISA other than kRef; the CPU must support it.
 const BenchTargetTable& BenchTargetFor(kernels::Isa isa);
 
-#define SIMD_MLP_DECLARE_BENCH_TARGET(target) \
-  namespace target {                          \
-  const BenchTargetTable& Table();            \
+#define SIMD_MLP_ISA(enumerator, name) \
+  namespace name {                     \
+  const BenchTargetTable& Table();     \
   }
-SIMD_MLP_DECLARE_BENCH_TARGET(sse2)
-SIMD_MLP_DECLARE_BENCH_TARGET(avx2fma)
-SIMD_MLP_DECLARE_BENCH_TARGET(avx512)
-#undef SIMD_MLP_DECLARE_BENCH_TARGET
+#include "kernels/isa_list.inc"
+#undef SIMD_MLP_ISA
 
 }  // namespace simd_mlp::bench
 

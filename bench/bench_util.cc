@@ -20,12 +20,11 @@ const BenchTargetTable& BenchTargetFor(kernels::Isa isa) {
     std::abort();
   }
   switch (isa) {
-    case kernels::Isa::kSse2:
-      return sse2::Table();
-    case kernels::Isa::kAvx2Fma:
-      return avx2fma::Table();
-    case kernels::Isa::kAvx512:
-      return avx512::Table();
+#define SIMD_MLP_ISA(enumerator, name) \
+  case kernels::Isa::enumerator:       \
+    return name::Table();
+#include "kernels/isa_list.inc"
+#undef SIMD_MLP_ISA
     case kernels::Isa::kRef:
       break;
   }

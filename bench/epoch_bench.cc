@@ -1,7 +1,7 @@
 // One training epoch (the 8,000 training samples: forward + backward + update) of the
 // `keras-tanh` recipe — tanh hidden layers, identity output, Glorot-uniform start, RMSprop lr 1e-3
 // ρ 0.9 ε 1e-7, reshuffled every epoch — at each batch size, for our trainer and for the Eigen
-// baseline doing the same step (bench/eigen_mlp-inl.h) compiled for the same ISA:
+// baseline doing the same step (bench/simd/eigen_mlp-inl.h) compiled for the same ISA:
 //   epoch/ours/B:<b>/T:<t>   mlp::Trainer::RunEpoch on the active ISA's kernels and t threads
 //   epoch/eigen/B:<b>        the Eigen trainer of the active ISA (SIMD_MLP_ISA picks another),
 //                            one thread

@@ -4,21 +4,9 @@
 #include <cstdlib>
 #include <cstring>
 
-namespace simd_mlp::kernels {
+#include "kernels/compiled_isas.h"
 
-const char* IsaName(Isa isa) {
-  switch (isa) {
-    case Isa::kRef:
-      return "ref";
-    case Isa::kSse2:
-      return "sse2";
-    case Isa::kAvx2Fma:
-      return "avx2";
-    case Isa::kAvx512:
-      return "avx512";
-  }
-  return "unknown";
-}
+namespace simd_mlp::kernels {
 
 bool CpuSupports(Isa isa) {
   // __builtin_cpu_supports also checks (through XGETBV) that the OS saves the wider registers.
@@ -38,33 +26,56 @@ bool CpuSupports(Isa isa) {
   return false;
 }
 
+bool IsaCompiled(Isa isa) { return compiled::Includes(isa); }
+
+bool IsaSupported(Isa isa) { return IsaCompiled(isa) && CpuSupports(isa); }
+
 std::vector<Isa> SupportedIsas() {
   std::vector<Isa> isas;
   for (Isa isa : kAllIsas) {
-    if (CpuSupports(isa)) isas.push_back(isa);
+    if (IsaSupported(isa)) isas.push_back(isa);
   }
   return isas;
 }
 
 Isa BestSupportedIsa() { return SupportedIsas().back(); }
 
+namespace {
+
+// "ref, sse2, avx2": the ISAs for which `keep` holds.
+template <typename Keep>
+std::string IsaNames(Keep keep) {
+  std::string names;
+  for (Isa isa : kAllIsas) {
+    if (keep(isa)) names += (names.empty() ? "" : ", ") + std::string(IsaName(isa));
+  }
+  return names;
+}
+
+}  // namespace
+
 bool ChooseIsa(const char* env_value, Isa* isa, std::string* error) {
   if (env_value == nullptr || *env_value == '\0') {
     *isa = BestSupportedIsa();
     return true;
   }
+  const std::string prefix = std::string("SIMD_MLP_ISA=") + env_value + ": ";
   for (Isa candidate : kAllIsas) {
     if (std::strcmp(env_value, IsaName(candidate)) != 0) continue;
+    if (!IsaCompiled(candidate)) {
+      *error = prefix + "this build of the kernels does not include " + IsaName(candidate) +
+               " (built: " + IsaNames(IsaCompiled) + ")";
+      return false;
+    }
     if (!CpuSupports(candidate)) {
-      *error = std::string("SIMD_MLP_ISA=") + env_value + ": this CPU does not support " +
-               IsaName(candidate) + " (best supported: " + IsaName(BestSupportedIsa()) + ")";
+      *error = prefix + "this CPU does not support " + IsaName(candidate) +
+               " (best supported: " + IsaName(BestSupportedIsa()) + ")";
       return false;
     }
     *isa = candidate;
     return true;
   }
-  *error = std::string("SIMD_MLP_ISA=") + env_value +
-           ": unknown ISA (expected one of ref, sse2, avx2, avx512)";
+  *error = prefix + "unknown ISA (expected one of " + IsaNames([](Isa) { return true; }) + ")";
   return false;
 }
 

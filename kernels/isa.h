@@ -1,8 +1,10 @@
 // Instruction sets the kernels are built for, and the run-time choice among them.
 //
-// Every kernel is compiled once per ISA, each in its own translation unit with its own flags
-// (kernels/BUILD), and the best ISA that was built and that this CPU supports is chosen once, at
-// first use. SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces a choice (tests, benchmarks, debugging).
+// Every kernel is compiled once per ISA (isa_list.inc), each in its own translation units with
+// its own flags (kernels/BUILD), and the best ISA that was built and that this CPU supports is
+// chosen once, at first use. SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces a choice (tests, benchmarks,
+// debugging). A CMake build may include fewer ISAs (SIMD_MLP_KERNELS_ISAS, kernels/CMakeLists.txt):
+// the others are then not compiled in, and never chosen.
 #ifndef SIMD_MLP_KERNELS_ISA_H_
 #define SIMD_MLP_KERNELS_ISA_H_
 
@@ -13,21 +15,41 @@ namespace simd_mlp::kernels {
 
 // Ordered from least to most capable; the numeric order is the preference order.
 enum class Isa : int {
-  kRef = 0,      // plain scalar C++: the specification every other ISA is tested against
-  kSse2 = 1,     // baseline x86-64: runs on every x86-64 CPU
-  kAvx2Fma = 2,  // AVX2 + FMA3 (256-bit)
-  kAvx512 = 3,   // AVX-512 F/CD/DQ/BW/VL + FMA (512-bit)
+  kRef = 0,  // plain scalar C++: the specification every other ISA is tested against
+#define SIMD_MLP_ISA(enumerator, name) enumerator,
+#include "kernels/isa_list.inc"
+#undef SIMD_MLP_ISA
 };
 
-inline constexpr Isa kAllIsas[] = {Isa::kRef, Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512};
+inline constexpr Isa kAllIsas[] = {
+    Isa::kRef,
+#define SIMD_MLP_ISA(enumerator, name) Isa::enumerator,
+#include "kernels/isa_list.inc"
+#undef SIMD_MLP_ISA
+};
 
-// "ref", "sse2", "avx2", "avx512": the spelling SIMD_MLP_ISA takes, and that names tests and
-// benchmarks (gtest_filter='*avx512*', benchmark_filter='gemm.*avx2').
-const char* IsaName(Isa isa);
+// "ref", "sse2", "avx2", "avx512": the spelling SIMD_MLP_ISA takes, and the last part of every
+// kernel's name (f32_gemm_bias_act__avx512), so --gtest_filter='*__avx512*' and
+// --benchmark_filter='__avx2/' select one ISA.
+constexpr const char* IsaName(Isa isa) {
+  constexpr const char* kNames[] = {
+      "ref",
+#define SIMD_MLP_ISA(enumerator, name) #name,
+#include "kernels/isa_list.inc"
+#undef SIMD_MLP_ISA
+  };
+  return kNames[static_cast<int>(isa)];
+}
 
 // True when this CPU (and its OS, which must save the wider registers) can run `isa`.
 // Uses __builtin_cpu_supports, not xsimd 8.1.0's cpuid code, which has known bugs.
 bool CpuSupports(Isa isa);
+
+// True when this build of the kernels includes `isa` (ref always).
+bool IsaCompiled(Isa isa);
+
+// IsaCompiled and CpuSupports: the kernels of `isa` can run here.
+bool IsaSupported(Isa isa);
 
 // The ISAs that are both compiled into this binary and supported by this CPU, best last.
 std::vector<Isa> SupportedIsas();
@@ -36,8 +58,8 @@ std::vector<Isa> SupportedIsas();
 Isa BestSupportedIsa();
 
 // Parses a SIMD_MLP_ISA value. A null or empty value means "no override" and yields the best
-// supported ISA. On an unknown name or an ISA this CPU lacks, returns false and sets *error to a
-// one-line message naming the value and the choices.
+// supported ISA. On an unknown name, an ISA this build does not include or one this CPU lacks,
+// returns false and sets *error to a one-line message naming the value and the choices.
 bool ChooseIsa(const char* env_value, Isa* isa, std::string* error);
 
 // The ISA all dispatched kernels use: chosen once, from SIMD_MLP_ISA or the CPU. An invalid

@@ -1,5 +1,5 @@
-#include "kernels/ref/activation_ref.h"
 #include "kernels/dense_edge.h"
+#include "kernels/ref/activation_ref.h"
 
 namespace simd_mlp::kernels::ref {
 

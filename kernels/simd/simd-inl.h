@@ -1,32 +1,29 @@
 // The base of every per-ISA body (kernels/simd/*-inl.h): the ISA's vector type and the helpers
 // every kernel uses.
 //
-// The bodies are compiled only into the per-ISA units, each with its ISA's flags, which define
-//   SIMD_MLP_TARGET        the ISA's namespace: sse2, avx2fma, avx512
-//   SIMD_MLP_TARGET_ARCH   its xsimd architecture
-//   SIMD_MLP_TARGET_ISA    its Isa enumerator
-//   SIMD_MLP_TARGET_LEVEL  1 (SSE2), 2 (AVX2+FMA) or 3 (AVX-512), for the few intrinsics xsimd
-//                          8.1.0 lacks (masked loads and stores)
-// Everything a body defines lives in namespace simd_mlp::kernels::SIMD_MLP_TARGET, as in
-// google/highway: every helper gets a per-ISA name, so no function compiled with AVX-512 flags
-// can be merged by the linker into code that a lesser CPU runs. tests/kernels/isa_symbols_test.sh
-// checks that no per-ISA object exports a symbol outside its namespace.
+// The bodies are compiled only into the per-ISA units (kernels/simd/<family>.cc), each compiled
+// once per ISA and element type with that ISA's flags and -DSIMD_MLP_TARGET=<isa> (target.h),
+// -DSIMD_MLP_ELEMENT=<float|double>. Everything a body defines lives in namespace
+// simd_mlp::kernels::<isa>, as in google/highway: every helper gets a per-ISA name, so no function
+// compiled with AVX-512 flags can be merged by the linker into code that a lesser CPU runs.
+// tests/kernels/isa_symbols_test.sh checks that no per-ISA object exports a symbol outside its
+// namespace.
 #ifndef SIMD_MLP_KERNELS_SIMD_SIMD_INL_H_
 #define SIMD_MLP_KERNELS_SIMD_SIMD_INL_H_
-
-#ifndef SIMD_MLP_TARGET
-#error "kernels/simd/*-inl.h are compiled only into the per-ISA units (kernels/BUILD)"
-#endif
 
 #include <immintrin.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <string_view>
 #include <type_traits>
+#include <utility>
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/kernels.h"
+#include "kernels/simd/export.h"
+#include "kernels/simd/target.h"
 
 namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 
@@ -227,6 +224,35 @@ SIMD_MLP_INLINE Vec<double> TwiceReciprocalSqrt(Vec<double> x) {
   return Vec<double>(2.0) / xsimd::sqrt(x);
 }
 
+// Kernels that SIMD_MLP_EXPORT has exported from this unit.
+template <KernelId id>
+struct Exported : std::false_type {};
+
+template <std::size_t... kIds>
+constexpr bool ExportsFamily(std::string_view family, std::index_sequence<kIds...>) {
+  return ((Kernel(KernelId(kIds)).family != family || Exported<KernelId(kIds)>::value) && ...);
+}
+
 }  // namespace simd_mlp::kernels::SIMD_MLP_TARGET
+
+// In a family's unit (kernels/simd/<family>.cc), after its body: SIMD_MLP_EXPORT(Function) for
+// each of the family's kernels, then SIMD_MLP_EXPORTED_FAMILY(family), which fails to compile
+// unless every kernel that kernel_list.inc puts in the family was exported. Each export is the
+// address of Function<T> for the unit's element type (export.h).
+#define SIMD_MLP_EXPORT(function)                                         \
+  namespace simd_mlp::kernels::SIMD_MLP_TARGET {                          \
+  template <>                                                             \
+  KernelPointer<KernelId::k##function, SIMD_MLP_ELEMENT>                  \
+  Export<KernelId::k##function, SIMD_MLP_ELEMENT>() {                     \
+    return &function<SIMD_MLP_ELEMENT>;                                   \
+  }                                                                       \
+  template <>                                                             \
+  struct Exported<KernelId::k##function> : std::true_type {};             \
+  }
+#define SIMD_MLP_EXPORTED_FAMILY(family)                                                        \
+  static_assert(::simd_mlp::kernels::SIMD_MLP_TARGET::ExportsFamily(                            \
+                    #family, std::make_index_sequence<::simd_mlp::kernels::kKernelCount>{}),    \
+                "kernel_list.inc puts a kernel in family " #family                              \
+                " that kernels/simd/" #family ".cc does not SIMD_MLP_EXPORT");
 
 #endif  // SIMD_MLP_KERNELS_SIMD_SIMD_INL_H_

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Each per-ISA library (the kernels' libtarget_<isa>_{float,double}.a and the benchmarks' Eigen
-# baseline, libtarget_<isa>.a) must define external symbols only inside its own namespace,
+# Each per-ISA library (the kernels' libsimd_<isa>_{float,double}.a, one unit per kernel family,
+# and the benchmarks' Eigen baseline, libsimd_<isa>.a) must define external symbols only inside its
+# own namespace,
 # simd_mlp::{kernels,bench}::<isa>::. An external inline function or template instance outside it,
 # say a std:: helper instantiated while compiling with -mavx512f, would be merged by the linker with
 # the same symbol from other translation units, and a lesser CPU could end up running the AVX-512
 # copy. Allowed besides:
 #  - xsimd's templates instantiated on this ISA's own xsimd architecture, and Eigen renamed to
-#    Eigen_<isa> (bench/bench_target-inl.h): their names carry the ISA, so every copy anywhere is
+#    Eigen_<isa> (bench/simd/bench_target.cc): their names carry the ISA, so every copy anywhere is
 #    compiled for that same ISA;
 #  - DW.ref.__gxx_personality_v0, a pointer to the C++ runtime's exception personality routine
 #    (data, identical in every object).
@@ -15,7 +16,7 @@ set -euo pipefail
 fail=0
 for lib in "$@"; do
   [[ -f $lib ]] || { echo "FAIL: no archive at $lib" >&2; exit 1; }
-  unit=$(basename "$lib"); unit=${unit#libtarget_}; unit=${unit%%.*}  # avx512_float, avx512, ...
+  unit=$(basename "$lib"); unit=${unit#libsimd_}; unit=${unit%%.*}  # avx512_float, avx512, ...
   target=${unit%_float}; target=${target%_double}
   case $lib in
     *kernels/*) ns=kernels ;;
@@ -24,17 +25,17 @@ for lib in "$@"; do
   esac
   case $target in
     sse2) arch='xsimd::sse2' ;;
-    avx2fma) arch='xsimd::fma3<xsimd::avx2>' ;;
+    avx2) arch='xsimd::fma3<xsimd::avx2>' ;;
     avx512) arch='xsimd::avx512bw' ;;
     *) echo "FAIL: unknown target $target" >&2; exit 1 ;;
   esac
   symbols=$(nm --defined-only --extern-only "$lib" | awk 'NF >= 3 { print $3 }')
   total=$(printf '%s\n' "$symbols" | grep -c . || true)
-  # The table getter and its kernels guarantee there is something to check.
+  # The exported kernels guarantee there is something to check.
   ((total >= 2)) || { echo "FAIL: $lib defines $total external symbols; nm misread it?" >&2; exit 1; }
   # Mangled names: ours start _ZN8simd_mlp<len><ns><len><isa> (or _ZZN…/_ZGVZN… for statics
-  # and their guards inside our functions).
-  ours="^_Z(GV)?Z?N8simd_mlp${#ns}${ns}${#target}${target}"
+  # and their guards inside our functions, _ZZZN… for a lambda inside a lambda).
+  ours="^_Z(GV)?Z*N8simd_mlp${#ns}${ns}${#target}${target}"
   leaks=$(printf '%s\n' "$symbols" | grep -Ev "$ours" | grep -vx 'DW.ref.__gxx_personality_v0' \
           | c++filt | grep -vE "$arch ?>" | grep -vF "Eigen_${target}::" || true)
   echo "$ns/$unit: $total external symbols," \
@@ -43,16 +44,18 @@ for lib in "$@"; do
     printf '  %s\n' "$leaks" | head -20
     fail=1
   fi
-  # A kernels half defines its own element type's table and not the other's: the build's
-  # SIMD_MLP_TARGET_ELEMENT reached it (without it each half would compile both, twice the work).
+  # A kernels library exports its own element type's kernels and not the other's: the build's
+  # SIMD_MLP_ELEMENT reached every unit (without it a unit would not compile).
   if [[ $unit != "$target" ]]; then
     element=${unit##*_}
     other=$([[ $element == float ]] && echo double || echo float)
-    tables=$(printf '%s\n' "$symbols" | c++filt | grep -oE "Table<(float|double)>\(\)" | sort -u \
-             | paste -sd ' ' || true)
-    if [[ $tables != "Table<$element>()" ]]; then
-      echo "FAIL: $lib should define Table<$element>() alone, not Table<$other>();" \
-           "it defines: ${tables:-none}"
+    exports=$(printf '%s\n' "$symbols" | c++filt | grep -oE "::Export<[^>]*, (float|double)>\(\)" \
+              | sort -u || true)
+    ours=$(printf '%s\n' "$exports" | grep -c ", $element>" || true)
+    others=$(printf '%s\n' "$exports" | grep -c ", $other>" || true)
+    if ((ours == 0 || others != 0)); then
+      echo "FAIL: $lib should export $element kernels alone; it exports $ours $element and" \
+           "$others $other ones"
       fail=1
     fi
   fi

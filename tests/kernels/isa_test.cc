@@ -42,5 +42,17 @@ TEST(Isa, BaselineIsAlwaysSupported) {
   EXPECT_TRUE(CpuSupports(Isa::kSse2));  // every x86-64 CPU
 }
 
+// Bazel builds every ISA of the architecture; SupportedIsas is what is both built and runnable.
+TEST(Isa, EveryIsaIsCompiledAndSupportedIsasAreBoth) {
+  for (Isa isa : kAllIsas) EXPECT_TRUE(IsaCompiled(isa)) << IsaName(isa);
+  for (Isa isa : SupportedIsas()) EXPECT_TRUE(IsaCompiled(isa) && CpuSupports(isa)) << IsaName(isa);
+}
+
+TEST(Isa, KernelNamesSayElementFieldAndIsa) {
+  EXPECT_EQ(KernelsFor<float>(Isa::kRef).Name(KernelId::kGemmBiasAct), "f32_gemm_bias_act__ref");
+  EXPECT_EQ(KernelsFor<double>(Isa::kSse2).Name(KernelId::kMseLossGrad), "f64_mse_loss_grad__sse2");
+  EXPECT_EQ(KernelName(KernelId::kAdam, "f32", "avx512"), "f32_adam__avx512");
+}
+
 }  // namespace
 }  // namespace simd_mlp::kernels

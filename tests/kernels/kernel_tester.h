@@ -25,14 +25,18 @@ namespace simd_mlp::testing {
 using kernels::Isa;
 
 // Every optimized ISA; each test runs once per ISA and compares against the reference. ISAs this
-// CPU lacks are skipped with the reason printed.
-inline const Isa kOptimizedIsas[] = {Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512};
+// build or CPU lacks are skipped with the reason printed.
+inline const Isa kOptimizedIsas[] = {
+#define SIMD_MLP_ISA(enumerator, name) Isa::enumerator,
+#include "kernels/isa_list.inc"
+#undef SIMD_MLP_ISA
+};
 
 class IsaTest : public ::testing::TestWithParam<Isa> {
  protected:
   void SetUp() override {
-    if (!kernels::CpuSupports(GetParam())) {
-      GTEST_SKIP() << "this CPU does not support " << kernels::IsaName(GetParam());
+    if (!kernels::IsaSupported(GetParam())) {
+      GTEST_SKIP() << "this build or CPU lacks " << kernels::IsaName(GetParam());
     }
   }
   Isa isa() const { return GetParam(); }

@@ -1,5 +1,5 @@
-// The epoch benchmark's baseline (a fragment of bench/bench_target-inl.h, compiled once per ISA
-// with Eigen renamed to Eigen_<isa>): the 1-100-100-100-1 trainer written the way an Eigen user
+// The epoch benchmark's baseline (part of bench/simd/bench_target.cc, compiled once per ISA with
+// Eigen renamed to Eigen_<isa>): the 1-100-100-100-1 trainer written the way an Eigen user
 // would write it — its own row-major Eigen matrices, .noalias() products, Eigen's vectorized
 // array tanh, in-place coefficient-wise epilogues — doing the same step as mlp::Trainer:
 //   forward   A1 = act(x·W1 + b1), A2 = act(A1·W2 + b2), A3 = act(A2·W3 + b3), ŷ = out(A3·W4 + b4)
@@ -12,7 +12,7 @@
 // Only Eigen and this ISA's namespace appear here: a std:: template instantiated in this unit
 // would be a symbol shared with other ISAs' code (tests/kernels/isa_symbols_test.sh).
 #ifndef SIMD_MLP_TARGET
-#error "included by bench/bench_target-inl.h only"
+#error "included by bench/simd/bench_target.cc only"
 #endif
 
 #include <cmath>

@@ -1,23 +1,22 @@
-// The body of bench/target_<isa>.cc; see bench/bench_targets.h and kernels/target-inl.h for the
-// SIMD_MLP_TARGET* macros.
-#ifndef SIMD_MLP_TARGET
-#error "define SIMD_MLP_TARGET and friends, then include bench/bench_target-inl.h"
-#endif
+// The benchmarks' code that must be compiled once per ISA (see bench/bench_targets.h): compiled
+// with that ISA's flags and -DSIMD_MLP_TARGET=<isa> (kernels/simd/target.h), as the kernels'
+// units are (bench/BUILD).
+#include "kernels/simd/target.h"
 
 #include <cstdint>
 #include <xsimd/xsimd.hpp>
 
 // Eigen's templates would get the same symbol names in every ISA's unit, and the linker would
 // keep one copy, perhaps the AVX-512 one, for all of them. Renaming its namespace per ISA
-// (Eigen_sse2, Eigen_avx512, ...) keeps each ISA's Eigen apart; tests/kernels/isa_symbols_test.sh checks
-// these objects too.
+// (Eigen_sse2, Eigen_avx512, ...) keeps each ISA's Eigen apart; tests/kernels/isa_symbols_test.sh
+// checks these objects too.
 #define SIMD_MLP_CONCAT_INNER(a, b) a##b
 #define SIMD_MLP_CONCAT(a, b) SIMD_MLP_CONCAT_INNER(a, b)
 #define Eigen SIMD_MLP_CONCAT(Eigen_, SIMD_MLP_TARGET)
 #include <Eigen/Core>
 
 #include "bench/bench_targets.h"
-#include "bench/eigen_mlp-inl.h"
+#include "bench/simd/eigen_mlp-inl.h"
 
 namespace simd_mlp::bench::SIMD_MLP_TARGET {
 
