@@ -143,7 +143,7 @@ SIMD_MLP_INLINE Vec<T> ActivationDerivativeVec(Vec<T> y) {
 
 // Calls f.template operator()<kAct>() with the run-time activation turned into a compile-time one.
 template <typename F>
-void DispatchActivation(Activation act, F&& f) {
+SIMD_MLP_INLINE void DispatchActivation(Activation act, F&& f) {
   switch (act) {
     case Activation::kIdentity:
       f(std::integral_constant<Activation, Activation::kIdentity>{});

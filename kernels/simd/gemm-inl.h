@@ -11,8 +11,8 @@ namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 
 // ---- Forward: C = act(A·W + bias) ----------------------------------------------------------
 
-template <Activation kAct, typename T, int MR, int NV, GemmTail kTail>
-SIMD_MLP_INLINE void GemmBiasActTile(std::size_t k, const T* a, std::size_t lda, const T* w,
+template <typename T, int MR, int NV, GemmTail kTail>
+SIMD_MLP_INLINE void GemmBiasActTile(Activation act, std::size_t k, const T* a, std::size_t lda, const T* w,
                                      std::size_t ldw, const T* bias, T* c, std::size_t ldc,
                                      std::size_t tail_lanes) {
   using Tile = GemmTile<T, MR, NV, kTail>;
@@ -20,24 +20,21 @@ SIMD_MLP_INLINE void GemmBiasActTile(std::size_t k, const T* a, std::size_t lda,
   // Starting from the bias sums in the reference's order and saves an add per output vector.
   GemmInit(tile, [&](int s) { return GemmLoadSlot<T, NV>(bias, s, tail_lanes); });
   GemmAccumulate<T, MR, NV, kTail, false>(tile, k, a, lda, 1, w, ldw, tail_lanes);
-  GemmStoreActivated<kAct>(tile, c, ldc, tail_lanes);
+  GemmStoreActivated(act, tile, c, ldc, tail_lanes);
 }
 
 template <typename T>
 void GemmBiasAct(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* a,
                  std::size_t lda, const T* w, std::size_t ldw, const T* bias, T* c,
                  std::size_t ldc) {
-  DispatchActivation(act, [&](auto act_c) {
-    constexpr Activation kAct = decltype(act_c)::value;
-    // Column blocks outermost: a block's panel of W (≤ 100 × 112 floats) stays in L1 and L2
-    // while every row of A streams past it.
-    GemmForEachSlotBlock<T>(n, [&](std::size_t j0, std::size_t tail, auto nv_c, auto tail_c) {
-      constexpr int kNV = decltype(nv_c)::value;
-      constexpr GemmTail kTail = decltype(tail_c)::value;
-      GemmForEachRowBlock(m, [&](std::size_t i, auto rows) {
-        GemmBiasActTile<kAct, T, decltype(rows)::value, kNV, kTail>(
-            k, a + i * lda, lda, w + j0, ldw, bias + j0, c + i * ldc + j0, ldc, tail);
-      });
+  // Column blocks outermost: a block's panel of W (≤ 100 × 112 floats) stays in L1 and L2
+  // while every row of A streams past it.
+  GemmForEachSlotBlock<T>(n, [&](std::size_t j0, std::size_t tail, auto nv_c, auto tail_c) {
+    constexpr int kNV = decltype(nv_c)::value;
+    constexpr GemmTail kTail = decltype(tail_c)::value;
+    GemmForEachRowBlock<T>(m, [&](std::size_t i, auto rows) {
+      GemmBiasActTile<T, decltype(rows)::value, kNV, kTail>(
+          act, k, a + i * lda, lda, w + j0, ldw, bias + j0, c + i * ldc + j0, ldc, tail);
     });
   });
 }
@@ -68,7 +65,7 @@ void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::siz
       constexpr GemmTail kTail = decltype(tail_c)::value;
       const T* a_block = a + i0 * lda;
       const T* g_block = g + i0 * ldg + j0;
-      GemmForEachRowBlock(k, [&](std::size_t p, auto rows) {
+      GemmForEachRowBlock<T>(k, [&](std::size_t p, auto rows) {
         // a(r, i) = A[i, p + r]: the rows of Aᵀ are the columns of A.
         GemmGradWTile<T, decltype(rows)::value, kNV, kTail, false>(
             kc, a_block + p, 1, lda, g_block, ldg, dw + p * lddw + j0, lddw, first, tail);
@@ -81,8 +78,8 @@ void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::siz
 
 // ---- Input gradient: dX = (G·Wᵀ) ⊙ act'(A) --------------------------------------------------
 
-template <Activation kAct, typename T, int MR, int NV, GemmTail kTail>
-SIMD_MLP_INLINE void GemmGradXActTile(std::size_t kc, const T* g, std::size_t ldg, const T* panel,
+template <typename T, int MR, int NV, GemmTail kTail>
+SIMD_MLP_INLINE void GemmGradXActTile(Activation act, std::size_t kc, const T* g, std::size_t ldg, const T* panel,
                                       std::size_t width, const T* a, std::size_t lda, T* dx,
                                       std::size_t lddx, bool first_block, bool last_block,
                                       std::size_t tail_lanes) {
@@ -90,18 +87,21 @@ SIMD_MLP_INLINE void GemmGradXActTile(std::size_t kc, const T* g, std::size_t ld
   Tile tile;
   GemmInit(tile, [](int) { return Vec<T>(T(0)); });
   GemmAccumulate<T, MR, NV, kTail, true>(tile, kc, g, ldg, 1, panel, width, tail_lanes);
+  DispatchActivation(act, [&](auto act_c) {
+    constexpr Activation kAct = decltype(act_c)::value;
 #pragma GCC unroll 8
-  for (int r = 0; r < MR; ++r) {
+    for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 8
-    for (int s = 0; s < Tile::kSlots; ++s) {
-      Vec<T> x = tile.Get(r, s);
-      if (!first_block) x += GemmLoadSlot<T, NV>(dx + r * lddx, s, tail_lanes);
-      if (last_block) {
-        x *= ActivationDerivativeVec<kAct, T>(GemmLoadSlot<T, NV>(a + r * lda, s, tail_lanes));
+      for (int s = 0; s < Tile::kSlots; ++s) {
+        Vec<T> x = tile.Get(r, s);
+        if (!first_block) x += GemmLoadSlot<T, NV>(dx + r * lddx, s, tail_lanes);
+        if (last_block) {
+          x *= ActivationDerivativeVec<kAct, T>(GemmLoadSlot<T, NV>(a + r * lda, s, tail_lanes));
+        }
+        GemmStoreSlot<T, NV>(dx + r * lddx, s, tail_lanes, x);
       }
-      GemmStoreSlot<T, NV>(dx + r * lddx, s, tail_lanes, x);
     }
-  }
+  });
 }
 
 // dX for a few rows, as dot products of G's rows with W's rows (both contiguous): packing Wᵀ
@@ -128,37 +128,36 @@ template <typename T>
 void GemmGradXAct(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* g,
                   std::size_t ldg, const T* w, std::size_t ldw, const T* a, std::size_t lda, T* dx,
                   std::size_t lddx) {
-  alignas(64) T panel[kGemmPackK * kGemmSlots * kLanes<T>];
-  DispatchActivation(act, [&](auto act_c) {
-    constexpr Activation kAct = decltype(act_c)::value;
-    if (m < kGemmGradXDotRows) {
-      GemmGradXActByDots<kAct, T>(m, n, k, g, ldg, w, ldw, a, lda, dx, lddx);
-      return;
-    }
-    // Output columns are the k inputs of the layer; the reduction runs over its n outputs, in
-    // chunks of equal length when n > kGemmPackK.
-    const std::size_t chunks = (n + kGemmPackK - 1) / kGemmPackK;
-    const std::size_t chunk = (n + chunks - 1) / chunks;
-    GemmForEachSlotBlock<T>(k, [&](std::size_t p0, std::size_t tail, auto nv_c, auto tail_c) {
-      constexpr int kNV = decltype(nv_c)::value;
-      constexpr GemmTail kTail = decltype(tail_c)::value;
-      const std::size_t cols = kNV * kLanes<T> + (kTail == GemmTail::kNone ? 0 : tail);
-      // Whole vectors per panel row, so every row starts aligned.
-      const std::size_t width = GemmTile<T, 1, kNV, kTail>::kSlots * kLanes<T>;
-      // A half-width tail reads half a vector past the whole ones: the panel need be zero past
-      // cols only up to there (4 lanes of the MLP's 36-column block instead of 12).
-      const std::size_t read = kTail == GemmTail::kHalf ? kNV * kLanes<T> + kHalfLanes<T> : width;
-      for (std::size_t j0 = 0; j0 < n; j0 += chunk) {
-        const std::size_t kc = n - j0 < chunk ? n - j0 : chunk;
-        const bool first = j0 == 0, final = j0 + kc == n;
-        GemmPackWt<T>(kc, cols, read, width, w + p0 * ldw + j0, ldw, panel);
-        GemmForEachRowBlock(m, [&](std::size_t i, auto rows) {
-          GemmGradXActTile<kAct, T, decltype(rows)::value, kNV, kTail>(
-              kc, g + i * ldg + j0, ldg, panel, width, a + i * lda + p0, lda, dx + i * lddx + p0,
-              lddx, first, final, tail);
-        });
-      }
+  if (m < kGemmGradXDotRows) {
+    DispatchActivation(act, [&](auto act_c) {
+      GemmGradXActByDots<decltype(act_c)::value, T>(m, n, k, g, ldg, w, ldw, a, lda, dx, lddx);
     });
+    return;
+  }
+  alignas(64) T panel[kGemmPackK * kGemmSlots * kLanes<T>];
+  // Output columns are the k inputs of the layer; the reduction runs over its n outputs, in
+  // chunks of equal length when n > kGemmPackK.
+  const std::size_t chunks = (n + kGemmPackK - 1) / kGemmPackK;
+  const std::size_t chunk = (n + chunks - 1) / chunks;
+  GemmForEachSlotBlock<T>(k, [&](std::size_t p0, std::size_t tail, auto nv_c, auto tail_c) {
+    constexpr int kNV = decltype(nv_c)::value;
+    constexpr GemmTail kTail = decltype(tail_c)::value;
+    const std::size_t cols = kNV * kLanes<T> + (kTail == GemmTail::kNone ? 0 : tail);
+    // Whole vectors per panel row, so every row starts aligned.
+    const std::size_t width = GemmTile<T, 1, kNV, kTail>::kSlots * kLanes<T>;
+    // A half-width tail reads half a vector past the whole ones: the panel need be zero past
+    // cols only up to there (4 lanes of the MLP's 36-column block instead of 12).
+    const std::size_t read = kTail == GemmTail::kHalf ? kNV * kLanes<T> + kHalfLanes<T> : width;
+    for (std::size_t j0 = 0; j0 < n; j0 += chunk) {
+      const std::size_t kc = n - j0 < chunk ? n - j0 : chunk;
+      const bool first = j0 == 0, final = j0 + kc == n;
+      GemmPackWt<T>(kc, cols, read, width, w + p0 * ldw + j0, ldw, panel);
+      GemmForEachRowBlock<T>(m, [&](std::size_t i, auto rows) {
+        GemmGradXActTile<T, decltype(rows)::value, kNV, kTail>(
+            act, kc, g + i * ldg + j0, ldg, panel, width, a + i * lda + p0, lda, dx + i * lddx + p0,
+            lddx, first, final, tail);
+      });
+    }
   });
 }
 

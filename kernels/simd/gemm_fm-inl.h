@@ -33,13 +33,13 @@ SIMD_MLP_INLINE void GemmForEachFmTile(std::size_t m, std::size_t rows, F&& body
   GemmForEachSlotBlock<T>(m, [&](std::size_t i0, std::size_t tail, auto nv_c, auto tail_c) {
     constexpr int kRows =
         kGemmFmRows<GemmTile<T, 1, decltype(nv_c)::value, decltype(tail_c)::value>::kSlots>;
-    GemmForEachRowBlock<kRows>(
+    GemmForEachRowBlock<T, kRows>(
         rows, [&](std::size_t r, auto rows_c) { body(r, i0, tail, rows_c, nv_c, tail_c); });
   });
 }
 
-template <Activation kAct, typename T, int MR, int NV, GemmTail kTail>
-SIMD_MLP_INLINE void GemmBiasActFmTile(std::size_t k, const T* w, std::size_t ldw, const T* at,
+template <typename T, int MR, int NV, GemmTail kTail>
+SIMD_MLP_INLINE void GemmBiasActFmTile(Activation act, std::size_t k, const T* w, std::size_t ldw, const T* at,
                                        std::size_t lda, const T* bias, T* ct, std::size_t ldc,
                                        std::size_t tail_lanes) {
   using Tile = GemmTile<T, MR, NV, kTail>;
@@ -54,59 +54,56 @@ SIMD_MLP_INLINE void GemmBiasActFmTile(std::size_t k, const T* w, std::size_t ld
     if constexpr (kTail == GemmTail::kHalf) tile.half[r] = GemmHalfLow<T>(b);
   }
   GemmAccumulate<T, MR, NV, kTail, false>(tile, k, w, 1, ldw, at, lda, tail_lanes);
-  GemmStoreActivated<kAct>(tile, ct, ldc, tail_lanes);
+  GemmStoreActivated(act, tile, ct, ldc, tail_lanes);
 }
 
 template <typename T>
 void GemmBiasActFm(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* at,
                    std::size_t lda, const T* w, std::size_t ldw, const T* bias, T* ct,
                    std::size_t ldc) {
-  DispatchActivation(act, [&](auto act_c) {
-    constexpr Activation kAct = decltype(act_c)::value;
-    GemmForEachFmTile<T>(
-        m, n,
-        [&](std::size_t j, std::size_t i0, std::size_t tail, auto rows_c, auto nv_c, auto tail_c) {
-          GemmBiasActFmTile<kAct, T, decltype(rows_c)::value, decltype(nv_c)::value,
-                            decltype(tail_c)::value>(k, w + j, ldw, at + i0, lda, bias + j,
-                                                     ct + j * ldc + i0, ldc, tail);
-        });
-  });
+  GemmForEachFmTile<T>(
+      m, n,
+      [&](std::size_t j, std::size_t i0, std::size_t tail, auto rows_c, auto nv_c, auto tail_c) {
+        GemmBiasActFmTile<T, decltype(rows_c)::value, decltype(nv_c)::value,
+                          decltype(tail_c)::value>(act, k, w + j, ldw, at + i0, lda, bias + j,
+                                                   ct + j * ldc + i0, ldc, tail);
+      });
 }
 
-template <Activation kAct, typename T, int MR, int NV, GemmTail kTail>
-SIMD_MLP_INLINE void GemmGradXActFmTile(std::size_t n, const T* w, std::size_t ldw, const T* gt,
+template <typename T, int MR, int NV, GemmTail kTail>
+SIMD_MLP_INLINE void GemmGradXActFmTile(Activation act, std::size_t n, const T* w, std::size_t ldw, const T* gt,
                                         std::size_t ldg, const T* at, std::size_t lda, T* dxt,
                                         std::size_t lddx, std::size_t tail_lanes) {
   using Tile = GemmTile<T, MR, NV, kTail>;
   Tile tile;
   GemmInit(tile, [](int) { return Vec<T>(T(0)); });
   GemmAccumulate<T, MR, NV, kTail, false>(tile, n, w, ldw, 1, gt, ldg, tail_lanes);
+  DispatchActivation(act, [&](auto act_c) {
+    constexpr Activation kAct = decltype(act_c)::value;
 #pragma GCC unroll 8
-  for (int r = 0; r < MR; ++r) {
+    for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 8
-    for (int s = 0; s < Tile::kSlots; ++s) {
-      const Vec<T> deriv =
-          ActivationDerivativeVec<kAct, T>(GemmLoadSlot<T, NV>(at + r * lda, s, tail_lanes));
-      GemmStoreSlot<T, NV>(dxt + r * lddx, s, tail_lanes, tile.Get(r, s) * deriv);
+      for (int s = 0; s < Tile::kSlots; ++s) {
+        const Vec<T> deriv =
+            ActivationDerivativeVec<kAct, T>(GemmLoadSlot<T, NV>(at + r * lda, s, tail_lanes));
+        GemmStoreSlot<T, NV>(dxt + r * lddx, s, tail_lanes, tile.Get(r, s) * deriv);
+      }
     }
-  }
+  });
 }
 
 template <typename T>
 void GemmGradXActFm(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* gt,
                     std::size_t ldg, const T* w, std::size_t ldw, const T* at, std::size_t lda,
                     T* dxt, std::size_t lddx) {
-  DispatchActivation(act, [&](auto act_c) {
-    constexpr Activation kAct = decltype(act_c)::value;
-    GemmForEachFmTile<T>(
-        m, k,
-        [&](std::size_t p, std::size_t i0, std::size_t tail, auto rows_c, auto nv_c, auto tail_c) {
-          GemmGradXActFmTile<kAct, T, decltype(rows_c)::value, decltype(nv_c)::value,
-                             decltype(tail_c)::value>(n, w + p * ldw, ldw, gt + i0, ldg,
-                                                      at + p * lda + i0, lda, dxt + p * lddx + i0,
-                                                      lddx, tail);
-        });
-  });
+  GemmForEachFmTile<T>(
+      m, k,
+      [&](std::size_t p, std::size_t i0, std::size_t tail, auto rows_c, auto nv_c, auto tail_c) {
+        GemmGradXActFmTile<T, decltype(rows_c)::value, decltype(nv_c)::value,
+                           decltype(tail_c)::value>(act, n, w + p * ldw, ldw, gt + i0, ldg,
+                                                    at + p * lda + i0, lda, dxt + p * lddx + i0,
+                                                    lddx, tail);
+      });
 }
 
 // dW = At·Gtᵀ, db = Σ_columns Gt. The tiles of GemmGradW need G's rows (vectors along n), so each
@@ -153,10 +150,27 @@ void GemmGradWFmThen(std::size_t m, std::size_t n, std::size_t k, const T* at, s
       // (at m = 32 a short loop), so fewer, taller tiles read it fewer times. At m = 32, n = k =
       // 100 on AVX-512 (6 rows for the 4-slot block, 8 for the 3-slot one) 0.92–0.97 of the time
       // with kGemmMR (5) rows, in turns on the Xeon.
-      GemmForEachRowBlock<kGemmFmRows<kSlots>>(k, [&](std::size_t p, auto rows) {
-        GemmGradWTile<T, decltype(rows)::value, kNV, kTail, true>(
-            kc, at + p * lda + i0, lda, 1, panel, width, dw + p * lddw + j0, lddw, first, tail,
-            update, p * lddw + j0, last);
+      //
+      // A fused update runs in the tiles of full height only; the few rows left below them are
+      // stored, then updated from L1 (UpdateRows): the same bits, and fused tiles of every
+      // remainder height cost 1.6× the object code for no measured gain (docs/performance.md).
+      constexpr int kRows = kGemmFmRows<kSlots>;
+      GemmForEachRowBlock<T, kRows>(k, [&](std::size_t p, auto rows) {
+        constexpr int kTileRows = decltype(rows)::value;
+        const std::size_t origin = p * lddw + j0;
+        if constexpr (kTileRows == kRows || std::is_same_v<Update, GemmNoUpdate>) {
+          GemmGradWTile<T, kTileRows, kNV, kTail, true>(kc, at + p * lda + i0, lda, 1, panel,
+                                                        width, dw + origin, lddw, first, tail,
+                                                        update, origin, last);
+        } else {
+          GemmGradWTile<T, kTileRows, kNV, kTail, true>(kc, at + p * lda + i0, lda, 1, panel,
+                                                        width, dw + origin, lddw, first, tail);
+          if (last) {
+            UpdateRows(std::size_t(kTileRows), cols, dw + origin, lddw,
+                       [&](std::size_t i, std::size_t count, Vec<T> x)
+                           __attribute__((always_inline)) { update(origin + i, count, x); });
+          }
+        }
       });
       GemmColumnSums<T, kSlots, kNV>(kc, panel, width, db + j0, first, tail);
     });

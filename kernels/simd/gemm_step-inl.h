@@ -26,7 +26,8 @@ void GemmGradWFmStep(std::size_t m, std::size_t n, std::size_t k, const T* at, s
         if constexpr (kFused) {
           GemmGradWFmThen(m, n, k, at, lda, gt, ldg, dw, lddw, db, w_update);
         } else {
-          GemmGradWFm(m, n, k, at, lda, gt, ldg, dw, lddw, db);
+          // This ISA's gemm_grad_w_fm, as its gemm_fm unit compiled it: not a second copy here.
+          Export<KernelId::kGemmGradWFm, T>()(m, n, k, at, lda, gt, ldg, dw, lddw, db);
           UpdateRows(k, n, dw, lddw, w_update);
         }
         // db: one pass over its n entries after the tiles (each block's sums are final after

@@ -50,6 +50,14 @@ inline constexpr int kGemmMR = 4;
 inline constexpr int kGemmSlots = 2;
 #endif
 
+// Double serves gradient checks, where speed matters less than for float: its GEMMs run on three
+// column shapes (blocks of kGemmSlots vectors, single vectors, a masked tail) and two row counts
+// (kGemmMR, 1) instead of every width and remainder. That cuts the double units' compile time
+// several times over and changes no result: each output element is the same sum in the same
+// order whatever the tile that computes it.
+template <typename T>
+inline constexpr bool kGemmCompact = std::is_same_v<T, double>;
+
 // How a column block ends: on a whole vector, a masked whole vector, or a half-width register.
 enum class GemmTail { kNone, kMasked, kHalf };
 
@@ -274,13 +282,23 @@ SIMD_MLP_INLINE void GemmAccumulate(GemmTile<T, MR, NV, kTail>& tile, std::size_
 // possible (so no block is left with too few accumulator chains to hide the FMA latency), the
 // tail in the last one. Calls body(j0, tail_lanes, nv, tail) with the block's count of whole
 // vectors nv (std::integral_constant<int, …>) and its GemmTail (std::integral_constant) as
-// compile-time constants, so each block runs a tile of exactly its shape.
+// compile-time constants, so each block runs a tile of exactly its shape. (kGemmCompact: blocks
+// of kGemmSlots vectors, then single vectors, then the masked tail.)
 template <typename T, typename F>
 SIMD_MLP_INLINE void GemmForEachSlotBlock(std::size_t n, F&& body) {
   using None = std::integral_constant<GemmTail, GemmTail::kNone>;
   using Masked = std::integral_constant<GemmTail, GemmTail::kMasked>;
   using Half = std::integral_constant<GemmTail, GemmTail::kHalf>;
   const std::size_t whole = n / kLanes<T>, rem = n % kLanes<T>;
+  if constexpr (kGemmCompact<T>) {
+    std::size_t v = 0;
+    for (; v + kGemmSlots <= whole; v += kGemmSlots) {
+      body(v * kLanes<T>, kLanes<T>, std::integral_constant<int, kGemmSlots>{}, None{});
+    }
+    for (; v < whole; ++v) body(v * kLanes<T>, kLanes<T>, std::integral_constant<int, 1>{}, None{});
+    if (rem != 0) body(whole * kLanes<T>, rem, std::integral_constant<int, 0>{}, Masked{});
+    return;
+  }
   const std::size_t slots = whole + (rem != 0 ? 1 : 0);
   const std::size_t blocks = (slots + kGemmSlots - 1) / kGemmSlots;
   std::size_t s0 = 0;
@@ -303,27 +321,35 @@ SIMD_MLP_INLINE void GemmForEachSlotBlock(std::size_t n, F&& body) {
 }
 
 // body(i, rows) over the m rows in blocks of kRows rows, then one block of the m % kRows rows
-// left; rows is a compile-time constant.
-template <int kRows = kGemmMR, typename F>
+// left (kGemmCompact: one row at a time); rows is a compile-time constant.
+template <typename T, int kRows = kGemmMR, typename F>
 SIMD_MLP_INLINE void GemmForEachRowBlock(std::size_t m, F&& body) {
   std::size_t i = 0;
   for (; i + kRows <= m; i += kRows) body(i, std::integral_constant<int, kRows>{});
-  if (i < m) {
+  if constexpr (kGemmCompact<T>) {
+    for (; i < m; ++i) body(i, std::integral_constant<int, 1>{});
+  } else if (i < m) {
     DispatchInt<1, kRows - 1>(static_cast<int>(m - i), [&](auto rows) { body(i, rows); });
   }
 }
 
-// The forward epilogue (both layouts): row r of c := act(row r of the tile).
-template <Activation kAct, typename T, int MR, int NV, GemmTail kTail>
-SIMD_MLP_INLINE void GemmStoreActivated(const GemmTile<T, MR, NV, kTail>& tile, T* c,
-                                        std::size_t ldc, std::size_t tail_lanes) {
+// The forward epilogue (both layouts): row r of c := act(row r of the tile). The activation is
+// chosen here, once per tile, not per tile instantiation: the tiles are compiled once, not once
+// per activation, and the branch costs nothing measurable (docs/performance.md, "Kernel
+// constants").
+template <typename T, int MR, int NV, GemmTail kTail>
+SIMD_MLP_INLINE void GemmStoreActivated(Activation act, const GemmTile<T, MR, NV, kTail>& tile,
+                                        T* c, std::size_t ldc, std::size_t tail_lanes) {
+  DispatchActivation(act, [&](auto act_c) {
+    constexpr Activation kAct = decltype(act_c)::value;
 #pragma GCC unroll 8
-  for (int r = 0; r < MR; ++r) {
+    for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 8
-    for (int s = 0; s < GemmTile<T, MR, NV, kTail>::kSlots; ++s) {
-      GemmStoreSlot<T, NV>(c + r * ldc, s, tail_lanes, ActivateVec<kAct, T>(tile.Get(r, s)));
+      for (int s = 0; s < GemmTile<T, MR, NV, kTail>::kSlots; ++s) {
+        GemmStoreSlot<T, NV>(c + r * ldc, s, tail_lanes, ActivateVec<kAct, T>(tile.Get(r, s)));
+      }
     }
-  }
+  });
 }
 
 // What a weight-gradient tile does after storing its gradient, by default: nothing. (The other
