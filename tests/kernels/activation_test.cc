@@ -12,9 +12,6 @@ namespace {
 
 using kernels::Activation;
 
-class ActivationTest : public IsaTest {};
-SIMD_MLP_INSTANTIATE_ISA_TESTS(ActivationTest);
-
 // Distance in representable floats between a and b (same sign handled through the ordered
 // integer image of the bit pattern).
 std::int64_t UlpDistance(float a, float b) {
@@ -39,39 +36,38 @@ double ActivateTolerance(Activation act, double want) {
 }
 
 template <typename T>
-void CheckActivate(Isa isa, Activation act, bool in_place) {
-  const std::size_t n = *GenDim(2000);
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+void CheckActivate(const Case& c, Activation act, bool in_place) {
+  const std::size_t n = DrawDim(2000);
+  const auto seed = DrawSeed();
   Matrix<T> x(1, n, n), want(1, n, n), got(1, n, n);
   FillRandom(x, seed, T(-12), T(12));  // past both ends of tanh's bend
   kernels::KernelsFor<T>(Isa::kRef).activate(act, n, x.ptr(), want.ptr());
   if (in_place) {
     got = x;
-    kernels::KernelsFor<T>(isa).activate(act, n, got.ptr(), got.ptr());
+    kernels::KernelsFor<T>(c.isa).activate(act, n, got.ptr(), got.ptr());
   } else {
-    kernels::KernelsFor<T>(isa).activate(act, n, x.ptr(), got.ptr());
+    kernels::KernelsFor<T>(c.isa).activate(act, n, x.ptr(), got.ptr());
   }
   RcExpectNear(
       want, got,
       [&](std::size_t, std::size_t j) { return ActivateTolerance<T>(act, want.at(0, j)); },
-      Describe("activate", isa,
-               std::string(kernels::ActivationName(act)) + " n=" + std::to_string(n) +
-                   (in_place ? " in place" : "")));
+      Describe(c, std::string(kernels::ActivationName(act)) + " n=" + std::to_string(n) +
+                      (in_place ? " in place" : "")));
 }
 
 template <typename T>
-void CheckActivationGrad(Isa isa, Activation act, bool in_place) {
-  const std::size_t n = *GenDim(2000);
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+void CheckActivationGrad(const Case& c, Activation act, bool in_place) {
+  const std::size_t n = DrawDim(2000);
+  const auto seed = DrawSeed();
   Matrix<T> y(1, n, n), g(1, n, n), want(1, n, n), got(1, n, n);
   FillRandom(y, seed);  // outputs of tanh lie in (−1, 1); ReLU outputs sign-test the same way
   FillRandom(g, seed + 1, T(-3), T(3));
   kernels::KernelsFor<T>(Isa::kRef).activation_grad(act, n, y.ptr(), g.ptr(), want.ptr());
   if (in_place) {
     got = g;
-    kernels::KernelsFor<T>(isa).activation_grad(act, n, y.ptr(), got.ptr(), got.ptr());
+    kernels::KernelsFor<T>(c.isa).activation_grad(act, n, y.ptr(), got.ptr(), got.ptr());
   } else {
-    kernels::KernelsFor<T>(isa).activation_grad(act, n, y.ptr(), g.ptr(), got.ptr());
+    kernels::KernelsFor<T>(c.isa).activation_grad(act, n, y.ptr(), g.ptr(), got.ptr());
   }
   // g·(1 − y²): the reference rounds y², 1 − y² and the product; the kernel fuses 1 − y·y. Both
   // are within 3 roundings of |g|·(1 + y²) of the exact value.
@@ -82,35 +78,8 @@ void CheckActivationGrad(Isa isa, Activation act, bool in_place) {
         return 6 * kUnitRoundoff<T> * std::fabs(double(g.at(0, j))) * (1 + yj * yj) +
                std::numeric_limits<T>::denorm_min();
       },
-      Describe("activation_grad", isa,
-               std::string(kernels::ActivationName(act)) + " n=" + std::to_string(n) +
-                   (in_place ? " in place" : "")));
-}
-
-TEST_P(ActivationTest, ActivateMatchesReference) {
-  for (Activation act : kernels::kAllActivations) {
-    for (bool in_place : {false, true}) {
-      const std::string name =
-          std::string(kernels::ActivationName(act)) + (in_place ? " in place" : "");
-      SIMD_MLP_CHECK_PROPERTY("activate<float> " + name,
-                              [&] { CheckActivate<float>(isa(), act, in_place); });
-      SIMD_MLP_CHECK_PROPERTY("activate<double> " + name,
-                              [&] { CheckActivate<double>(isa(), act, in_place); });
-    }
-  }
-}
-
-TEST_P(ActivationTest, ActivationGradMatchesReference) {
-  for (Activation act : kernels::kAllActivations) {
-    for (bool in_place : {false, true}) {
-      const std::string name =
-          std::string(kernels::ActivationName(act)) + (in_place ? " in place" : "");
-      SIMD_MLP_CHECK_PROPERTY("activation_grad<float> " + name,
-                              [&] { CheckActivationGrad<float>(isa(), act, in_place); });
-      SIMD_MLP_CHECK_PROPERTY("activation_grad<double> " + name,
-                              [&] { CheckActivationGrad<double>(isa(), act, in_place); });
-    }
-  }
+      Describe(c, std::string(kernels::ActivationName(act)) + " n=" + std::to_string(n) +
+                      (in_place ? " in place" : "")));
 }
 
 // The correctly rounded float tanh(x), as the candidates it may be. glibc's tanh is within "a few
@@ -174,12 +143,12 @@ std::uint32_t SweepTanhFloat(const kernels::KernelTable<float>& k, Check&& check
 // with SIMD_MLP_EXHAUSTIVE=1, about 40 s per ISA. tanh is odd, and the kernel computes it on |x|
 // and restores the sign bit, so negative inputs are the same bits with the sign set:
 // TanhFloatIsOdd.
-TEST_P(ActivationTest, TanhFloatAccuracySweep) {
+void TanhFloatAccuracySweep(const Case& c) {
   std::int64_t worst = 0;
   float worst_x = 0, worst_got = 0, worst_want = 0;
   std::uint64_t count = 0, recomputed = 0, ambiguous = 0, at_worst = 0;
-  const std::uint32_t stride =
-      SweepTanhFloat(Optimized<float>(), [&](const float* x, const float* y, std::size_t n) {
+  const std::uint32_t stride = SweepTanhFloat(
+      kernels::KernelsFor<float>(c.isa), [&](const float* x, const float* y, std::size_t n) {
         for (std::size_t i = 0; i < n; ++i) {
           const RoundedTanh want = CorrectlyRoundedTanh(x[i]);
           recomputed += want.recomputed;
@@ -199,16 +168,14 @@ TEST_P(ActivationTest, TanhFloatAccuracySweep) {
         return true;
       });
   std::printf(
-      "tanh<float> on %s: %llu inputs (stride %u), max error %lld ULP (%llu inputs), first at "
+      "%s: %llu inputs (stride %u), max error %lld ULP (%llu inputs), first at "
       "x = %.9g (got %.9g, want %.9g); %llu references recomputed in long double, %llu "
       "ambiguous\n",
-      kernels::IsaName(isa()), static_cast<unsigned long long>(count), stride,
-      static_cast<long long>(worst), static_cast<unsigned long long>(at_worst), worst_x, worst_got,
-      worst_want, static_cast<unsigned long long>(recomputed),
-      static_cast<unsigned long long>(ambiguous));
+      c.name.c_str(), static_cast<unsigned long long>(count), stride, static_cast<long long>(worst),
+      static_cast<unsigned long long>(at_worst), worst_x, worst_got, worst_want,
+      static_cast<unsigned long long>(recomputed), static_cast<unsigned long long>(ambiguous));
   EXPECT_LE(worst, kernels::kTanhMaxUlp)
-      << "at x = " << worst_x << ": got " << worst_got << ", want " << worst_want << " on "
-      << kernels::IsaName(isa());
+      << c.name << ": at x = " << worst_x << ": got " << worst_got << ", want " << worst_want;
 }
 
 // The FMA ISAs' float tanh (kernels/activation-inl.h) is, bit for bit, its documented formula
@@ -239,23 +206,24 @@ float TanhFormula(float x) {
   return std::copysign(e / d, x);
 }
 
-TEST_P(ActivationTest, TanhFloatIsItsFormula) {
-  if (isa() == Isa::kSse2) GTEST_SKIP() << "SSE2 evaluates the two-piece form";
-  SweepTanhFloat(Optimized<float>(), [&](const float* x, const float* y, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const float want = TanhFormula(x[i]);
-      if (std::memcmp(&y[i], &want, sizeof want) != 0) {
-        ADD_FAILURE() << "at x = " << std::hexfloat << x[i] << ": got " << y[i]
-                      << ", the formula gives " << want << " on " << kernels::IsaName(isa());
-        return false;
-      }
-    }
-    return true;
-  });
+void TanhFloatIsItsFormula(const Case& c) {
+  if (c.isa == Isa::kSse2) GTEST_SKIP() << "SSE2 evaluates the two-piece form";
+  SweepTanhFloat(kernels::KernelsFor<float>(c.isa),
+                 [&](const float* x, const float* y, std::size_t n) {
+                   for (std::size_t i = 0; i < n; ++i) {
+                     const float want = TanhFormula(x[i]);
+                     if (std::memcmp(&y[i], &want, sizeof want) != 0) {
+                       ADD_FAILURE() << c.name << ": at x = " << std::hexfloat << x[i] << ": got "
+                                     << y[i] << ", the formula gives " << want;
+                       return false;
+                     }
+                   }
+                   return true;
+                 });
 }
 
-TEST_P(ActivationTest, TanhFloatIsOdd) {
-  const auto& k = Optimized<float>();
+void TanhFloatIsOdd(const Case& c) {
+  const auto& k = kernels::KernelsFor<float>(c.isa);
   std::vector<float> x, neg;
   for (std::uint32_t bits = 0; bits < 0x41200000; bits += 7919) {
     float f;
@@ -267,16 +235,15 @@ TEST_P(ActivationTest, TanhFloatIsOdd) {
   k.activate(Activation::kTanh, x.size(), x.data(), y.data());
   k.activate(Activation::kTanh, neg.size(), neg.data(), y_neg.data());
   for (std::size_t i = 0; i < x.size(); ++i) {
-    ASSERT_EQ(-y[i], y_neg[i]) << "tanh(-x) != -tanh(x) at x = " << x[i] << " on "
-                               << kernels::IsaName(isa());
+    ASSERT_EQ(-y[i], y_neg[i]) << c.name << ": tanh(-x) != -tanh(x) at x = " << x[i];
   }
 }
 
 // tanh(x) = x exactly for |x| < 2^-25 (the true tanh(x) = x − x³/3 rounds to x up to about 2^-12;
 // the kernel is exact where its own arithmetic is: expm1(2x) = 2x exactly once 2x² is below half
 // an ULP of 2x, and 2x + 2 rounds to 2). Every 13th bit pattern, denormals included.
-TEST_P(ActivationTest, TanhFloatIsIdentityWhenTiny) {
-  const auto& k = Optimized<float>();
+void TanhFloatIsIdentityWhenTiny(const Case& c) {
+  const auto& k = kernels::KernelsFor<float>(c.isa);
   constexpr std::size_t kChunk = 1 << 16;
   std::vector<float> x(kChunk), y(kChunk);
   const std::uint32_t end_bits = 0x33000000;  // 2^-25
@@ -288,12 +255,12 @@ TEST_P(ActivationTest, TanhFloatIsIdentityWhenTiny) {
     }
     k.activate(Activation::kTanh, n, x.data(), y.data());
     for (std::size_t i = 0; i < n; ++i) {
-      ASSERT_EQ(y[i], x[i]) << "tanh(x) != x at x = " << x[i] << " on " << kernels::IsaName(isa());
+      ASSERT_EQ(y[i], x[i]) << c.name << ": tanh(x) != x at x = " << x[i];
     }
   }
 }
 
-TEST_P(ActivationTest, TanhSpecialValues) {
+void TanhFloatSpecialValues(const Case& c) {
   using Limits = std::numeric_limits<float>;
   const float inf = Limits::infinity();
   const float nan = Limits::quiet_NaN();
@@ -334,8 +301,8 @@ TEST_P(ActivationTest, TanhSpecialValues) {
   for (std::size_t i = 0; i < n; ++i) in[i] = cases[i].x;
   in[n] = nan;
   in[n + 1] = -nan;
-  Optimized<float>().activate(Activation::kTanh, n + 2, in, out);
-  const std::string where = std::string(" on ") + kernels::IsaName(isa());
+  kernels::KernelsFor<float>(c.isa).activate(Activation::kTanh, n + 2, in, out);
+  const std::string where = " (" + c.name + ")";
   for (std::size_t i = 0; i < n; ++i) {
     std::uint32_t got_bits, want_bits;
     std::memcpy(&got_bits, &out[i], sizeof got_bits);
@@ -345,18 +312,65 @@ TEST_P(ActivationTest, TanhSpecialValues) {
   }
   EXPECT_TRUE(std::isnan(out[n])) << "tanh(NaN) = " << out[n] << where;
   EXPECT_TRUE(std::isnan(out[n + 1])) << "tanh(-NaN) = " << out[n + 1] << where;
-  // The same through the double path.
+}
+
+// The special values through the double path.
+void TanhDoubleSpecialValues(const Case& c) {
   const double din[] = {0.0, -0.0, std::numeric_limits<double>::infinity(),
                         -std::numeric_limits<double>::infinity(),
                         std::numeric_limits<double>::quiet_NaN()};
   double dout[5];
-  Optimized<double>().activate(Activation::kTanh, 5, din, dout);
-  EXPECT_TRUE(dout[0] == 0.0 && !std::signbit(dout[0]));
-  EXPECT_TRUE(dout[1] == 0.0 && std::signbit(dout[1]));
-  EXPECT_EQ(dout[2], 1.0);
-  EXPECT_EQ(dout[3], -1.0);
-  EXPECT_TRUE(std::isnan(dout[4]));
+  kernels::KernelsFor<double>(c.isa).activate(Activation::kTanh, 5, din, dout);
+  EXPECT_TRUE(dout[0] == 0.0 && !std::signbit(dout[0])) << c.name;
+  EXPECT_TRUE(dout[1] == 0.0 && std::signbit(dout[1])) << c.name;
+  EXPECT_EQ(dout[2], 1.0) << c.name;
+  EXPECT_EQ(dout[3], -1.0) << c.name;
+  EXPECT_TRUE(std::isnan(dout[4])) << c.name;
+}
+
+// Against the reference on random lengths and values, for every activation, out of place and in
+// place.
+template <typename Check>
+Property MatchesReference(Check check) {
+  return {"matches_reference", [check](const Case& c) {
+            for (Activation act : kernels::kAllActivations) {
+              for (bool in_place : {false, true}) {
+                CheckProperty(
+                    c.name + " " + kernels::ActivationName(act) + (in_place ? " in place" : ""),
+                    [&] { check(c, act, in_place); });
+              }
+            }
+          }};
 }
 
 }  // namespace
+
+template <>
+struct KernelTest<KernelId::kActivate> {
+  template <typename T>
+  static std::vector<Property> Properties() {
+    std::vector<Property> properties = {MatchesReference(CheckActivate<T>)};
+    if constexpr (std::is_same_v<T, float>) {
+      properties.push_back({"tanh_accuracy_sweep", TanhFloatAccuracySweep});
+      properties.push_back({"tanh_is_its_formula", TanhFloatIsItsFormula});
+      properties.push_back({"tanh_is_odd", TanhFloatIsOdd});
+      properties.push_back({"tanh_is_identity_when_tiny", TanhFloatIsIdentityWhenTiny});
+      properties.push_back({"tanh_special_values", TanhFloatSpecialValues});
+    } else {
+      properties.push_back({"tanh_special_values", TanhDoubleSpecialValues});
+    }
+    return properties;
+  }
+};
+
+template <>
+struct KernelTest<KernelId::kActivationGrad> {
+  template <typename T>
+  static std::vector<Property> Properties() {
+    return {MatchesReference(CheckActivationGrad<T>)};
+  }
+};
+
+SIMD_MLP_REGISTER_KERNEL_TESTS(activation);
+
 }  // namespace simd_mlp::testing

@@ -4,7 +4,7 @@
 //
 // Tolerances: OuterBiasAct and GemvGradXAct compute one or two products per element (the optimized
 // kernel may fuse x·w + b), within 3 roundings of |x·w| + |b| (or |g·w|), plus the activation's
-// error as in gemm_test.cc. The reductions (OuterGradW, GemvBiasAct, GemvGradW) sum N terms in a
+// error as in gemm_tester.h. The reductions (OuterGradW, GemvBiasAct, GemvGradW) sum N terms in a
 // different order: |Δ| ≤ 2·N·u·Σ|terms|.
 #include <string>
 
@@ -14,9 +14,6 @@ namespace simd_mlp::testing {
 namespace {
 
 using kernels::Activation;
-
-class DenseEdgeTest : public IsaTest {};
-SIMD_MLP_INSTANTIATE_ISA_TESTS(DenseEdgeTest);
 
 template <typename T>
 double TanhUlps(Activation act, double value) {
@@ -32,48 +29,47 @@ double SumBound(std::size_t terms, double abs_sum) {
 }
 
 template <typename T>
-void CheckOuterBiasAct(Isa isa, Activation act) {
-  const std::size_t m = *GenDim(), n = *GenDim(), ldc = *GenStride(n);
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
-  Matrix<T> x(1, m, m), w(1, n, n), bias(1, n, n), c(m, n, ldc);
+void CheckOuterBiasAct(const Case& c, Activation act) {
+  const std::size_t m = DrawDim(), n = DrawDim(), ldc = DrawStride(n);
+  const auto seed = DrawSeed();
+  Matrix<T> x(1, m, m), w(1, n, n), bias(1, n, n), out(m, n, ldc);
   FillRandom(x, seed, T(-3), T(3));
   FillRandom(w, seed + 1, T(-3), T(3));
   FillRandom(bias, seed + 2);
-  FillRandom(c, seed + 3);
-  Matrix<T> c_ref = c;
+  FillRandom(out, seed + 3);
+  Matrix<T> out_ref = out;
   kernels::KernelsFor<T>(Isa::kRef).outer_bias_act(act, m, n, x.ptr(), w.ptr(), bias.ptr(),
-                                                   c_ref.ptr(), ldc);
-  kernels::KernelsFor<T>(isa).outer_bias_act(act, m, n, x.ptr(), w.ptr(), bias.ptr(), c.ptr(), ldc);
+                                                   out_ref.ptr(), ldc);
+  kernels::KernelsFor<T>(c.isa).outer_bias_act(act, m, n, x.ptr(), w.ptr(), bias.ptr(), out.ptr(),
+                                               ldc);
   const std::string what =
-      Describe("outer_bias_act", isa,
-               std::string(kernels::ActivationName(act)) + " m=" + std::to_string(m) +
-                   " n=" + std::to_string(n) + " ldc=" + std::to_string(ldc));
+      Describe(c, std::string(kernels::ActivationName(act)) + " m=" + std::to_string(m) +
+                      " n=" + std::to_string(n) + " ldc=" + std::to_string(ldc));
   RcExpectNear(
-      c_ref, c,
+      out_ref, out,
       [&](std::size_t i, std::size_t j) {
         const double scale =
             std::fabs(double(x.at(0, i)) * double(w.at(0, j))) + std::fabs(double(bias.at(0, j)));
-        return 3 * kUnitRoundoff<T> * scale + TanhUlps<T>(act, c_ref.at(i, j)) +
+        return 3 * kUnitRoundoff<T> * scale + TanhUlps<T>(act, out_ref.at(i, j)) +
                std::numeric_limits<T>::denorm_min();
       },
       what);
-  RcExpectGuardsIntact(c, what);
+  RcExpectGuardsIntact(out, what);
 }
 
 template <typename T>
-void CheckOuterGradW(Isa isa) {
-  const std::size_t m = *GenDim(600), n = *GenDim(), ldg = *GenStride(n);
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+void CheckOuterGradW(const Case& c) {
+  const std::size_t m = DrawDim(600), n = DrawDim(), ldg = DrawStride(n);
+  const auto seed = DrawSeed();
   Matrix<T> x(1, m, m), g(m, n, ldg), dw(1, n, n), db(1, n, n);
   FillRandom(x, seed);
   FillRandom(g, seed + 1);
   Matrix<T> dw_ref = dw, db_ref = db;
   kernels::KernelsFor<T>(Isa::kRef).outer_grad_w(m, n, x.ptr(), g.ptr(), ldg, dw_ref.ptr(),
                                                  db_ref.ptr());
-  kernels::KernelsFor<T>(isa).outer_grad_w(m, n, x.ptr(), g.ptr(), ldg, dw.ptr(), db.ptr());
+  kernels::KernelsFor<T>(c.isa).outer_grad_w(m, n, x.ptr(), g.ptr(), ldg, dw.ptr(), db.ptr());
   const std::string what = Describe(
-      "outer_grad_w", isa,
-      "m=" + std::to_string(m) + " n=" + std::to_string(n) + " ldg=" + std::to_string(ldg));
+      c, "m=" + std::to_string(m) + " n=" + std::to_string(n) + " ldg=" + std::to_string(ldg));
   RcExpectNear(
       dw_ref, dw,
       [&](std::size_t, std::size_t j) {
@@ -94,17 +90,17 @@ void CheckOuterGradW(Isa isa) {
 }
 
 template <typename T>
-void CheckGemvBiasAct(Isa isa, Activation act) {
-  const std::size_t m = *GenDim(), k = *GenDim(), lda = *GenStride(k);
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+void CheckGemvBiasAct(const Case& c, Activation act) {
+  const std::size_t m = DrawDim(), k = DrawDim(), lda = DrawStride(k);
+  const auto seed = DrawSeed();
   Matrix<T> a(m, k, lda), w(1, k, k), y(1, m, m);
   FillRandom(a, seed);
   FillRandom(w, seed + 1);
-  const T bias = *rc::gen::inRange(-100, 100) / T(50);
+  const T bias = DrawInt(-100, 100) / T(50);
   Matrix<T> y_ref = y;
   kernels::KernelsFor<T>(Isa::kRef).gemv_bias_act(act, m, k, a.ptr(), lda, w.ptr(), bias,
                                                   y_ref.ptr());
-  kernels::KernelsFor<T>(isa).gemv_bias_act(act, m, k, a.ptr(), lda, w.ptr(), bias, y.ptr());
+  kernels::KernelsFor<T>(c.isa).gemv_bias_act(act, m, k, a.ptr(), lda, w.ptr(), bias, y.ptr());
   RcExpectNear(
       y_ref, y,
       [&](std::size_t, std::size_t i) {
@@ -113,25 +109,23 @@ void CheckGemvBiasAct(Isa isa, Activation act) {
           abs_sum += std::fabs(double(a.at(i, p)) * double(w.at(0, p)));
         return SumBound<T>(k, abs_sum) + TanhUlps<T>(act, y_ref.at(0, i));
       },
-      Describe("gemv_bias_act", isa,
-               std::string(kernels::ActivationName(act)) + " m=" + std::to_string(m) +
-                   " k=" + std::to_string(k) + " lda=" + std::to_string(lda)));
+      Describe(c, std::string(kernels::ActivationName(act)) + " m=" + std::to_string(m) +
+                      " k=" + std::to_string(k) + " lda=" + std::to_string(lda)));
 }
 
 template <typename T>
-void CheckGemvGradW(Isa isa) {
-  const std::size_t m = *GenDim(600), k = *GenDim(), lda = *GenStride(k);
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+void CheckGemvGradW(const Case& c) {
+  const std::size_t m = DrawDim(600), k = DrawDim(), lda = DrawStride(k);
+  const auto seed = DrawSeed();
   Matrix<T> a(m, k, lda), g(1, m, m), dw(1, k, k), db(1, 1, 1);
   FillRandom(a, seed);
   FillRandom(g, seed + 1);
   Matrix<T> dw_ref = dw, db_ref = db;
   kernels::KernelsFor<T>(Isa::kRef).gemv_grad_w(m, k, a.ptr(), lda, g.ptr(), dw_ref.ptr(),
                                                 db_ref.ptr());
-  kernels::KernelsFor<T>(isa).gemv_grad_w(m, k, a.ptr(), lda, g.ptr(), dw.ptr(), db.ptr());
+  kernels::KernelsFor<T>(c.isa).gemv_grad_w(m, k, a.ptr(), lda, g.ptr(), dw.ptr(), db.ptr());
   const std::string what = Describe(
-      "gemv_grad_w", isa,
-      "m=" + std::to_string(m) + " k=" + std::to_string(k) + " lda=" + std::to_string(lda));
+      c, "m=" + std::to_string(m) + " k=" + std::to_string(k) + " lda=" + std::to_string(lda));
   RcExpectNear(
       dw_ref, dw,
       [&](std::size_t, std::size_t p) {
@@ -148,9 +142,9 @@ void CheckGemvGradW(Isa isa) {
 }
 
 template <typename T>
-void CheckGemvGradXAct(Isa isa, Activation act) {
-  const std::size_t m = *GenDim(), k = *GenDim(), lda = *GenStride(k), lddx = *GenStride(k);
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+void CheckGemvGradXAct(const Case& c, Activation act) {
+  const std::size_t m = DrawDim(), k = DrawDim(), lda = DrawStride(k), lddx = DrawStride(k);
+  const auto seed = DrawSeed();
   Matrix<T> g(1, m, m), w(1, k, k), a(m, k, lda), dx(m, k, lddx);
   FillRandom(g, seed);
   FillRandom(w, seed + 1);
@@ -159,12 +153,11 @@ void CheckGemvGradXAct(Isa isa, Activation act) {
   Matrix<T> dx_ref = dx;
   kernels::KernelsFor<T>(Isa::kRef).gemv_grad_x_act(act, m, k, g.ptr(), w.ptr(), a.ptr(), lda,
                                                     dx_ref.ptr(), lddx);
-  kernels::KernelsFor<T>(isa).gemv_grad_x_act(act, m, k, g.ptr(), w.ptr(), a.ptr(), lda, dx.ptr(),
-                                              lddx);
+  kernels::KernelsFor<T>(c.isa).gemv_grad_x_act(act, m, k, g.ptr(), w.ptr(), a.ptr(), lda, dx.ptr(),
+                                                lddx);
   const std::string what =
-      Describe("gemv_grad_x_act", isa,
-               std::string(kernels::ActivationName(act)) + " m=" + std::to_string(m) +
-                   " k=" + std::to_string(k) + " lddx=" + std::to_string(lddx));
+      Describe(c, std::string(kernels::ActivationName(act)) + " m=" + std::to_string(m) +
+                      " k=" + std::to_string(k) + " lddx=" + std::to_string(lddx));
   // g·w·act'(a): three products (and 1 − a·a fused or not): within 5 roundings of |g·w|.
   RcExpectNear(
       dx_ref, dx,
@@ -176,45 +169,66 @@ void CheckGemvGradXAct(Isa isa, Activation act) {
   RcExpectGuardsIntact(dx, what);
 }
 
-TEST_P(DenseEdgeTest, OuterBiasActMatchesReference) {
-  for (Activation act : kernels::kAllActivations) {
-    const std::string name = kernels::ActivationName(act);
-    SIMD_MLP_CHECK_PROPERTY("outer_bias_act<float> " + name,
-                            [&] { CheckOuterBiasAct<float>(isa(), act); });
-    SIMD_MLP_CHECK_PROPERTY("outer_bias_act<double> " + name,
-                            [&] { CheckOuterBiasAct<double>(isa(), act); });
-  }
+// The kernel's one property: it matches the reference on random shapes, for every activation if
+// it takes one.
+template <typename Check>
+std::vector<Property> MatchesReference(Check check) {
+  return {{"matches_reference", [check](const Case& c) { check(c); }}};
 }
 
-TEST_P(DenseEdgeTest, OuterGradWMatchesReference) {
-  SIMD_MLP_CHECK_PROPERTY("outer_grad_w<float>", [&] { CheckOuterGradW<float>(isa()); });
-  SIMD_MLP_CHECK_PROPERTY("outer_grad_w<double>", [&] { CheckOuterGradW<double>(isa()); });
-}
-
-TEST_P(DenseEdgeTest, GemvBiasActMatchesReference) {
-  for (Activation act : kernels::kAllActivations) {
-    const std::string name = kernels::ActivationName(act);
-    SIMD_MLP_CHECK_PROPERTY("gemv_bias_act<float> " + name,
-                            [&] { CheckGemvBiasAct<float>(isa(), act); });
-    SIMD_MLP_CHECK_PROPERTY("gemv_bias_act<double> " + name,
-                            [&] { CheckGemvBiasAct<double>(isa(), act); });
-  }
-}
-
-TEST_P(DenseEdgeTest, GemvGradWMatchesReference) {
-  SIMD_MLP_CHECK_PROPERTY("gemv_grad_w<float>", [&] { CheckGemvGradW<float>(isa()); });
-  SIMD_MLP_CHECK_PROPERTY("gemv_grad_w<double>", [&] { CheckGemvGradW<double>(isa()); });
-}
-
-TEST_P(DenseEdgeTest, GemvGradXActMatchesReference) {
-  for (Activation act : kernels::kAllActivations) {
-    const std::string name = kernels::ActivationName(act);
-    SIMD_MLP_CHECK_PROPERTY("gemv_grad_x_act<float> " + name,
-                            [&] { CheckGemvGradXAct<float>(isa(), act); });
-    SIMD_MLP_CHECK_PROPERTY("gemv_grad_x_act<double> " + name,
-                            [&] { CheckGemvGradXAct<double>(isa(), act); });
-  }
+template <typename T, typename Check>
+std::vector<Property> MatchesReferenceForEachActivation(Check check) {
+  return MatchesReference([check](const Case& c) {
+    for (Activation act : kernels::kAllActivations) {
+      CheckProperty(c.name + " " + kernels::ActivationName(act), [&] { check(c, act); });
+    }
+  });
 }
 
 }  // namespace
+
+template <>
+struct KernelTest<KernelId::kOuterBiasAct> {
+  template <typename T>
+  static std::vector<Property> Properties() {
+    return MatchesReferenceForEachActivation<T>(CheckOuterBiasAct<T>);
+  }
+};
+
+template <>
+struct KernelTest<KernelId::kOuterGradW> {
+  template <typename T>
+  static std::vector<Property> Properties() {
+    return MatchesReference(
+        [](const Case& c) { CheckProperty(c.name, [&] { CheckOuterGradW<T>(c); }); });
+  }
+};
+
+template <>
+struct KernelTest<KernelId::kGemvBiasAct> {
+  template <typename T>
+  static std::vector<Property> Properties() {
+    return MatchesReferenceForEachActivation<T>(CheckGemvBiasAct<T>);
+  }
+};
+
+template <>
+struct KernelTest<KernelId::kGemvGradW> {
+  template <typename T>
+  static std::vector<Property> Properties() {
+    return MatchesReference(
+        [](const Case& c) { CheckProperty(c.name, [&] { CheckGemvGradW<T>(c); }); });
+  }
+};
+
+template <>
+struct KernelTest<KernelId::kGemvGradXAct> {
+  template <typename T>
+  static std::vector<Property> Properties() {
+    return MatchesReferenceForEachActivation<T>(CheckGemvGradXAct<T>);
+  }
+};
+
+SIMD_MLP_REGISTER_KERNEL_TESTS(dense_edge);
+
 }  // namespace simd_mlp::testing

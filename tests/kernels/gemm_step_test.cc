@@ -1,14 +1,14 @@
 // gemm_grad_w_fm_step (kernels/gemm_step.h), every optimizer: the same bits as that ISA's
 // gemm_grad_w_fm followed by its flat optimizer kernel over each row of W and over b. No
 // tolerance: the step's operations on each element are the same either way (the products and
-// updates are each tested against the reference in gemm_test.cc and optimizer_test.cc). What
+// updates are each tested against the reference in gemm_fm_test.cc and optimizer_test.cc). What
 // this tests is the fused epilogue for RMSprop on AVX2 and AVX-512 (float); elsewhere the kernel
-// is that composition (kernels/gemm_step-inl.h), and this checks its wiring. Shapes as gemm_test.cc
-// draws them, batches past one chunk of samples (where the gradient is final only in the last), one
-// input or one output (the dot-product paths), and the MLP's own; padded strides. The guard lanes
-// past each row hold NaN in the inputs (a kernel that reads one poisons its result) and finite
-// values in the parameters and state, where an update that reached past a row would change them
-// (NaN would stay NaN).
+// is that composition (kernels/simd/gemm_step-inl.h), and this checks its wiring. Shapes as
+// gemm_test.cc draws them, batches past one chunk of samples (where the gradient is final only in
+// the last), one input or one output (the dot-product paths), and the MLP's own; padded strides.
+// The guard lanes past each row hold NaN in the inputs (a kernel that reads one poisons its result)
+// and finite values in the parameters and state, where an update that reached past a row would
+// change them (NaN would stay NaN).
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -21,9 +21,6 @@ namespace {
 
 using kernels::OptimizerStep;
 using kernels::UpdateTarget;
-
-class GemmStepTest : public IsaTest {};
-SIMD_MLP_INSTANTIATE_ISA_TESTS(GemmStepTest);
 
 // A parameter tensor and its two state arrays, rows × cols with stride ld.
 template <typename T>
@@ -46,8 +43,8 @@ struct Slots {
 // RMSprop's mean square is state1: non-negative, like every mean square.
 template <typename T>
 OptimizerStep<T> GenStep(Slots<T>* w, Slots<T>* b) {
-  const T lr = T(*rc::gen::inRange(1, 1000)) * T(1e-4);
-  switch (*rc::gen::inRange(0, 5)) {
+  const T lr = T(DrawInt(1, 1000)) * T(1e-4);
+  switch (DrawInt(0, 5)) {
     case 0:
       return kernels::SgdParams<T>{lr};
     case 1:
@@ -58,8 +55,7 @@ OptimizerStep<T> GenStep(Slots<T>* w, Slots<T>* b) {
       for (Slots<T>* s : {w, b}) s->state1 = s->state2;
       return kernels::RmspropParams<T>{lr, T(0.9), T(1e-7)};
     default:
-      return kernels::AdamStepParams<T>{{lr, T(0.9), T(0.999), T(1e-7)},
-                                        *rc::gen::inRange<std::int64_t>(1, 1000)};
+      return kernels::AdamStepParams<T>{{lr, T(0.9), T(0.999), T(1e-7)}, DrawInt(1, 1000)};
   }
 }
 
@@ -78,7 +74,7 @@ void RcExpectSameBits(const Matrix<T>& want, const Matrix<T>& got, const std::st
         out.precision(17);
         out << what << ": differs at (" << i << ", " << j << "): unfused " << want.at(i, j)
             << ", fused " << got.at(i, j);
-        RC_FAIL(out.str());
+        FailProperty(out.str());
       }
     }
   }
@@ -89,12 +85,12 @@ struct Dims {
 };
 
 template <typename T>
-void CheckGemmGradWFmStep(Isa isa, Dims d) {
-  const kernels::KernelTable<T>& table = kernels::KernelsFor<T>(isa);
+void CheckGemmGradWFmStep(const Case& c, Dims d) {
+  const kernels::KernelTable<T>& table = kernels::KernelsFor<T>(c.isa);
   const std::size_t m = d.m, n = d.n, k = d.k;
-  const std::size_t lda = *GenStride(m), ldg = *GenStride(m);
-  const std::size_t lddw = d.lddw != 0 ? d.lddw : *GenStride(n);
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+  const std::size_t lda = DrawStride(m), ldg = DrawStride(m);
+  const std::size_t lddw = d.lddw != 0 ? d.lddw : DrawStride(n);
+  const auto seed = DrawSeed();
   Matrix<T> at(k, m, lda), gt(n, m, ldg), dw(k, n, lddw), db(1, n, n);
   FillRandom(at, seed);
   FillRandom(gt, seed + 1);
@@ -115,10 +111,9 @@ void CheckGemmGradWFmStep(Isa isa, Dims d) {
                             db_fused.ptr(), step, w_fused.target(), b_fused.target());
 
   const std::string what =
-      Describe("gemm_grad_w_fm_step", isa,
-               std::string(StepName(step.index())) + " m=" + std::to_string(m) +
-                   " n=" + std::to_string(n) + " k=" + std::to_string(k) +
-                   " lda=" + std::to_string(lda) + " lddw=" + std::to_string(lddw));
+      Describe(c, std::string(StepName(step.index())) + " m=" + std::to_string(m) +
+                      " n=" + std::to_string(n) + " k=" + std::to_string(k) +
+                      " lda=" + std::to_string(lda) + " lddw=" + std::to_string(lddw));
   RcExpectSameBits(dw, dw_fused, what + " dW");
   RcExpectSameBits(db, db_fused, what + " db");
   RcExpectSameBits(w.params, w_fused.params, what + " W");
@@ -129,36 +124,50 @@ void CheckGemmGradWFmStep(Isa isa, Dims d) {
   RcExpectSameBits(b.state2, b_fused.state2, what + " b's state2");
 }
 
-template <typename Gen>
-void CheckBoth(Isa which, const std::string& family, Gen gen) {
-  const auto isa = [which] { return which; };  // SIMD_MLP_CHECK_PROPERTY names the ISA by isa()
-  SIMD_MLP_CHECK_PROPERTY("gemm_grad_w_fm_step<float> " + family,
-                          [&] { CheckGemmGradWFmStep<float>(which, gen()); });
-  SIMD_MLP_CHECK_PROPERTY("gemm_grad_w_fm_step<double> " + family,
-                          [&] { CheckGemmGradWFmStep<double>(which, gen()); });
-}
-
-TEST_P(GemmStepTest, RandomShapesMatchTheUnfusedKernels) {
-  CheckBoth(isa(), "random", [] { return Dims{*GenDim(), *GenDim(), *GenDim()}; });
-}
-
-// Past 128 samples the gradient is summed over several chunks; the step must see only the sum.
-TEST_P(GemmStepTest, LongBatchesMatchTheUnfusedKernels) {
-  CheckBoth(isa(), "m≤600", [] { return Dims{*GenDim(600), *GenDim(), *GenDim()}; });
-}
-
-// One output (W4: a column) or one input (W1: a row), the dot-product paths.
-TEST_P(GemmStepTest, OneOutputOrOneInputMatchTheUnfusedKernels) {
-  CheckBoth(isa(), "n=1", [] { return Dims{*GenDim(), 1, *GenDim()}; });
-  CheckBoth(isa(), "k=1", [] { return Dims{*GenDim(), *GenDim(), 1}; });
-}
-
-// The MLP's hidden layers: 100 × 100, rows 112 apart, batches it runs feature-major.
-TEST_P(GemmStepTest, TheMlpShapesMatchTheUnfusedKernels) {
-  CheckBoth(isa(), "MLP", [] {
-    return Dims{*rc::gen::inRange<std::size_t>(16, 128), 100, 100, 112};
-  });
+// The property `name`: the kernel gives the unfused kernels' bits on the dimensions draw() gives
+// (drawn inside each rapidcheck case).
+template <typename T>
+Property MatchesTheUnfusedKernels(const char* name, Dims (*draw)()) {
+  return {name, [draw](const Case& c) {
+            CheckProperty(c.name, [&] { CheckGemmGradWFmStep<T>(c, draw()); });
+          }};
 }
 
 }  // namespace
+
+template <>
+struct KernelTest<KernelId::kGemmGradWFmStep> {
+  template <typename T>
+  static std::vector<Property> Properties() {
+    return {
+        MatchesTheUnfusedKernels<T>("random",
+                                    [] {
+                                      return Dims{DrawDim(), DrawDim(), DrawDim()};
+                                    }),
+        // Past 128 samples the gradient is summed over several chunks; the step must see only
+        // the sum.
+        MatchesTheUnfusedKernels<T>("long_batches",
+                                    [] {
+                                      return Dims{DrawDim(600), DrawDim(), DrawDim()};
+                                    }),
+        // One output (W4: a column) or one input (W1: a row), the dot-product paths.
+        MatchesTheUnfusedKernels<T>("n_eq_1",
+                                    [] {
+                                      return Dims{DrawDim(), 1, DrawDim()};
+                                    }),
+        MatchesTheUnfusedKernels<T>("k_eq_1",
+                                    [] {
+                                      return Dims{DrawDim(), DrawDim(), 1};
+                                    }),
+        // The MLP's hidden layers: 100 × 100, rows 112 apart, batches it runs feature-major.
+        MatchesTheUnfusedKernels<T>("mlp_hidden_layer",
+                                    [] {
+                                      return Dims{DrawIndex(16, 128), 100, 100, 112};
+                                    }),
+    };
+  }
+};
+
+SIMD_MLP_REGISTER_KERNEL_TESTS(gemm_step);
+
 }  // namespace simd_mlp::testing

@@ -1,21 +1,27 @@
-// Shared machinery for the kernel property tests: ISA-parameterized fixtures, rapidcheck
-// generators for the shapes that probe tile edges, strided matrices with guard lanes, and a
-// comparison that reports position, reference, result, shape and ISA on failure (rapidcheck adds
-// the seed that reproduces it).
+// The kernels' property tests: each kernel of kernels/kernel_list.inc has a KernelTest, the list
+// of its properties, and each family's test file registers every property of every kernel of the
+// family, for float and double, on every optimized ISA, as one gtest named
+//   <kernel name>.<property>        e.g. f32_gemm_bias_act__avx512.k_eq_1
+// so --gtest_filter='f32_gemm_bias_act__avx512.*' runs one kernel on one ISA and '*__avx512.*'
+// one ISA. Also here: the values a property draws (shapes that probe tile edges, strides, seeds),
+// strided matrices with guard lanes, and comparisons that report position, reference, result,
+// shape and kernel name on failure (rapidcheck adds the seed that reproduces it).
 #ifndef SIMD_MLP_TESTS_KERNELS_KERNEL_TESTER_H_
 #define SIMD_MLP_TESTS_KERNELS_KERNEL_TESTER_H_
 
 #include <gtest/gtest.h>
-#include <rapidcheck.h>
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <initializer_list>
 #include <limits>
 #include <random>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/kernels.h"
@@ -23,65 +29,103 @@
 namespace simd_mlp::testing {
 
 using kernels::Isa;
+using kernels::KernelId;
 
-// Every optimized ISA; each test runs once per ISA and compares against the reference. ISAs this
-// build or CPU lacks are skipped with the reason printed.
+// Every optimized ISA: each property runs once per ISA and element type, and compares against
+// the reference. ISAs this build or CPU lacks are skipped with the reason printed.
 inline const Isa kOptimizedIsas[] = {
 #define SIMD_MLP_ISA(enumerator, name) Isa::enumerator,
 #include "kernels/isa_list.inc"
 #undef SIMD_MLP_ISA
 };
 
-class IsaTest : public ::testing::TestWithParam<Isa> {
- protected:
-  void SetUp() override {
-    if (!kernels::IsaSupported(GetParam())) {
-      GTEST_SKIP() << "this build or CPU lacks " << kernels::IsaName(GetParam());
-    }
-  }
-  Isa isa() const { return GetParam(); }
-  template <typename T>
-  const kernels::KernelTable<T>& Optimized() const {
-    return kernels::KernelsFor<T>(GetParam());
-  }
-  template <typename T>
-  const kernels::KernelTable<T>& Reference() const {
-    return kernels::KernelsFor<T>(Isa::kRef);
-  }
+// One run of a property: the ISA under test and the test's name, <kernel name>.<property>, which
+// every failure message starts with.
+struct Case {
+  Isa isa;
+  std::string name;
 };
 
-inline std::string IsaParamName(const ::testing::TestParamInfo<Isa>& info) {
-  return kernels::IsaName(info.param);
+// A named property of a kernel: check(c) runs it on c.isa (with rapidcheck, or on fixed inputs).
+struct Property {
+  std::string name;
+  std::function<void(const Case&)> check;
+};
+
+// The properties of kernel `id`, for each element type T:
+//   template <> struct KernelTest<KernelId::kGemmBiasAct> {
+//     template <typename T> static std::vector<Property> Properties();
+//   };
+// specialized in tests/kernels/<family>_test.cc for each kernel of the family.
+template <KernelId id>
+struct KernelTest;
+
+template <typename T, typename = void>
+inline constexpr bool kIsDefined = false;
+template <typename T>
+inline constexpr bool kIsDefined<T, std::void_t<decltype(sizeof(T))>> = true;
+
+// Registers the gtest <kernel>.<property>, which runs property.check on `isa` (or skips, naming
+// the reason, where this build or CPU lacks it).
+void RegisterPropertyTest(const std::string& kernel, const Property& property, Isa isa,
+                          const char* file);
+
+// Registers the gtest <kernel name>.<property> of each property of kernel `id` for element type
+// T, on each optimized ISA.
+template <KernelId id, typename T>
+void RegisterKernelTests(const char* file) {
+  static_assert(kIsDefined<KernelTest<id>>,
+                "a kernel of kernel_list.inc has no KernelTest in its family's test file");
+  for (const Property& property : KernelTest<id>::template Properties<T>()) {
+    for (Isa isa : kOptimizedIsas) {
+      RegisterPropertyTest(kernels::KernelName(id, kernels::kElementName<T>, kernels::IsaName(isa)),
+                           property, isa, file);
+    }
+  }
 }
 
-// Names the instances Fixture/Isa.Test/avx512, so --gtest_filter='*avx512*' selects one ISA.
-#define SIMD_MLP_INSTANTIATE_ISA_TESTS(Fixture)                                                    \
-  INSTANTIATE_TEST_SUITE_P(Isa, Fixture, ::testing::ValuesIn(::simd_mlp::testing::kOptimizedIsas), \
-                           ::simd_mlp::testing::IsaParamName)
+// At the end of tests/kernels/<family>_test.cc: registers the tests of every kernel that
+// kernel_list.inc puts in `family`, each of which must have a KernelTest.
+#define SIMD_MLP_REGISTER_KERNEL_TESTS(family_name)                            \
+  [[maybe_unused]] const bool kKernelTestsRegistered = [] {                    \
+    ::simd_mlp::kernels::ForEachKernel([](auto id) {                           \
+      constexpr ::simd_mlp::kernels::KernelId kId = decltype(id)::value;       \
+      if constexpr (::simd_mlp::kernels::Kernel(kId).family == #family_name) { \
+        ::simd_mlp::testing::RegisterKernelTests<kId, float>(__FILE__);        \
+        ::simd_mlp::testing::RegisterKernelTests<kId, double>(__FILE__);       \
+      }                                                                        \
+    });                                                                        \
+    return true;                                                               \
+  }()
 
-// Runs a rapidcheck property inside a (parameterized) gtest; a failure prints the shrunk
-// counterexample, our message, and the RC_PARAMS="reproduce=..." line.
-#define SIMD_MLP_CHECK_PROPERTY(description, ...) \
-  EXPECT_TRUE(::rc::check(std::string(description) + " on " + kernels::IsaName(isa()), __VA_ARGS__))
+// Runs a rapidcheck property inside a test, as one gtest expectation; a failure prints the shrunk
+// counterexample, the message, and the RC_PARAMS="reproduce=..." line. (One function for every
+// property, so rapidcheck's templates are compiled once, in kernel_tester.cc.)
+void CheckProperty(const std::string& description, const std::function<void()>& property);
 
+// The message a failure starts with: "f32_gemm_bias_act__avx512.random tanh m=5 n=17 ...".
+inline std::string Describe(const Case& c, const std::string& details) {
+  return c.name + " " + details;
+}
+
+// Values drawn inside a property (CheckProperty), by rapidcheck, which shrinks them when the
+// property fails. (Functions, so that the tests compile no rapidcheck template: kernel_tester.cc.)
+//
 // A dimension that is often exactly at a tile or vector edge: 1, w−1, w, w+1 for every vector
 // width and register tile of every ISA (2 … 16 lanes; tiles of 3 … 5 rows, one and two of them,
 // and 2 … 7 vectors), the MLP's 100 and its padded 112, and sometimes anything in [1, max].
-inline rc::Gen<std::size_t> GenDim(std::size_t max = 130) {
-  static const std::vector<std::size_t> kEdges = {
-      1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 15, 16, 17, 23,  24,  25,  31,  32,
-      33, 47, 48, 49, 63, 64, 65, 79, 80, 81, 95, 96, 97, 99, 100, 101, 111, 112, 113};
-  std::vector<std::size_t> edges;
-  for (std::size_t e : kEdges) {
-    if (e <= max) edges.push_back(e);
-  }
-  return rc::gen::oneOf(rc::gen::elementOf(edges), rc::gen::inRange<std::size_t>(1, max + 1));
-}
-
+std::size_t DrawDim(std::size_t max = 130);
 // A leading dimension for rows of `cols` elements: often exact, sometimes padded.
-inline rc::Gen<std::size_t> GenStride(std::size_t cols) {
-  return rc::gen::oneOf(rc::gen::just(cols), rc::gen::inRange<std::size_t>(cols, cols + 20));
-}
+std::size_t DrawStride(std::size_t cols);
+// Any seed for the random inputs.
+std::uint64_t DrawSeed();
+// An integer in [lo, hi).
+std::size_t DrawIndex(std::size_t lo, std::size_t hi);
+int DrawInt(int lo, int hi);
+// One of `values`.
+std::size_t DrawOneOf(std::initializer_list<std::size_t> values);
+// Fails the property with `message` (rapidcheck then shrinks the values drawn).
+[[noreturn]] void FailProperty(const std::string& message);
 
 // A row-major rows×cols matrix with leading dimension ld. Storage is exactly rows·ld elements
 // (no slack after the last row, so an over-read past the end is caught under ASan), and the lanes
@@ -120,12 +164,6 @@ std::vector<T> RandomVector(std::size_t n, std::uint64_t seed, T lo = T(-1), T h
   return v;
 }
 
-inline std::string Describe(const char* kernel, Isa isa, const std::string& shape) {
-  std::ostringstream out;
-  out << kernel << "__" << kernels::IsaName(isa) << " " << shape;
-  return out.str();
-}
-
 // Compares every used element of `got` with `want`; `tolerance(i, j)` is the allowed absolute
 // error there. On the first mismatch fails the property with everything needed to debug it.
 template <typename T, typename Tolerance>
@@ -141,7 +179,7 @@ void RcExpectNear(const Matrix<T>& want, const Matrix<T>& got, Tolerance toleran
         out.precision(9);
         out << what << ": mismatch at (" << i << ", " << j << "): reference " << w << ", got " << g
             << ", |diff| " << std::fabs(double(w) - double(g)) << " > tolerance " << tol;
-        RC_FAIL(out.str());
+        FailProperty(out.str());
       }
     }
   }
@@ -154,7 +192,8 @@ void RcExpectGuardsIntact(const Matrix<T>& m, const std::string& what) {
   for (std::size_t i = 0; i < m.rows; ++i) {
     for (std::size_t j = m.cols; j < m.ld; ++j) {
       if (!std::isnan(m.at(i, j))) {
-        RC_FAIL(what + ": wrote guard lane (" + std::to_string(i) + ", " + std::to_string(j) + ")");
+        FailProperty(what + ": wrote guard lane (" + std::to_string(i) + ", " + std::to_string(j) +
+                     ")");
       }
     }
   }

@@ -25,26 +25,10 @@ using kernels::AdamParams;
 using kernels::MomentumParams;
 using kernels::RmspropParams;
 
-class OptimizerTest : public IsaTest {};
-SIMD_MLP_INSTANTIATE_ISA_TESTS(OptimizerTest);
-
+// The updates checked: each kernel's, and momentum's with and without Nesterov's look-ahead.
 enum class Kind { kSgd, kMomentum, kNesterov, kRmsprop, kAdam };
-const Kind kKinds[] = {Kind::kSgd, Kind::kMomentum, Kind::kNesterov, Kind::kRmsprop, Kind::kAdam};
-const char* KindName(Kind kind) {
-  switch (kind) {
-    case Kind::kSgd:
-      return "sgd";
-    case Kind::kMomentum:
-      return "momentum";
-    case Kind::kNesterov:
-      return "nesterov";
-    case Kind::kRmsprop:
-      return "rmsprop";
-    case Kind::kAdam:
-      return "adam";
-  }
-  return "?";
-}
+const char* const kKindNames[] = {"sgd", "momentum", "nesterov", "rmsprop", "adam"};
+const char* KindName(Kind kind) { return kKindNames[static_cast<int>(kind)]; }
 
 // Parameters and the (up to two) state arrays of one optimizer.
 template <typename T>
@@ -76,10 +60,10 @@ void Step(const kernels::KernelTable<T>& k, Kind kind, std::int64_t t, const T* 
 }
 
 template <typename T>
-void CheckAgainstReference(Isa isa, Kind kind) {
-  const std::size_t n = *GenDim(3000);
-  const int steps = *rc::gen::inRange(1, 6);
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+void CheckAgainstReference(const Case& c, Kind kind) {
+  const std::size_t n = DrawDim(3000);
+  const int steps = DrawInt(1, 6);
+  const auto seed = DrawSeed();
   State<T> want(n), got(n);
   FillRandom(want.p, seed, T(-0.01), T(0.01));
   for (std::size_t i = 0; i < n; ++i) want.s1.at(0, i) = want.s2.at(0, i) = T(0);  // Keras: zeros
@@ -90,7 +74,7 @@ void CheckAgainstReference(Isa isa, Kind kind) {
     const std::vector<T> g = RandomVector<T>(n, seed + t, T(-2), T(2));
     const State<T> before = want;
     Step(kernels::KernelsFor<T>(Isa::kRef), kind, t, g.data(), want);
-    Step(kernels::KernelsFor<T>(isa), kind, t, g.data(), got);
+    Step(kernels::KernelsFor<T>(c.isa), kind, t, g.data(), got);
     for (std::size_t i = 0; i < n; ++i) {
       const double p0 = before.p.at(0, i), p1 = want.p.at(0, i);
       p_bound[i] += 4 * u * (std::fabs(p0) + std::fabs(p1)) + 16 * u * t * std::fabs(p1 - p0);
@@ -100,8 +84,8 @@ void CheckAgainstReference(Isa isa, Kind kind) {
           8 * u * (std::fabs(double(before.s2.at(0, i))) + std::fabs(double(want.s2.at(0, i))));
     }
   }
-  const std::string what =
-      Describe(KindName(kind), isa, "n=" + std::to_string(n) + " steps=" + std::to_string(steps));
+  const std::string what = Describe(c, std::string(KindName(kind)) + " n=" + std::to_string(n) +
+                                           " steps=" + std::to_string(steps));
   const double tiny = std::numeric_limits<T>::denorm_min();
   RcExpectNear(
       want.p, got.p, [&](std::size_t, std::size_t i) { return p_bound[i] + tiny; },
@@ -114,19 +98,21 @@ void CheckAgainstReference(Isa isa, Kind kind) {
       what + " state 2");
 }
 
-TEST_P(OptimizerTest, MatchesReferenceOverSeveralSteps) {
-  for (Kind kind : kKinds) {
-    SIMD_MLP_CHECK_PROPERTY(std::string(KindName(kind)) + "<float>",
-                            [&] { CheckAgainstReference<float>(isa(), kind); });
-    SIMD_MLP_CHECK_PROPERTY(std::string(KindName(kind)) + "<double>",
-                            [&] { CheckAgainstReference<double>(isa(), kind); });
-  }
+// Against the reference over several consecutive steps, for each of `kinds`.
+template <typename T>
+Property MatchesReference(std::vector<Kind> kinds) {
+  return {"matches_reference_over_several_steps", [kinds](const Case& c) {
+            for (Kind kind : kinds) {
+              CheckProperty(c.name + " " + KindName(kind),
+                            [&] { CheckAgainstReference<T>(c, kind); });
+            }
+          }};
 }
 
 // Semantics, not just agreement: Adam's first step moves every parameter by lr·sign(g) (m̂ = g,
 // v̂ = g², so m̂/√v̂ = ±1, up to ε), whatever the gradient's size.
-TEST_P(OptimizerTest, AdamFirstStepIsLrTimesSignOfGradient) {
-  const auto& k = Optimized<double>();
+void AdamFirstStepIsLrTimesSignOfGradient(const Case& c) {
+  const auto& k = kernels::KernelsFor<double>(c.isa);
   const std::size_t n = 37;
   std::vector<double> p(n, 0.5), m(n, 0.0), v(n, 0.0), g(n);
   for (std::size_t i = 0; i < n; ++i)
@@ -134,48 +120,48 @@ TEST_P(OptimizerTest, AdamFirstStepIsLrTimesSignOfGradient) {
   k.adam(n, AdamParams<double>{1e-3, 0.9, 0.999, 1e-12}, 1, g.data(), m.data(), v.data(), p.data());
   for (std::size_t i = 0; i < n; ++i) {
     EXPECT_NEAR(p[i], 0.5 - 1e-3 * (g[i] > 0 ? 1 : -1), 1e-9)
-        << "element " << i << ", g = " << g[i];
+        << c.name << ": element " << i << ", g = " << g[i];
   }
 }
 
 // RMSprop's first step from zero state: s = (1 − ρ)·g², so p moves by lr·g/√((1 − ρ)g² + ε):
 // ε sits inside the root, as in Keras (outside it, the step for g = 1e-4 would differ by 0.3%).
-TEST_P(OptimizerTest, RmspropEpsilonIsInsideTheSquareRoot) {
-  const auto& k = Optimized<double>();
+void RmspropEpsilonIsInsideTheSquareRoot(const Case& c) {
+  const auto& k = kernels::KernelsFor<double>(c.isa);
   const double g[] = {1e-4, -2.0};
   double p[] = {0.0, 0.0}, s[] = {0.0, 0.0};
   const double lr = 1e-3, rho = 0.9, eps = 1e-7;
   k.rmsprop(2, RmspropParams<double>{lr, rho, eps}, g, s, p);
   for (int i = 0; i < 2; ++i) {
     const double want = -lr * g[i] / std::sqrt((1 - rho) * g[i] * g[i] + eps);
-    EXPECT_NEAR(p[i], want, 1e-15) << "element " << i;
+    EXPECT_NEAR(p[i], want, 1e-15) << c.name << ": element " << i;
   }
 }
 
 // Nesterov looks ahead: after two steps with a constant gradient g, plain momentum has moved
 // −lr·g·(1 + (1 + μ)) and Nesterov −lr·g·((1 + μ) + (1 + μ + μ²)) (Keras's formulation).
-TEST_P(OptimizerTest, MomentumAndNesterovFollowKeras) {
-  const auto& k = Optimized<double>();
+void MomentumAndNesterovFollowKeras(const Case& c) {
+  const auto& k = kernels::KernelsFor<double>(c.isa);
   const double lr = 0.1, mu = 0.9, g = 1.0;
   for (bool nesterov : {false, true}) {
     double p = 0, v = 0;
     for (int t = 0; t < 2; ++t) k.momentum(1, MomentumParams<double>{lr, mu, nesterov}, &g, &v, &p);
     const double want =
         nesterov ? -lr * g * ((1 + mu) + (1 + mu + mu * mu)) : -lr * g * (1 + (1 + mu));
-    EXPECT_NEAR(p, want, 1e-14) << (nesterov ? "nesterov" : "momentum");
+    EXPECT_NEAR(p, want, 1e-14) << c.name << ": " << (nesterov ? "nesterov" : "momentum");
   }
 }
 
 // The state never holds a subnormal (optimizer.h): with zero gradients (a dead ReLU unit) it
-// decays from just above the smallest normal number straight to 0, on every ISA and in float and
-// double, and the parameters do not move.
+// decays from just above the smallest normal number straight to 0, on every ISA (and the
+// reference) and in float and double, and the parameters do not move.
 template <typename T>
-void ExpectStateFlushesToZero(Isa isa) {
+void ExpectStateFlushesToZero(Isa isa, const std::vector<Kind>& kinds) {
   const auto& k = kernels::KernelsFor<T>(isa);
   const std::size_t n = 37;  // whole vectors and a tail on every ISA
   const T start = T(4) * std::numeric_limits<T>::min();
   const std::vector<T> g(n, T(0));
-  for (Kind kind : {Kind::kMomentum, Kind::kNesterov, Kind::kRmsprop, Kind::kAdam}) {
+  for (Kind kind : kinds) {
     State<T> s(n);
     for (std::size_t i = 0; i < n; ++i) {
       s.p.at(0, i) = T(0.5);
@@ -205,12 +191,66 @@ void ExpectStateFlushesToZero(Isa isa) {
   }
 }
 
-TEST_P(OptimizerTest, StateNeverHoldsASubnormal) {
-  ExpectStateFlushesToZero<float>(isa());
-  ExpectStateFlushesToZero<double>(isa());
-  ExpectStateFlushesToZero<float>(Isa::kRef);
-  ExpectStateFlushesToZero<double>(Isa::kRef);
+template <typename T>
+Property StateNeverHoldsASubnormal(std::vector<Kind> kinds) {
+  return {"state_never_holds_a_subnormal", [kinds](const Case& c) {
+            ExpectStateFlushesToZero<T>(c.isa, kinds);
+            ExpectStateFlushesToZero<T>(Isa::kRef, kinds);
+          }};
 }
 
 }  // namespace
+
+template <>
+struct KernelTest<KernelId::kSgd> {
+  template <typename T>
+  static std::vector<Property> Properties() {
+    return {MatchesReference<T>({Kind::kSgd})};
+  }
+};
+
+template <>
+struct KernelTest<KernelId::kMomentum> {
+  template <typename T>
+  static std::vector<Property> Properties() {
+    const std::vector<Kind> kinds = {Kind::kMomentum, Kind::kNesterov};
+    std::vector<Property> properties = {MatchesReference<T>(kinds),
+                                        StateNeverHoldsASubnormal<T>(kinds)};
+    if constexpr (std::is_same_v<T, double>) {
+      properties.push_back({"momentum_and_nesterov_follow_keras", MomentumAndNesterovFollowKeras});
+    }
+    return properties;
+  }
+};
+
+template <>
+struct KernelTest<KernelId::kRmsprop> {
+  template <typename T>
+  static std::vector<Property> Properties() {
+    std::vector<Property> properties = {MatchesReference<T>({Kind::kRmsprop}),
+                                        StateNeverHoldsASubnormal<T>({Kind::kRmsprop})};
+    if constexpr (std::is_same_v<T, double>) {
+      properties.push_back(
+          {"epsilon_is_inside_the_square_root", RmspropEpsilonIsInsideTheSquareRoot});
+    }
+    return properties;
+  }
+};
+
+template <>
+struct KernelTest<KernelId::kAdam> {
+  template <typename T>
+  static std::vector<Property> Properties() {
+    std::vector<Property> properties = {MatchesReference<T>({Kind::kAdam}),
+                                        StateNeverHoldsASubnormal<T>({Kind::kAdam})};
+    if constexpr (std::is_same_v<T, double>) {
+      properties.push_back(
+          {"first_step_is_lr_times_sign_of_gradient", AdamFirstStepIsLrTimesSignOfGradient});
+    }
+    return properties;
+  }
+};
+
+SIMD_MLP_REGISTER_KERNEL_TESTS(optimizer);
+
 }  // namespace simd_mlp::testing
