@@ -67,15 +67,15 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
       int threads = 1;
       char impl[16] = {};
       const std::string name = run.run_name.str();
-      char kernel[32] = {}, isa[16] = {};
       if (std::sscanf(name.c_str(), "epoch_vs_1thread/B:%ld/T:%d", &batch, &threads) == 2) {
         paired_thread_speedup_[{batch, threads}] = Counter(run, "one_thread_over_ours");
         continue;
       }
-      if (std::sscanf(name.c_str(), "%31[a-z_]/%15[a-z0-9]/B:%ld/T:%d", kernel, isa, &batch,
-                      &threads) == 4 &&
-          std::string(kernel) != "epoch") {
-        split_gflops_[{kernel, batch}][threads] = Counter(run, "gflops");
+      // A kernel split over threads: f32_gemm_bias_act__avx512/tanh/B:<b>/T:<t>.
+      const std::size_t batch_at = name.find("/B:");
+      if (name.rfind("f32_", 0) == 0 && batch_at != std::string::npos &&
+          std::sscanf(name.c_str() + batch_at, "/B:%ld/T:%d", &batch, &threads) == 2) {
+        split_gflops_[{name.substr(0, batch_at), batch}][threads] = Counter(run, "gflops");
         continue;
       }
       if (std::sscanf(name.c_str(), "epoch_vs_eigen/B:%ld", &batch) == 1) {
@@ -157,12 +157,12 @@ class EpochSummaryReporter : public benchmark::BenchmarkReporter {
   void PrintSplitSummary(std::FILE* out) const {
     if (split_gflops_.empty()) return;
     std::fprintf(out, "\nThe hidden-layer GEMMs split over threads as the trainer splits them:\n");
-    std::fprintf(out, "%18s %8s %8s %14s %12s\n", "kernel", "batch", "threads", "GFLOP/s",
+    std::fprintf(out, "%32s %8s %8s %14s %12s\n", "kernel", "batch", "threads", "GFLOP/s",
                  "vs 1 thread");
     for (const auto& [kernel_batch, by_threads] : split_gflops_) {
       const auto one = by_threads.find(1);
       for (const auto& [threads, gflops] : by_threads) {
-        std::fprintf(out, "%18s %8ld %8d %14.1f", kernel_batch.first.c_str(), kernel_batch.second,
+        std::fprintf(out, "%32s %8ld %8d %14.1f", kernel_batch.first.c_str(), kernel_batch.second,
                      threads, gflops);
         PrintCell(out, 12, "%11.2fx", threads > 1 && one != by_threads.end(),
                   one != by_threads.end() ? gflops / one->second : 0);

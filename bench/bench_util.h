@@ -55,7 +55,8 @@ struct FloatBuffer {
 // ISAs to benchmark: every supported one except the scalar reference.
 std::vector<kernels::Isa> BenchIsas();
 
-// "gemm_bias_tanh/avx512/B:32": kernel, implementation (an ISA name, or eigen_<isa>), batch.
+// "epoch/ours/B:32": benchmark, implementation, batch. (The kernels' benchmarks are named after
+// the kernels: bench/kernels/kernel_bench.h.)
 std::string BenchName(const std::string& kernel, const std::string& impl, long batch);
 
 }  // namespace simd_mlp::bench

@@ -1,12 +1,13 @@
 // The three GEMMs of a hidden layer on a thread pool, split the way the trainer splits them
 // (mlp/core/partition.h, mlp/core/model.cc): the kernel-level view of data-parallel training.
-//   gemm_bias_tanh/<isa>/B:<b>/T:<t>     forward: each rank its BatchRows
-//   gemm_grad_x_tanh/<isa>/B:<b>/T:<t>   input gradient: each rank its BatchRows
-//   gemm_grad_w/<isa>/B:<b>/T:<t>        weight gradient: each rank dW and db of its gradient
-//                                        blocks of the batch, then its slab of their sum
+//   f32_gemm_bias_act__<isa>/tanh/B:<b>/T:<t>     forward: each rank its BatchRows
+//   f32_gemm_grad_x_act__<isa>/tanh/B:<b>/T:<t>   input gradient: each rank its BatchRows
+//   f32_gemm_grad_w__<isa>/B:<b>/T:<t>            weight gradient: each rank dW and db of its
+//                                                 gradient blocks of the batch, then its slab of
+//                                                 their sum
 // on the active ISA, for the batches the epoch benchmark splits (32 … 8000) and t = 1, 2 and all
-// cores. T:1 runs the same job on a pool of one, so T:2 / T:1 is the split's speed-up; the plain
-// <kernel>/<isa>/B:<b> benchmarks (gemm_bench.cc) call the kernel directly. Counters on wall
+// cores. T:1 runs the same job on a pool of one, so T:2 / T:1 is the split's speed-up; the same
+// names without /T: (bench/kernels/gemm_bench.cc) call the kernel directly. Counters on wall
 // time (SetWallFlopCounters); gflops counts the 2·B·100·100 FLOPs of the product, peak_frac is
 // relative to one core's peak.
 // (The trainer also runs each rank's forward rows in pieces of about 256, and past 1,024 rows the
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
+#include "bench/kernels/kernel_bench.h"
 #include "kernels/kernels.h"
 #include "mlp/core/partition.h"
 #include "mlp/runtime/cores.h"
@@ -86,19 +88,26 @@ void BM_SplitGemm(benchmark::State& state, Product product, std::size_t b, int t
 
 const bool registered = [] {
   const std::string isa = kernels::IsaName(kernels::ActiveIsa());
+  using kernels::KernelId;
   std::vector<int> thread_counts = {1};
   const int cores = mlp::AvailableCores();
   if (cores >= 2) thread_counts.push_back(2);
   if (cores > 2) thread_counts.push_back(cores);
-  for (const auto& [name, product] :
-       {std::pair{"gemm_bias_tanh", Product::kForward}, std::pair{"gemm_grad_w", Product::kGradW},
-        std::pair{"gemm_grad_x_tanh", Product::kGradX}}) {
+  struct Split {
+    KernelId kernel;
+    const char* variant;
+    Product product;
+  };
+  for (const auto& [kernel, variant, product] :
+       {Split{KernelId::kGemmBiasAct, "tanh", Product::kForward},
+        Split{KernelId::kGemmGradW, "", Product::kGradW},
+        Split{KernelId::kGemmGradXAct, "tanh", Product::kGradX}}) {
     for (long b : kBatchSizes) {
       if (b < 32) continue;  // not split: fewer than two 16-row blocks
       for (int threads : thread_counts) {
         benchmark::RegisterBenchmark(
-            (BenchName(name, isa, b) + "/T:" + std::to_string(threads)).c_str(), BM_SplitGemm,
-            product, std::size_t(b), threads);
+            (KernelBenchName(kernel, isa, variant, b) + "/T:" + std::to_string(threads)).c_str(),
+            BM_SplitGemm, product, std::size_t(b), threads);
       }
     }
   }

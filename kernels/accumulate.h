@@ -1,6 +1,6 @@
 // y += x over flat arrays: the reduction step of a sum computed in parts. The trainer sums its
 // weight gradients over blocks of the batch, each block's on one thread, and adds the blocks'
-// gradients in block order with this kernel (mlp/model.cc), so the sum's order never depends on the
+// gradients in block order with this kernel (mlp/core/model.cc), so the sum's order never depends on the
 // number of threads.
 //
 //   Accumulate(n, x, y)   y[i] = y[i] + x[i] for i < n

@@ -14,7 +14,7 @@
 // serves gradient checks) and the reference run the composition (gemm_step-inl.h says why).
 //
 // W, its state and dW share the stride lddw: the trainer's arenas have one layout for the
-// parameters, the gradients and each state (mlp/layout.h). Only the k rows × n columns of W and
+// parameters, the gradients and each state (mlp/core/layout.h). Only the k rows × n columns of W and
 // the n entries of b are read or written, as for dW. The step's state arrays start at zero as
 // for the flat kernels; Adam's t counts updates from 1. No array may overlap another.
 //

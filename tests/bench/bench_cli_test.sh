@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# //bench at its boundary, the interface that scripts and dashboards read (README, "Benchmarks"):
+# //bench at its boundary, the interface that scripts and dashboards read (docs/performance.md):
 # with --benchmark_format=json, stdout is one JSON document holding the per-epoch benchmarks
 # under their stable names and counters, and the summary table goes to stderr, with the speed-ups
 # over Eigen, over oneDNN and (on a machine of two cores or more) over one thread, each measured
@@ -7,10 +7,27 @@
 # chooses, and the two layouts are compared in turns; a format other than console or json, or a
 # layout other than blocked or oi, is a one-line error with exit status 2. The largest batch keeps
 # the run short: one pair of epochs is 2 × 8,000 samples whatever the batch, and B = 8000 has the
-# fewest steps per epoch.
+# fewest steps per epoch. And the kernels' benchmarks are named after the kernels
+# (bench/kernels/kernel_bench.h): every kernel of kernels/kernel_list.inc has one on the active ISA,
+# f32_<field>__<isa>[/<variant>][/B:<batch>], and the GEMMs' Eigen baselines take the ISA's place.
 set -euo pipefail
 bench=$1
+kernel_list=$2
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+names=$("$bench" --benchmark_list_tests 2>/dev/null) || fail "--benchmark_list_tests failed"
+isa=$(SIMD_MLP_ISA= "$bench" --benchmark_filter='^fma_peak$' --benchmark_min_time=0.01 \
+      --benchmark_format=json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["context"]["simd_mlp_isa"])')
+fields=$(sed -n 's/^SIMD_MLP_KERNEL([a-z_]*, \([a-z_]*\), [A-Za-z]*)$/\1/p' "$kernel_list")
+[[ $(wc -w <<<"$fields") -ge 20 ]] || fail "read too few kernels from $kernel_list: $fields"
+for field in $fields; do
+  grep -qE "^f32_${field}__${isa}(/|$)" <<<"$names" ||
+    fail "no benchmark of kernel $field on $isa (want f32_${field}__${isa}[/...])"
+done
+for kernel in gemm_bias_act/tanh gemm_grad_w gemm_grad_x_act/tanh; do
+  grep -qx "f32_${kernel%%/*}__eigen_${isa}${kernel#"${kernel%%/*}"}/B:32" <<<"$names" ||
+    fail "no Eigen baseline f32_${kernel%%/*}__eigen_${isa}${kernel#"${kernel%%/*}"}/B:32"
+done
 
 json=${TEST_TMPDIR:-/tmp}/bench.json
 summary=${TEST_TMPDIR:-/tmp}/bench_summary.txt

@@ -1,19 +1,16 @@
-// mse_loss_grad/<isa>/B:n: the loss and its per-sample gradient over a batch of B predictions.
-// Memory-bound: bytes_per_second counts the two inputs read and the gradient written.
-#include <benchmark/benchmark.h>
-
-#include "bench/bench_util.h"
-#include "kernels/kernels.h"
+// f32_mse_loss_grad__<isa>/B:<b>: the loss and its per-sample gradient over a batch of B
+// predictions. Memory-bound: bytes_per_second counts the two inputs read and the gradient written.
+#include "bench/kernels/kernel_bench.h"
 
 namespace simd_mlp::bench {
-namespace {
 
-const bool registered = [] {
-  for (kernels::Isa isa : BenchIsas()) {
+template <>
+struct KernelBenchmark<KernelId::kMseLossGrad> {
+  static void Register(kernels::Isa isa) {
     const auto* k = &kernels::KernelsFor<float>(isa);
     for (long b : kBatchSizes) {
       benchmark::RegisterBenchmark(
-          BenchName("mse_loss_grad", kernels::IsaName(isa), b).c_str(),
+          KernelBenchName(KernelId::kMseLossGrad, kernels::IsaName(isa), "", b).c_str(),
           [k, b](benchmark::State& state) {
             FloatBuffer yhat(std::size_t(b), 1), y(std::size_t(b), 2), grad(std::size_t(b), 3);
             for (auto _ : state) {
@@ -25,8 +22,8 @@ const bool registered = [] {
           });
     }
   }
-  return true;
-}();
+};
 
-}  // namespace
+SIMD_MLP_REGISTER_KERNEL_BENCHMARKS(mse);
+
 }  // namespace simd_mlp::bench

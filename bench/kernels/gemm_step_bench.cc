@@ -1,13 +1,14 @@
-// gemm_grad_w_fm_step (kernels/gemm_step.h) against the composition it replaces, at the MLP's
-// hidden-layer shape (100 × 100 weights, rows of 112 floats) and the feature-major batches the
-// trainer runs it at:
-//   gemm_step_vs_unfused/<optimizer>/<isa>/B:b
+// gemm_grad_w_fm_step (kernels/gemm_step.h) at the MLP's hidden-layer shape (100 × 100 weights,
+// rows of 112 floats) and the feature-major batches the trainer runs it at, with the `keras`
+// recipe's RMSprop and with Adam:
+//   f32_gemm_grad_w_fm_step__<isa>/<optimizer>/B:<b>              the kernel
+//   f32_gemm_grad_w_fm_step__<isa>/<optimizer>/B:<b>/vs_unfused   against the composition
 // The composition is gemm_grad_w_fm and then the flat optimizer kernel over the tensor as the
 // trainer's pass over its arena covers it (W's 100 × 112 floats, pad lanes included, and b's 112).
-// The two take turns, kCallsPerTurn calls each, kTurns turns per benchmark iteration; counters:
-// unfused_over_fused (the median over the turns of the composition's time / the fused kernel's),
-// fused_us and unfused_us (the medians of each side's time per call). Both sides keep updating
-// the same weights, so every turn sees the same kind of values.
+// In vs_unfused the two take turns, kCallsPerTurn calls each, kTurns turns per benchmark
+// iteration; counters: unfused_over_fused (the median over the turns of the composition's time /
+// the fused kernel's), fused_us and unfused_us (the medians of each side's time per call). Both
+// sides keep updating the same weights, so every turn sees the same kind of values.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -15,9 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/bench_util.h"
+#include "bench/kernels/kernel_bench.h"
 #include "bench/median.h"
-#include "kernels/kernels.h"
 
 namespace simd_mlp::bench {
 namespace {
@@ -54,6 +54,21 @@ struct StepBuffers {
 };
 
 using StepFor = kernels::OptimizerStep<float> (*)(std::int64_t t);
+
+// The fused kernel, once per iteration.
+void Fused(benchmark::State& state, kernels::Isa isa, std::size_t batch, StepFor step_for) {
+  const kernels::KernelTable<float>& k = kernels::KernelsFor<float>(isa);
+  const std::size_t ld = (batch + 15) / 16 * 16;
+  StepBuffers x(ld);
+  const kernels::UpdateTarget<float> w{x.w.data(), x.w1.data(), x.w2.data()};
+  const kernels::UpdateTarget<float> b{x.b.data(), x.b1.data(), x.b2.data()};
+  std::int64_t t = 0;
+  for (auto _ : state) {
+    k.gemm_grad_w_fm_step(batch, kN, kN, x.at.data(), ld, x.gt.data(), ld, x.dw.data(), kLd,
+                          x.db.data(), step_for(++t), w, b);
+    benchmark::ClobberMemory();
+  }
+}
 
 void Compare(benchmark::State& state, kernels::Isa isa, std::size_t batch, StepFor step_for) {
   const kernels::KernelTable<float>& k = kernels::KernelsFor<float>(isa);
@@ -103,22 +118,24 @@ kernels::OptimizerStep<float> Adam(std::int64_t t) {
   return kernels::AdamStepParams<float>{{1e-3f, 0.9f, 0.999f, 1e-7f}, t};
 }
 
-const bool registered = [] {
-  for (kernels::Isa isa : BenchIsas()) {
+}  // namespace
+
+template <>
+struct KernelBenchmark<KernelId::kGemmGradWFmStep> {
+  static void Register(kernels::Isa isa) {
     for (const auto& [name, step_for] :
          {std::pair<const char*, StepFor>{"rmsprop", &Rmsprop}, {"adam", &Adam}}) {
       for (long b : kFeatureMajorBatches) {
-        benchmark::RegisterBenchmark(
-            BenchName(std::string("gemm_step_vs_unfused/") + name, kernels::IsaName(isa), b)
-                .c_str(),
-            [isa, b, step_for = step_for](benchmark::State& state) {
-              Compare(state, isa, std::size_t(b), step_for);
-            });
+        const std::string kernel =
+            KernelBenchName(KernelId::kGemmGradWFmStep, kernels::IsaName(isa), name, b);
+        benchmark::RegisterBenchmark(kernel.c_str(), Fused, isa, std::size_t(b), step_for);
+        benchmark::RegisterBenchmark((kernel + "/vs_unfused").c_str(), Compare, isa, std::size_t(b),
+                                     step_for);
       }
     }
   }
-  return true;
-}();
+};
 
-}  // namespace
+SIMD_MLP_REGISTER_KERNEL_BENCHMARKS(gemm_step);
+
 }  // namespace simd_mlp::bench
