@@ -59,8 +59,8 @@ double MeasurePeak(kernels::Isa isa) {
     iterations *= 2;
   }
   // The best of 9 runs, not their median: whatever else the machine does can only slow a
-  // register-only loop, and a low denominator would inflate every peak_frac (here the medians of
-  // startup measurements ranged 111–116.7 GFLOP/s over a few minutes, the best runs 116–117.3).
+  // register-only loop, and a low denominator would inflate every peak_frac (medians wander more
+  // than the best runs: docs/performance.md, "Kernel constants").
   double best = 0;
   for (int r = 0; r < 9; ++r) best = std::max(best, TimePeakOnce(target, iterations));
   return best;

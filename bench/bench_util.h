@@ -31,8 +31,8 @@ void SetFlopCounters(benchmark::State& state, double flops_per_iteration);
 // from the wall time of the timed loop instead of the calling thread's CPU time (which counts
 // neither the other threads' work nor the time spent waiting for them). Google Benchmark's own
 // wall-clock mode, UseRealTime, is not used because it appends "/real_time" to every name, and
-// the names are a stable interface (README). On a quiet machine the two clocks agree for one
-// thread.
+// the names are a stable interface (tests/bench/bench_cli_test.sh). On a quiet machine the two
+// clocks agree for one thread.
 double WallSeconds();
 void SetWallFlopCounters(benchmark::State& state, double flops_per_iteration, double wall_seconds);
 

@@ -46,12 +46,12 @@ inline const char* ActivationName(Activation act) {
 // tanh correctly rounded to float, over all finite inputs. Measured exhaustively (all 1.09e9
 // positive floats below 10; the function is odd and exactly ±1 beyond): 2 ULP on avx2 and avx512
 // (on 0.06 % of inputs), 1 ULP on sse2. Why 2: with FMA the kernel is E/(E + 2), E = expm1(2a)
-// (activation-inl.h), whose three roundings can add up; the two-piece form it replaced held 1 ULP
-// but cost 1.5× as much, and tanh runs in every hidden layer's forward epilogue. Without FMA the
-// expm1 form reaches 3 ULP, so sse2 keeps the two-piece form.
-// tests/kernels/activation_test.cc asserts this same constant over a strided sweep of float bit patterns
-// (every 31st, all binades) on every ISA, and SIMD_MLP_EXHAUSTIVE=1 makes it sweep them all
-// (about 40 s per ISA).
+// (kernels/simd/activation_vec-inl.h), whose three roundings can add up; the two-piece form it
+// replaced held 1 ULP but cost more, and tanh runs in every hidden layer's forward epilogue
+// (docs/performance.md, "Kernel constants"). Without FMA the expm1 form reaches 3 ULP, so sse2
+// keeps the two-piece form. tests/kernels/activation_test.cc asserts this same constant over a
+// strided sweep of float bit patterns (every 31st, all binades) on every ISA, and
+// SIMD_MLP_EXHAUSTIVE=1 makes it sweep them all (about 40 s per ISA).
 inline constexpr int kTanhMaxUlp = 2;
 
 namespace ref {

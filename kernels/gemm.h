@@ -50,7 +50,8 @@
 //   dX   K = n + 2 (the n products g·w, and the derivative's roundings); act' ∈ [0, 1] scales
 //        value and error alike
 //   Ct, dXt, and the feature-major dW, db as C, dX, dW, db
-// tests/kernels/gemm_test.cc asserts exactly these bounds per element, on every ISA, float and double.
+// tests/kernels/gemm_test.cc asserts exactly these bounds per element, on every ISA, float and
+// double.
 //
 // ISAs: every kernel runs on ref, sse2, avx2 and avx512, for float and double (kernels.h).
 #ifndef SIMD_MLP_KERNELS_GEMM_H_

@@ -9,9 +9,10 @@
 // rmsprop / adam over each row of W and over b: the step's operations on each element are the
 // same; only where the gradient comes from differs. For RMSprop, the float kernels of AVX2 and
 // AVX-512 hand each vector of dW to the step while it is still in a register, as its tile
-// finishes (or, for n = 1 or k = 1, after the dot products): the optimizer's separate pass over
-// the gradient is gone (README, "Fusing the update"). The other optimizers, SSE2, double (which
-// serves gradient checks) and the reference run the composition (gemm_step-inl.h says why).
+// finishes (the few rows below the last full-height tile, and n = 1 or k = 1, right after they
+// are stored): the optimizer's separate pass over the gradient is gone. The other optimizers,
+// SSE2, double (which serves gradient checks) and the reference run the composition
+// (kernels/simd/gemm_step-inl.h says why).
 //
 // W, its state and dW share the stride lddw: the trainer's arenas have one layout for the
 // parameters, the gradients and each state (mlp/core/layout.h). Only the k rows × n columns of W and

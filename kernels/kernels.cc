@@ -2,11 +2,12 @@
 // build includes (-DSIMD_MLP_ELEMENT=float or double), without any ISA's flags. Each ISA's table
 // holds the addresses its units export (kernels/simd/export.h); only the ISAs this build compiled
 // are referenced (compiled_isas.h), so a build of fewer ISAs links.
+#include "kernels/kernels.h"
+
 #include <cstdio>
 #include <cstdlib>
 
 #include "kernels/compiled_isas.h"
-#include "kernels/kernels.h"
 #include "kernels/simd/export.h"
 
 #ifndef SIMD_MLP_ELEMENT
@@ -41,13 +42,13 @@ const KernelTable<T>* TableOf(Isa isa) {
       };
       return &table;
     }
-#define SIMD_MLP_ISA(enumerator, name)                                                  \
-  case Isa::enumerator:                                                                 \
-    if constexpr (compiled::Includes(Isa::enumerator)) {                                \
-      static const KernelTable<T> table = MakeTable<T>(                                 \
-          isa, [](auto id) { return name::Export<decltype(id)::value, T>(); });         \
-      return &table;                                                                    \
-    }                                                                                   \
+#define SIMD_MLP_ISA(enumerator, name)                                                       \
+  case Isa::enumerator:                                                                      \
+    if constexpr (compiled::Includes(Isa::enumerator)) {                                     \
+      static const KernelTable<T> table =                                                    \
+          MakeTable<T>(isa, [](auto id) { return name::Export<decltype(id)::value, T>(); }); \
+      return &table;                                                                         \
+    }                                                                                        \
     return nullptr;
 #include "kernels/isa_list.inc"
 #undef SIMD_MLP_ISA
@@ -62,8 +63,10 @@ const KernelTable<T>& KernelsFor(Isa isa) {
   const KernelTable<T>* table = IsaSupported(isa) ? TableOf<T>(isa) : nullptr;
   if (table == nullptr) {
     // A programming error (callers check IsaSupported), caught here rather than as SIGILL later.
-    std::fprintf(stderr, "simd_mlp: KernelsFor(%s): this build does not include %s, or this CPU "
-                 "cannot run it\n", IsaName(isa), IsaName(isa));
+    std::fprintf(stderr,
+                 "simd_mlp: KernelsFor(%s): this build does not include %s, or this CPU "
+                 "cannot run it\n",
+                 IsaName(isa), IsaName(isa));
     std::abort();
   }
   return *table;

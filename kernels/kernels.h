@@ -101,10 +101,10 @@ void ForEachKernel(F&& f) {
 // signature.
 template <KernelId id, typename T>
 struct KernelPointerOf;
-#define SIMD_MLP_KERNEL(family, field, function)      \
-  template <typename T>                                 \
-  struct KernelPointerOf<KernelId::k##function, T> {    \
-    using type = decltype(&ref::function<T>);           \
+#define SIMD_MLP_KERNEL(family, field, function)     \
+  template <typename T>                              \
+  struct KernelPointerOf<KernelId::k##function, T> { \
+    using type = decltype(&ref::function<T>);        \
   };
 #include "kernels/kernel_list.inc"
 #undef SIMD_MLP_KERNEL

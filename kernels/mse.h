@@ -16,7 +16,8 @@
 //
 // Accuracy against the reference (same T, u the unit roundoff as in gemm.h): grad is one subtract
 // and one multiply by the exact-or-rounded 2/m (fused or not): within 2·u·|grad_ref|; the loss is
-// a sum of m squares in a different order: |L − L_ref| ≤ 2·m·u·L. tests/kernels/mse_test.cc asserts both.
+// a sum of m squares in a different order: |L − L_ref| ≤ 2·m·u·L. tests/kernels/mse_test.cc asserts
+// both.
 //
 // ISAs: ref, sse2, avx2 and avx512, for float and double (kernels.h).
 #ifndef SIMD_MLP_KERNELS_MSE_H_

@@ -13,12 +13,11 @@
 // One departure, the same on every ISA and in the reference: a state value (v, s, m) whose
 // magnitude falls below the smallest normal number (FLT_MIN, DBL_MIN) is stored as 0. A ReLU
 // network's dead units have zero gradients, so their state decays geometrically, and on Intel
-// cores every operation that reads or writes a subnormal takes a microcode assist: on a Xeon
-// (Emerald Rapids) the `keras` recipe's epochs went from 8 ms to 26–28 ms after the second one,
-// 68 % of it in Rmsprop (perf), until this flush. TensorFlow runs its CPU kernels with
-// subnormals flushed to zero altogether; here only the state is, which changes no parameter
-// update of any consequence (a subnormal s is far below ε in sqrt(s + ε), and a subnormal v or m
-// moves p by less than a subnormal).
+// cores every operation that reads or writes a subnormal takes a microcode assist, which tripled
+// the `keras` recipe's epochs (docs/performance.md, "Kernel constants"). TensorFlow runs its CPU
+// kernels with subnormals flushed to zero altogether; here only the state is, which changes no
+// parameter update of any consequence (a subnormal s is far below ε in sqrt(s + ε), and a
+// subnormal v or m moves p by less than a subnormal).
 //
 // Calls: Sgd(n, lr, g, p), Momentum(n, params, g, v, p), Rmsprop(n, params, g, s, p),
 // Adam(n, params, step = t, g, m, v, p). Every array has n entries, contiguous; p and the state

@@ -1,10 +1,10 @@
 // The benchmarks' code that must be compiled once per ISA (see bench/bench_targets.h): compiled
 // with that ISA's flags and -DSIMD_MLP_TARGET=<isa> (kernels/simd/target.h), as the kernels'
 // units are (bench/BUILD).
-#include "kernels/simd/target.h"
-
 #include <cstdint>
 #include <xsimd/xsimd.hpp>
+
+#include "kernels/simd/target.h"
 
 // Eigen's templates would get the same symbol names in every ISA's unit, and the linker would
 // keep one copy, perhaps the AVX-512 one, for all of them. Renaming its namespace per ISA
@@ -22,8 +22,8 @@ namespace simd_mlp::bench::SIMD_MLP_TARGET {
 
 using Arch = SIMD_MLP_TARGET_ARCH;
 
-// 12 independent accumulator chains: more than FMA latency × FMA ports on current x86 cores
-// (Zen 4: 4 cycles × 2 pipes = 8), so the loop is bound by throughput, not latency.
+// 12 independent accumulator chains: more than FMA latency × FMA pipes on current x86 cores, so the
+// loop is bound by throughput, not latency (docs/performance.md, "Kernel constants").
 double FmaPeakLoop(std::int64_t iterations) {
   using V = xsimd::batch<float, Arch>;
   constexpr int kChains = 12;
@@ -32,7 +32,7 @@ double FmaPeakLoop(std::int64_t iterations) {
   for (int c = 0; c < kChains; ++c) acc[c] = V(1.0f + 0.01f * c);
   for (std::int64_t i = 0; i < iterations; ++i) {
     // Fully unrolled so every chain lives in a register (at -O2 the loop is not, and the
-    // accumulators round-trip through memory: measured 4× below peak).
+    // accumulators round-trip through memory, far below peak).
 #pragma GCC unroll 12
     for (int c = 0; c < kChains; ++c) acc[c] = xsimd::fma(acc[c], a, b);
   }

@@ -26,12 +26,10 @@ SIMD_MLP_INLINE Vec<float> CopySignBit(Vec<float> magnitude, Vec<float> x) {
 //   k = round(2a / ln2),  r = 2a − k·ln2 (|r| ≤ ln2/2),  expm1(r) = r + r²·Q(r).
 // One formula over the whole range: E is accurate RELATIVE to itself down to the denormals (for
 // k = 0 it is r + r²·Q with r = 2a exact), so small a needs no separate series and no blend:
-// 10 multiply-class operations against 18 for the two-piece form below, 1.5–1.6× its throughput
-// on avx2 and avx512, at 2 ULP instead of 1 (the roundings of E, E + 2 and the quotient can line
-// up: 0.06 % of inputs reach 2). Correcting the quotient for small a (h − h·tanh,
-// h = E/2) cost 20 % of the speed and still left 2-ULP cases. Replacing the division by AVX-512's
-// 14-bit reciprocal and one correction of the quotient kept 2 ULP but ran 8 % slower on an Intel
-// Xeon (Emerald Rapids), whose divider is not the bottleneck here.
+// 10 multiply-class operations against 18 for the two-piece form below, at 2 ULP instead of 1
+// (the roundings of E, E + 2 and the quotient can line up: 0.06 % of inputs reach 2). Its speed,
+// and that of the variants that did not help (a corrected quotient, a reciprocal estimate instead
+// of the division), are in docs/performance.md, "Kernel constants".
 //
 // Without FMA (sse2), that form reaches 3 ULP (7 inputs, around 0.03: the extra roundings of
 // the unfused multiply-adds tip the worst cases over), so SSE2 keeps the two-piece form, 1 ULP:

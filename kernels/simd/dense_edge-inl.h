@@ -41,7 +41,8 @@ template <typename T, typename F>
 SIMD_MLP_INLINE void EdgeForEachColumnBlock(std::size_t n, F&& body) {
   const std::size_t nvec = (n + kLanes<T> - 1) / kLanes<T>;
   for (std::size_t v0 = 0; v0 < nvec; v0 += kEdgeBlockNV) {
-    const int nv = static_cast<int>(nvec - v0 < std::size_t(kEdgeBlockNV) ? nvec - v0 : kEdgeBlockNV);
+    const int nv =
+        static_cast<int>(nvec - v0 < std::size_t(kEdgeBlockNV) ? nvec - v0 : kEdgeBlockNV);
     const std::size_t last_start = (v0 + nv - 1) * kLanes<T>;
     const std::size_t last_lanes = n - last_start < kLanes<T> ? n - last_start : kLanes<T>;
     DispatchInt<1, kEdgeBlockNV>(nv, [&](auto nv_c) {
@@ -110,9 +111,8 @@ void GemvGradXAct(Activation act, std::size_t m, std::size_t k, const T* g, cons
 
 // Vectors of columns per pass over the batch in EdgeColumnSums: 2·kEdgeNV accumulators, kEdgeNV
 // row vectors and two broadcasts must fit the register file. On AVX-512 the MLP's 100 columns
-// (7 vectors) then take one pass instead of the GEMM walker's 6 + 1, whose lone last vector ran
-// one FMA chain latency-bound over the whole batch. With InRegister below: outer_grad_w at B = 512
-// 2.36 → 2.03 µs on AVX-512, 3.94 → 2.37 µs on AVX2 (4 vectors a pass instead of 2).
+// (7 vectors) then take one pass, not a lone last vector's latency-bound FMA chain over the whole
+// batch (measured: docs/performance.md, "Kernel constants").
 #if SIMD_MLP_TARGET_LEVEL >= 3
 inline constexpr int kEdgeNV = 7;
 #else

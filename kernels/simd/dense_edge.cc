@@ -1,5 +1,5 @@
-// The edge layers' kernels (dense_edge.h) for one ISA and element type: compiled once per ISA and element
-// type of the build (kernels/BUILD), with that ISA's flags.
+// The edge layers' kernels (dense_edge.h) for one ISA and element type: compiled once per ISA and
+// element type of the build (kernels/BUILD), with that ISA's flags.
 #include "kernels/simd/dense_edge-inl.h"
 
 SIMD_MLP_EXPORT(OuterBiasAct)

@@ -90,9 +90,9 @@ SIMD_MLP_INLINE Vec<T> GemvDotsVector(std::size_t count, std::size_t len, const 
 #if SIMD_MLP_TARGET_LEVEL >= 3
 // acc[r] += (or, kPlain: the sum of) rows[r, 0..len) · v, a vector of lanes at a time, for all 16
 // rows: GemmRowDots's whole blocks. One pointer walks the rows, so no row is tested against the
-// block's count and no row address lives on the stack (with 16 row pointers g++ 12 spilled them):
-// the three calls of a B = 32 step (dW4, dW1, db1) took 0.88 of the time, in turns on the Xeon.
-// The same operations in the same order as the general loop below, so the same bits.
+// block's count and no row address lives on the stack (with 16 row pointers g++ 12 spilled them;
+// measured: docs/performance.md). The same operations in the same order as the general loop
+// below, so the same bits.
 template <bool kPlain>
 SIMD_MLP_INLINE void GemmRowDots16(std::size_t len, const float* rows, std::size_t ld,
                                    const float* v, __m512 (&acc)[16]) {

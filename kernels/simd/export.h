@@ -12,10 +12,10 @@
 
 namespace simd_mlp::kernels {
 
-#define SIMD_MLP_ISA(enumerator, name)   \
-  namespace name {                       \
-  template <KernelId id, typename T>     \
-  KernelPointer<id, T> Export();         \
+#define SIMD_MLP_ISA(enumerator, name) \
+  namespace name {                     \
+  template <KernelId id, typename T>   \
+  KernelPointer<id, T> Export();       \
   }
 #include "kernels/isa_list.inc"
 #undef SIMD_MLP_ISA

@@ -12,9 +12,9 @@ namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 // ---- Forward: C = act(A·W + bias) ----------------------------------------------------------
 
 template <typename T, int MR, int NV, GemmTail kTail>
-SIMD_MLP_INLINE void GemmBiasActTile(Activation act, std::size_t k, const T* a, std::size_t lda, const T* w,
-                                     std::size_t ldw, const T* bias, T* c, std::size_t ldc,
-                                     std::size_t tail_lanes) {
+SIMD_MLP_INLINE void GemmBiasActTile(Activation act, std::size_t k, const T* a, std::size_t lda,
+                                     const T* w, std::size_t ldw, const T* bias, T* c,
+                                     std::size_t ldc, std::size_t tail_lanes) {
   using Tile = GemmTile<T, MR, NV, kTail>;
   Tile tile;
   // Starting from the bias sums in the reference's order and saves an add per output vector.
@@ -33,18 +33,17 @@ void GemmBiasAct(Activation act, std::size_t m, std::size_t n, std::size_t k, co
     constexpr int kNV = decltype(nv_c)::value;
     constexpr GemmTail kTail = decltype(tail_c)::value;
     GemmForEachRowBlock<T>(m, [&](std::size_t i, auto rows) {
-      GemmBiasActTile<T, decltype(rows)::value, kNV, kTail>(
-          act, k, a + i * lda, lda, w + j0, ldw, bias + j0, c + i * ldc + j0, ldc, tail);
+      GemmBiasActTile<T, decltype(rows)::value, kNV, kTail>(act, k, a + i * lda, lda, w + j0, ldw,
+                                                            bias + j0, c + i * ldc + j0, ldc, tail);
     });
   });
 }
 
 // ---- Weight gradient: dW = Aᵀ·G, db = Σ_rows G ------------------------------------------------
 
-// Rows of the batch per cache block of GemmGradW: kGemmKC rows of A and G stay in cache while
-// every tile of dW sweeps them. AVX2's blocks of 4 ymm need 128 rows (16 KiB of G per block, L1)
-// to hold 86 % at B = 512 (256 rows: 69 %); AVX-512's whole-row blocks run at 91–93 % at
-// B = 512 and 8000 with 64 or 256 rows alike (L2), and 256 reloads dW 4× less often.
+// Rows of the batch per cache block of GemmGradW: kGemmKC rows of A and G stay in cache (AVX2:
+// L1, AVX-512: L2) while every tile of dW sweeps them; chosen by measurement
+// (docs/performance.md, "Kernel constants").
 #if SIMD_MLP_TARGET_LEVEL >= 3
 inline constexpr std::size_t kGemmKC = 256;
 #else
@@ -54,9 +53,8 @@ inline constexpr std::size_t kGemmKC = 128;
 template <typename T>
 void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::size_t lda, const T* g,
                std::size_t ldg, T* dw, std::size_t lddw, T* db) {
-  // The batch chunk is the outer loop: its rows of A and G stay in L2 while every tile of dW
-  // sweeps them (column blocks outside it re-read all of A from L3 once per block: 1.2× slower
-  // than Eigen at B = 8000 on AVX2).
+  // The batch chunk is the outer loop: its rows of A and G stay in cache while every tile of dW
+  // sweeps them (column blocks outside it would re-read all of A from L3 once per block).
   for (std::size_t i0 = 0; i0 < m; i0 += kGemmKC) {
     const std::size_t kc = m - i0 < kGemmKC ? m - i0 : kGemmKC;
     const bool first = i0 == 0;
@@ -79,10 +77,10 @@ void GemmGradW(std::size_t m, std::size_t n, std::size_t k, const T* a, std::siz
 // ---- Input gradient: dX = (G·Wᵀ) ⊙ act'(A) --------------------------------------------------
 
 template <typename T, int MR, int NV, GemmTail kTail>
-SIMD_MLP_INLINE void GemmGradXActTile(Activation act, std::size_t kc, const T* g, std::size_t ldg, const T* panel,
-                                      std::size_t width, const T* a, std::size_t lda, T* dx,
-                                      std::size_t lddx, bool first_block, bool last_block,
-                                      std::size_t tail_lanes) {
+SIMD_MLP_INLINE void GemmGradXActTile(Activation act, std::size_t kc, const T* g, std::size_t ldg,
+                                      const T* panel, std::size_t width, const T* a,
+                                      std::size_t lda, T* dx, std::size_t lddx, bool first_block,
+                                      bool last_block, std::size_t tail_lanes) {
   using Tile = GemmTile<T, MR, NV, kTail>;
   Tile tile;
   GemmInit(tile, [](int) { return Vec<T>(T(0)); });
@@ -105,8 +103,8 @@ SIMD_MLP_INLINE void GemmGradXActTile(Activation act, std::size_t kc, const T* g
 }
 
 // dX for a few rows, as dot products of G's rows with W's rows (both contiguous): packing Wᵀ
-// costs k·n copies, which a batch this small cannot amortize (at B = 1 the packed path was 3×
-// slower than Eigen). Four rows of W per pass share each load of G.
+// costs k·n copies, which a batch this small cannot amortize (docs/performance.md). Four rows of
+// W per pass share each load of G.
 template <Activation kAct, typename T>
 void GemmGradXActByDots(std::size_t m, std::size_t n, std::size_t k, const T* g, std::size_t ldg,
                         const T* w, std::size_t ldw, const T* a, std::size_t lda, T* dx,

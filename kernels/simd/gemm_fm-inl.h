@@ -17,9 +17,7 @@ namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 //
 // Rows (features) per tile: as many as keep the accumulators within the batch-major tile's
 // kGemmMR × kGemmSlots, at most 8. A small batch is a block of few slots, where kGemmMR rows would
-// leave few accumulator chains: on AVX-512 at m = 32 (2 slots, a 100 × 100 tanh forward, in turns
-// on an Intel Xeon, Emerald Rapids) 8 rows took 0.87 of the batch-major kernel's time, 5 rows 0.91
-// and 12 rows (24 accumulators, spilled by g++) 1.83.
+// leave few accumulator chains (measured: docs/performance.md, "Kernel constants").
 inline constexpr int kGemmAccumulators = kGemmMR * kGemmSlots;
 template <int kSlots>
 inline constexpr int kGemmFmRows = kGemmAccumulators / kSlots < 8 ? kGemmAccumulators / kSlots : 8;
@@ -39,9 +37,9 @@ SIMD_MLP_INLINE void GemmForEachFmTile(std::size_t m, std::size_t rows, F&& body
 }
 
 template <typename T, int MR, int NV, GemmTail kTail>
-SIMD_MLP_INLINE void GemmBiasActFmTile(Activation act, std::size_t k, const T* w, std::size_t ldw, const T* at,
-                                       std::size_t lda, const T* bias, T* ct, std::size_t ldc,
-                                       std::size_t tail_lanes) {
+SIMD_MLP_INLINE void GemmBiasActFmTile(Activation act, std::size_t k, const T* w, std::size_t ldw,
+                                       const T* at, std::size_t lda, const T* bias, T* ct,
+                                       std::size_t ldc, std::size_t tail_lanes) {
   using Tile = GemmTile<T, MR, NV, kTail>;
   Tile tile;
   // A row of Ct is one feature: its bias is one broadcast, the first term of every sum as in
@@ -71,9 +69,9 @@ void GemmBiasActFm(Activation act, std::size_t m, std::size_t n, std::size_t k, 
 }
 
 template <typename T, int MR, int NV, GemmTail kTail>
-SIMD_MLP_INLINE void GemmGradXActFmTile(Activation act, std::size_t n, const T* w, std::size_t ldw, const T* gt,
-                                        std::size_t ldg, const T* at, std::size_t lda, T* dxt,
-                                        std::size_t lddx, std::size_t tail_lanes) {
+SIMD_MLP_INLINE void GemmGradXActFmTile(Activation act, std::size_t n, const T* w, std::size_t ldw,
+                                        const T* gt, std::size_t ldg, const T* at, std::size_t lda,
+                                        T* dxt, std::size_t lddx, std::size_t tail_lanes) {
   using Tile = GemmTile<T, MR, NV, kTail>;
   Tile tile;
   GemmInit(tile, [](int) { return Vec<T>(T(0)); });
@@ -121,9 +119,7 @@ void GemmGradWFmThen(std::size_t m, std::size_t n, std::size_t k, const T* at, s
   if (n == 1 || k == 1) {
     // The MLP's last layer (one output) and first (one input): dot products along the batch, no
     // transpose. The tiles would give each row of dW a single accumulator chain of m FMAs (n = 1),
-    // or transpose all of Gt for one row of dW (k = 1). At m = 32, rows 48 floats apart, on the
-    // Xeon: n = 1 0.18 µs (tiles 1.1, dots a row at a time 0.26), k = 1 0.34 (transpose and
-    // tiles 0.53); the batch-major kernels take 0.06 and 0.11.
+    // or transpose all of Gt for one row of dW (k = 1): several times slower (docs/performance.md).
     if (n == 1) {
       GemmRowDots<T, false>(k, m, at, lda, gt, dw, lddw);
       *db = GemvSum(m, gt);
@@ -147,28 +143,28 @@ void GemmGradWFmThen(std::size_t m, std::size_t n, std::size_t k, const T* at, s
       const std::size_t read = kTail == GemmTail::kHalf ? kNV * kLanes<T> + kHalfLanes<T> : width;
       GemmPackWt<T>(kc, cols, read, width, gt + j0 * ldg + i0, ldg, panel);
       // As many rows per tile as the feature-major forms use: each tile reads the whole panel
-      // (at m = 32 a short loop), so fewer, taller tiles read it fewer times. At m = 32, n = k =
-      // 100 on AVX-512 (6 rows for the 4-slot block, 8 for the 3-slot one) 0.92–0.97 of the time
-      // with kGemmMR (5) rows, in turns on the Xeon.
+      // (at m = 32 a short loop), so fewer, taller tiles read it fewer times (measured:
+      // docs/performance.md, "Kernel constants").
       //
       // A fused update runs in the tiles of full height only; the few rows left below them are
-      // stored, then updated from L1 (UpdateRows): the same bits, and fused tiles of every
-      // remainder height cost 1.6× the object code for no measured gain (docs/performance.md).
+      // stored, then updated from L1 (UpdateRows): the same bits, for much less object code and
+      // no measured loss (docs/performance.md).
       constexpr int kRows = kGemmFmRows<kSlots>;
       GemmForEachRowBlock<T, kRows>(k, [&](std::size_t p, auto rows) {
         constexpr int kTileRows = decltype(rows)::value;
         const std::size_t origin = p * lddw + j0;
         if constexpr (kTileRows == kRows || std::is_same_v<Update, GemmNoUpdate>) {
-          GemmGradWTile<T, kTileRows, kNV, kTail, true>(kc, at + p * lda + i0, lda, 1, panel,
-                                                        width, dw + origin, lddw, first, tail,
-                                                        update, origin, last);
+          GemmGradWTile<T, kTileRows, kNV, kTail, true>(kc, at + p * lda + i0, lda, 1, panel, width,
+                                                        dw + origin, lddw, first, tail, update,
+                                                        origin, last);
         } else {
-          GemmGradWTile<T, kTileRows, kNV, kTail, true>(kc, at + p * lda + i0, lda, 1, panel,
-                                                        width, dw + origin, lddw, first, tail);
+          GemmGradWTile<T, kTileRows, kNV, kTail, true>(kc, at + p * lda + i0, lda, 1, panel, width,
+                                                        dw + origin, lddw, first, tail);
           if (last) {
-            UpdateRows(std::size_t(kTileRows), cols, dw + origin, lddw,
-                       [&](std::size_t i, std::size_t count, Vec<T> x)
-                           __attribute__((always_inline)) { update(origin + i, count, x); });
+            UpdateRows(
+                std::size_t(kTileRows), cols, dw + origin, lddw,
+                [&](std::size_t i, std::size_t count, Vec<T> x)
+                    __attribute__((always_inline)) { update(origin + i, count, x); });
           }
         }
       });

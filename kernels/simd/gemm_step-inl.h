@@ -15,12 +15,9 @@ void GemmGradWFmStep(std::size_t m, std::size_t n, std::size_t k, const T* at, s
       [&](const auto& params) {
         using Params = std::decay_t<decltype(params)>;
         const auto w_update = UpdateFor(params, w);
-        // Each optimizer fused is a set of tiles of its own, compiled per ISA: with all four the
-        // AVX-512 unit took 149 s to compile instead of 99, and the gains were not alike (bench
-        // gemm_step_vs_unfused, AVX-512, B = 16 … 64: RMSprop 1.02-1.08x, Adam 1.00-1.03x). So
-        // the tiles are fused for RMSprop, the `keras` recipes' optimizer, on AVX2 and AVX-512,
-        // for float; everything else is the composition. (On SSE2 the fused tiles, when they
-        // were built, ran at 0.96-0.99 of its speed; double serves gradient checks.)
+        // Each optimizer fused is a set of tiles of its own, compiled per ISA, and only RMSprop's,
+        // the `keras` recipes' optimizer, repaid its compile time, on AVX2 and AVX-512 for float
+        // (docs/performance.md, "Kernel constants"); everything else is the composition.
         constexpr bool kFused = std::is_same_v<T, float> && SIMD_MLP_TARGET_LEVEL >= 2 &&
                                 std::is_same_v<Params, RmspropParams<T>>;
         if constexpr (kFused) {

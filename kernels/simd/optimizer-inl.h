@@ -98,9 +98,8 @@ class RmspropUpdate {
 
 // 1/x for float on AVX-512 to within 2 ULP, x positive, normal and finite (here √v + ε): the
 // 14-bit estimate refined by one Newton step (error 2^-28 before the final rounding) instead of a
-// divide: 6.7 → 6.0 µs per update of the MLP's 22,976 parameters. (Replacing the square root by
-// x·rsqrt14(x) as well was slower, 6.9 µs: Adam is then bound by its count of 512-bit operations.)
-// The 12-bit estimates of SSE and AVX would need two steps: there, divide.
+// divide, which is faster; estimating the square root too is not (docs/performance.md). The
+// 12-bit estimates of SSE and AVX would need two steps: there, divide.
 template <typename T>
 SIMD_MLP_INLINE Vec<T> AdamReciprocal(Vec<T> x) {
 #if SIMD_MLP_TARGET_LEVEL >= 3

@@ -1,5 +1,5 @@
-// The optimizer updates (optimizer.h) for one ISA and element type: compiled once per ISA and element
-// type of the build (kernels/BUILD), with that ISA's flags.
+// The optimizer updates (optimizer.h) for one ISA and element type: compiled once per ISA and
+// element type of the build (kernels/BUILD), with that ISA's flags.
 #include "kernels/simd/optimizer-inl.h"
 
 SIMD_MLP_EXPORT(Sgd)

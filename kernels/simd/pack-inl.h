@@ -10,13 +10,12 @@ namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 
 // Rows of Wᵀ per packed panel (GemmGradXAct): at most kGemmPackK × kGemmSlots vectors on the stack
 // (128 × 112 floats = 56 KiB on AVX-512). The MLP's n = 100 then packs in one panel and dX is
-// written once: with 64-row panels (two passes, dX stored and reloaded) B = 8000 ran at 61–72 %
-// of peak on AVX-512, with one panel at 85 %; the panel is read from L2 at no measured cost.
+// written once, not stored and reloaded per panel (measured: docs/performance.md).
 inline constexpr std::size_t kGemmPackK = 128;
 
 // Panel rows [j_begin, j_end), columns [c_begin, read) set to zero: the lanes past Wᵀ's last
-// column that the micro-kernel reads. Inline where the register transposes leave only these (as
-// a call to GemmPackWtScalar per 8 rows it took 0.4 % of a B = 32 epoch, perf).
+// column that the micro-kernel reads. Inline where the register transposes leave only these (a
+// call to GemmPackWtScalar per 8 rows showed in an epoch's profile: docs/performance.md).
 template <typename T>
 SIMD_MLP_INLINE void GemmPackZeroColumns(std::size_t j_begin, std::size_t j_end,
                                          std::size_t c_begin, std::size_t read, std::size_t width,
@@ -62,10 +61,9 @@ SIMD_MLP_INLINE void GemmPackWt4x4(std::size_t j, std::size_t c, const float* w,
 
 // Copies Wᵀ[j0 .. j0+kc) × [p0 .. p0+cols) into panel (kc rows `width` apart, zero from cols to
 // `read`, the lanes of a row the micro-kernel reads: cols ≤ read ≤ width), so the micro-kernel
-// reads Wᵀ rows contiguously and never needs a masked load. For float
-// the bulk moves as 8×8 blocks through ymm registers (AVX2, AVX-512), then 4×4 blocks through
-// SSE registers: a scalar copy cost 3.1 µs of the 10 µs gemm_grad_x at B = 32 on AVX-512, and
-// 8×8 blocks raised it from 73 to 76 % of peak over 4×4 ones.
+// reads Wᵀ rows contiguously and never needs a masked load. For float the bulk moves as 8×8
+// blocks through ymm registers (AVX2, AVX-512), then 4×4 blocks through SSE registers, each
+// faster than the one after it (docs/performance.md).
 template <typename T>
 SIMD_MLP_INLINE void GemmPackWt(std::size_t kc, std::size_t cols, std::size_t read,
                                 std::size_t width, const T* w, std::size_t ldw, T* panel) {

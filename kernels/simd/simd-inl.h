@@ -95,7 +95,7 @@ SIMD_MLP_INLINE void StorePartial(T* p, std::size_t count, Vec<T> v) {
 // Runs step(i, count) over [0, n) a vector at a time; count < kLanes only for the tail, where the
 // step must use LoadPartial / StorePartial. Mark the step always_inline: it has two call sites,
 // and g++ 12 otherwise keeps it a function, called once per vector (reloading its captures and
-// running vzeroupper on every call: the RMSprop update took 1.3x its inlined time).
+// running vzeroupper on every call; measured: docs/performance.md).
 template <typename T, typename Step>
 SIMD_MLP_INLINE void ForEachVector(std::size_t n, Step&& step) {
   std::size_t i = 0;
@@ -105,10 +105,8 @@ SIMD_MLP_INLINE void ForEachVector(std::size_t n, Step&& step) {
 
 // Runs step(i) over whole vectors, kUnroll at a time, then tail(i, count) on the rest. The cheap
 // bodies (ReLU, identity, the gradients, y += x: two loads, a store and one or two operations per
-// vector) are bound by loads, stores and loop overhead: 4 vectors per iteration measured
-// 1.06–1.3× one on avx512 at n = 800 … 12800. The tanh body is bound by its multiplies, and
-// unrolling it gained nothing measurable, so it keeps one vector per iteration (and a quarter of
-// the code).
+// vector) are bound by loads, stores and loop overhead and gain from 4 vectors per iteration; the
+// tanh body is bound by its multiplies and keeps one (docs/performance.md, "Kernel constants").
 template <std::size_t kUnroll, typename T, typename Step, typename Tail>
 SIMD_MLP_INLINE void ForEachVector(std::size_t n, Step&& step, Tail&& tail) {
   std::size_t i = 0;
@@ -239,20 +237,20 @@ constexpr bool ExportsFamily(std::string_view family, std::index_sequence<kIds..
 // each of the family's kernels, then SIMD_MLP_EXPORTED_FAMILY(family), which fails to compile
 // unless every kernel that kernel_list.inc puts in the family was exported. Each export is the
 // address of Function<T> for the unit's element type (export.h).
-#define SIMD_MLP_EXPORT(function)                                         \
-  namespace simd_mlp::kernels::SIMD_MLP_TARGET {                          \
-  template <>                                                             \
-  KernelPointer<KernelId::k##function, SIMD_MLP_ELEMENT>                  \
-  Export<KernelId::k##function, SIMD_MLP_ELEMENT>() {                     \
-    return &function<SIMD_MLP_ELEMENT>;                                   \
-  }                                                                       \
-  template <>                                                             \
-  struct Exported<KernelId::k##function> : std::true_type {};             \
+#define SIMD_MLP_EXPORT(function)                             \
+  namespace simd_mlp::kernels::SIMD_MLP_TARGET {              \
+  template <>                                                 \
+  KernelPointer<KernelId::k##function, SIMD_MLP_ELEMENT>      \
+  Export<KernelId::k##function, SIMD_MLP_ELEMENT>() {         \
+    return &function<SIMD_MLP_ELEMENT>;                       \
+  }                                                           \
+  template <>                                                 \
+  struct Exported<KernelId::k##function> : std::true_type {}; \
   }
-#define SIMD_MLP_EXPORTED_FAMILY(family)                                                        \
-  static_assert(::simd_mlp::kernels::SIMD_MLP_TARGET::ExportsFamily(                            \
-                    #family, std::make_index_sequence<::simd_mlp::kernels::kKernelCount>{}),    \
-                "kernel_list.inc puts a kernel in family " #family                              \
-                " that kernels/simd/" #family ".cc does not SIMD_MLP_EXPORT");
+#define SIMD_MLP_EXPORTED_FAMILY(family)                                                         \
+  static_assert(::simd_mlp::kernels::SIMD_MLP_TARGET::ExportsFamily(                             \
+                    #family, std::make_index_sequence<::simd_mlp::kernels::kKernelCount>{}),     \
+                "kernel_list.inc puts a kernel in family " #family " that kernels/simd/" #family \
+                ".cc does not SIMD_MLP_EXPORT");
 
 #endif  // SIMD_MLP_KERNELS_SIMD_SIMD_INL_H_

@@ -12,10 +12,9 @@
 //   grad_x_act   a = G rows,          b = Wᵀ packed per panel; epilogue acc ⊙ act'(A) → dX
 //
 // A block of columns is a run of whole vectors ("slots") and at most one tail: a masked whole
-// vector, or, when the tail fits in half a vector (AVX2, AVX-512), a half-width register. The
-// MLP's 100 columns are 6 zmm + 4 floats: in a half (ymm) register the tail costs half a zmm FMA
-// on Zen 4, as do its 12 padded lanes in a masked zmm, so the product issues 6.5 FMA slots per
-// row and step where 100/16 = 6.25 are useful (96 %), against 7 (89 %) with a masked zmm tail.
+// vector, or, when the tail fits in half a vector (AVX2, AVX-512), a half-width register, which
+// wastes fewer FMA lanes on the MLP's 100 columns (measured: docs/performance.md, "Kernel
+// constants").
 #ifndef SIMD_MLP_KERNELS_SIMD_TILE_INL_H_
 #define SIMD_MLP_KERNELS_SIMD_TILE_INL_H_
 
@@ -23,22 +22,9 @@
 
 namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 
-// Register tiles: MR rows × up to kGemmSlots vectors, so a tile needs MR·slots accumulators.
-// Measured at B = 32 (fraction of the FMA peak, forward with tanh / identity / grad_w / grad_x):
-// AVX-512 (32 registers), 5 × 5: 25 accumulators, 5 row vectors and a broadcast, all in registers;
-//   the MLP's 100 columns (6 zmm + 1 ymm) run as blocks of 4 and 3 slots. On Zen 4 (one zmm FMA
-//   per cycle): 82 / 92 / 89 / 76 %, against 82 / 94 / 89 / 76 % for 4 × (6 zmm + 1 ymm), the
-//   whole row in one block, 73 / 81 / 81 / 68 % for 3 × 7 and 81 / 92 / 87 / 73 % for 6 × 4.
-//   4 × 7's 28 accumulators leave too few registers for its row vectors, and g++ reads them as
-//   memory operands (half the FMAs of its object code have one): a load per FMA, free on Zen 4,
-//   but the bottleneck on a core that issues two zmm FMAs and two loads per cycle. On an Intel
-//   Xeon (Emerald Rapids; minimum of 6–8 runs, interleaved, on a busy host) 5 × 5 took 16–30 %
-//   less time than 4 × 7 for the weight gradient at B = 128 and 512, 13–25 % less for the input
-//   gradient at B = 32 … 512, and 11–23 % less for a B = 32 training epoch; the forward pass was
-//   the same within the noise, and 6 × 4 and 8 × 3 close to 5 × 5.
-// AVX2 (16 registers), 3 × 4: 12 accumulators, 3 broadcasts, one row vector: 70 / 81 / 85 / 71 %
-//   against 68 / 80 / 79 / 65 % for 4 × 2 and 66 / 76 / 81 / 65 % for 3 × 3.
-// SSE2 (16 registers, no FMA: a multiply and an add): the 4 × 2 tile it had before.
+// Register tiles: MR rows × up to kGemmSlots vectors, so a tile needs MR·slots accumulators. Each
+// ISA's size keeps the accumulators, the row vectors and a broadcast in its registers (AVX-512:
+// 25 of 32, AVX2: 12 of 16); chosen by measurement (docs/performance.md, "Kernel constants").
 #if SIMD_MLP_TARGET_LEVEL >= 3
 inline constexpr int kGemmMR = 5;
 inline constexpr int kGemmSlots = 5;
@@ -52,9 +38,8 @@ inline constexpr int kGemmSlots = 2;
 
 // Double serves gradient checks, where speed matters less than for float: its GEMMs run on three
 // column shapes (blocks of kGemmSlots vectors, single vectors, a masked tail) and two row counts
-// (kGemmMR, 1) instead of every width and remainder. That cuts the double units' compile time
-// several times over and changes no result: each output element is the same sum in the same
-// order whatever the tile that computes it.
+// (kGemmMR, 1), for a fraction of the compile time (docs/performance.md, "Kernel constants"). No
+// result changes: each output element is the same sum in the same order whatever its tile.
 template <typename T>
 inline constexpr bool kGemmCompact = std::is_same_v<T, double>;
 
@@ -334,9 +319,8 @@ SIMD_MLP_INLINE void GemmForEachRowBlock(std::size_t m, F&& body) {
 }
 
 // The forward epilogue (both layouts): row r of c := act(row r of the tile). The activation is
-// chosen here, once per tile, not per tile instantiation: the tiles are compiled once, not once
-// per activation, and the branch costs nothing measurable (docs/performance.md, "Kernel
-// constants").
+// chosen here, once per tile, so that the tiles are compiled once rather than once per
+// activation; the branch costs nothing measurable (docs/performance.md, "Kernel constants").
 template <typename T, int MR, int NV, GemmTail kTail>
 SIMD_MLP_INLINE void GemmStoreActivated(Activation act, const GemmTile<T, MR, NV, kTail>& tile,
                                         T* c, std::size_t ldc, std::size_t tail_lanes) {

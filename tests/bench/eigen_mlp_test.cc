@@ -1,6 +1,6 @@
-// The epoch benchmark's Eigen baseline (bench/simd/eigen_mlp-inl.h) computes the same training step as
-// mlp::Trainer, not a cheaper one: from the same initial weights, over the same samples in the same
-// order, both end at the same weights, on every ISA this CPU supports (our kernels and Eigen
+// The epoch benchmark's Eigen baseline (bench/simd/eigen_mlp-inl.h) computes the same training step
+// as mlp::Trainer, not a cheaper one: from the same initial weights, over the same samples in the
+// same order, both end at the same weights, on every ISA this CPU supports (our kernels and Eigen
 // compiled for that ISA) — SGD and RMSprop, tanh and ReLU hidden layers, identity and tanh
 // outputs, B = 1 to the whole set, partial last batches and per-epoch reshuffles.
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The kernels are embedded alone in other projects (README.md, "Using the kernels"), so every file
+# The kernels are embedded alone in other projects (docs/kernels.md, "Embedding"), so every file
 # of kernels/ may include only kernels/ files, xsimd, <immintrin.h> and the C++ standard library
 # (extensionless <name>): never mlp/, bench/, tests/ or another system library. Bazel's sandbox
 # already rejects an undeclared project header; this also catches system headers such as Eigen.
