@@ -55,40 +55,55 @@ struct StepBuffers {
 
 using StepFor = kernels::OptimizerStep<float> (*)(std::int64_t t);
 
+// One layer's weight gradient and step on `isa` at `batch`, fused or composed, the step's t
+// counting the calls of both.
+class StepRunner {
+ public:
+  StepRunner(kernels::Isa isa, std::size_t batch, StepFor step_for)
+      : k_(kernels::KernelsFor<float>(isa)),
+        batch_(batch),
+        // Whole vectors (the trainer's stride, mlp::FeatureMajorLd, has one more at 64 samples).
+        ld_((batch + 15) / 16 * 16),
+        step_for_(step_for),
+        x_(ld_),
+        w_{x_.w.data(), x_.w1.data(), x_.w2.data()},
+        b_{x_.b.data(), x_.b1.data(), x_.b2.data()} {}
+
+  void Fused() {
+    k_.gemm_grad_w_fm_step(batch_, kN, kN, x_.at.data(), ld_, x_.gt.data(), ld_, x_.dw.data(), kLd,
+                           x_.db.data(), step_for_(++t_), w_, b_);
+  }
+
+  void Unfused() {
+    k_.gemm_grad_w_fm(batch_, kN, kN, x_.at.data(), ld_, x_.gt.data(), ld_, x_.dw.data(), kLd,
+                      x_.db.data());
+    const kernels::OptimizerStep<float> step = step_for_(++t_);
+    kernels::ApplyStep(k_, kN * kLd, step, x_.dw.data(), w_);
+    kernels::ApplyStep(k_, kLd, step, x_.db.data(), b_);
+  }
+
+ private:
+  const kernels::KernelTable<float>& k_;
+  std::size_t batch_, ld_;
+  StepFor step_for_;
+  StepBuffers x_;
+  kernels::UpdateTarget<float> w_, b_;
+  std::int64_t t_ = 0;
+};
+
 // The fused kernel, once per iteration.
 void Fused(benchmark::State& state, kernels::Isa isa, std::size_t batch, StepFor step_for) {
-  const kernels::KernelTable<float>& k = kernels::KernelsFor<float>(isa);
-  const std::size_t ld = (batch + 15) / 16 * 16;
-  StepBuffers x(ld);
-  const kernels::UpdateTarget<float> w{x.w.data(), x.w1.data(), x.w2.data()};
-  const kernels::UpdateTarget<float> b{x.b.data(), x.b1.data(), x.b2.data()};
-  std::int64_t t = 0;
+  StepRunner runner(isa, batch, step_for);
   for (auto _ : state) {
-    k.gemm_grad_w_fm_step(batch, kN, kN, x.at.data(), ld, x.gt.data(), ld, x.dw.data(), kLd,
-                          x.db.data(), step_for(++t), w, b);
+    runner.Fused();
     benchmark::ClobberMemory();
   }
 }
 
 void Compare(benchmark::State& state, kernels::Isa isa, std::size_t batch, StepFor step_for) {
-  const kernels::KernelTable<float>& k = kernels::KernelsFor<float>(isa);
-  // Whole vectors (the trainer's stride, mlp::FeatureMajorLd, has one more at 64 samples).
-  const std::size_t ld = (batch + 15) / 16 * 16;
-  StepBuffers x(ld);
-  const kernels::UpdateTarget<float> w{x.w.data(), x.w1.data(), x.w2.data()};
-  const kernels::UpdateTarget<float> b{x.b.data(), x.b1.data(), x.b2.data()};
-  std::int64_t t = 0;
-  auto fused = [&] {
-    k.gemm_grad_w_fm_step(batch, kN, kN, x.at.data(), ld, x.gt.data(), ld, x.dw.data(), kLd,
-                          x.db.data(), step_for(++t), w, b);
-  };
-  auto unfused = [&] {
-    k.gemm_grad_w_fm(batch, kN, kN, x.at.data(), ld, x.gt.data(), ld, x.dw.data(), kLd,
-                     x.db.data());
-    const kernels::OptimizerStep<float> step = step_for(++t);
-    kernels::ApplyStep(k, kN * kLd, step, x.dw.data(), w);
-    kernels::ApplyStep(k, kLd, step, x.db.data(), b);
-  };
+  StepRunner runner(isa, batch, step_for);
+  auto fused = [&] { runner.Fused(); };
+  auto unfused = [&] { runner.Unfused(); };
   auto time_us = [](auto&& call) {
     const double start = WallSeconds();
     for (int i = 0; i < kCallsPerTurn; ++i) {
