@@ -5,12 +5,13 @@
 #      own output base (no shared server with this workspace's) and downloads disabled;
 #   2. CMake: kernels/ built and installed to a prefix, then find_package(simd_mlp_kernels), and
 #      the same prefix through pkg-config;
-#   3. CMake: kernels/ built inside the example's build by add_subdirectory.
+#   3. CMake: kernels/ built inside the example's build by add_subdirectory, as a subset (float
+#      kernels for sse2 and avx2 alone: SIMD_MLP_KERNELS_ELEMENTS, SIMD_MLP_KERNELS_ISAS), whose
+#      dispatcher must refuse SIMD_MLP_ISA=avx512 with a one-line error.
 # First it checks that README.md quotes the example verbatim. Each build compiles the kernels
 # once, with 2 jobs: the installed library (2) optimized, as users build it; the other two
-# unoptimized, as a consumer's debug build would, because they test the wiring, not the speed, and
-# g++ compiles the per-ISA units 3× faster at -O0 (30 s against 85–95 s for the AVX-512 unit, when
-# its float and double kernels were still one unit).
+# unoptimized, as a consumer's debug build would: they test the wiring, not the speed, and g++
+# compiles the per-ISA units several times faster at -O0.
 # Prints every step and the example's output; stops at the first failure with a non-zero status.
 set -euo pipefail
 
@@ -77,9 +78,15 @@ g++ -std=c++17 -O2 -Wall -Wextra "$example/dense_layer.cc" $pc_flags \
   -o "$tmp/pkg_config_dense_layer"
 "$tmp/pkg_config_dense_layer"
 
-step "3/3 CMake: kernels/ built with the example by add_subdirectory"
-cmake -S "$example" -B "$tmp/add_subdirectory" -DSIMD_MLP_SOURCE_DIR="$repo" -DCMAKE_BUILD_TYPE=Debug
+step "3/3 CMake: kernels/ built with the example by add_subdirectory, float for sse2 and avx2 alone"
+cmake -S "$example" -B "$tmp/add_subdirectory" -DSIMD_MLP_SOURCE_DIR="$repo" -DCMAKE_BUILD_TYPE=Debug \
+  -DSIMD_MLP_KERNELS_ELEMENTS=float "-DSIMD_MLP_KERNELS_ISAS=sse2;avx2"
 cmake --build "$tmp/add_subdirectory" -j "$jobs"
 "$tmp/add_subdirectory/dense_layer"
+status=0
+err=$(SIMD_MLP_ISA=avx512 "$tmp/add_subdirectory/dense_layer" 2>&1 >/dev/null) || status=$?
+echo "SIMD_MLP_ISA=avx512: exit status $status: $err"
+[[ $status -eq 2 && $(wc -l <<<"$err") -eq 1 && $err == *"does not include avx512"* ]] ||
+  die "the sse2;avx2 build should refuse SIMD_MLP_ISA=avx512 with one line and status 2"
 
 step "all three consumers built and passed"
