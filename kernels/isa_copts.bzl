@@ -3,7 +3,7 @@
 Read by kernels/BUILD, bench/BUILD and tests/kernels/BUILD, and parsed by kernels/CMakeLists.txt
 (keep the shape of these assignments: one entry per line).
 
-Only the per-ISA units (kernels/simd/<family>.cc, bench/simd/baselines.cc) get ISA flags;
+Only the per-ISA units (kernels/simd/<family>.cc, bench/simd/bench_target.cc) get ISA flags;
 everything else is compiled for the architecture's baseline (never native -march for the build
 host), so a binary runs on any CPU of the architecture and dispatches at run time.
 """
