@@ -44,8 +44,8 @@ struct BenchTargetTable {
   // The epoch benchmark's baseline: mlp::Trainer's training step (SGD, or RMSprop when
   // `rmsprop`) written as an Eigen user would, over its own Eigen matrices
   // (bench/simd/eigen_mlp-inl.h). `params` holds the 20,501 parameters packed in the order of
-  // mlp/core/layout.h's table (W1, b1, …, b4; each row-major, unpadded): the initial weights in, the
-  // final ones out. Before each epoch it calls next_epoch(context), which returns that epoch's
+  // mlp/core/layout.h's table (W1, b1, …, b4; each row-major, unpadded): the initial weights in,
+  // the final ones out. Before each epoch it calls next_epoch(context), which returns that epoch's
   // order of the n samples of x and y (a pointer valid until the next call), or null to stop.
   // Returns false if a batch loss was not finite (training stops there).
   bool (*eigen_mlp_train)(kernels::Activation hidden, kernels::Activation output, bool rmsprop,

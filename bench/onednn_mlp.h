@@ -11,7 +11,7 @@
 //   update    SGD, or RMSprop with Keras semantics and kernels/optimizer.h's flush of subnormal
 //             state to 0: one loop over the flat parameter arena
 // over batches of the given size in the caller's sample order, the last partial batch kept: the
-// step of mlp::Trainer and of the Eigen baseline (bench/eigen_mlp-inl.h).
+// step of mlp::Trainer and of the Eigen baseline (bench/simd/eigen_mlp-inl.h).
 // tests/bench/onednn_mlp_test.cc checks that it ends where mlp::Trainer does.
 //
 // Used as an expert would: every primitive is created once per batch size (the full batches and

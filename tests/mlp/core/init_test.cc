@@ -47,7 +47,9 @@ TEST(Init, SpreadPutsEveryFirstLayerTransitionInTheInputRange) {
   }
   for (std::size_t t = 0; t < kNumTensors; ++t) {
     for (std::size_t i = 0; i < PaddedSize(kTensors[t]); ++i) {
-      if (IsPadLane(kTensors[t], i)) ASSERT_EQ(p[Tensor(t)][i], 0.0f) << kTensors[t].name << i;
+      if (IsPadLane(kTensors[t], i)) {
+        ASSERT_EQ(p[Tensor(t)][i], 0.0f) << kTensors[t].name << i;
+      }
     }
   }
 }
