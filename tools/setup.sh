@@ -5,7 +5,7 @@
 set -euo pipefail
 
 readonly PACKAGES=(
-  bazel-bootstrap    # Bazel 4.2.3; WORKSPACE mode, see ../shared/BAZEL_OFFLINE.md
+  bazel-bootstrap    # Bazel 4.2.3; WORKSPACE mode, offline: tools/bazel/README.md
   g++
   cmake              # kernels/CMakeLists.txt and its consumers (tools/ci/consumers.sh)
   make               # CMake's default generator, which cmake only recommends
