@@ -8,7 +8,7 @@
 #   3. CMake: kernels/ built inside the example's build by add_subdirectory, as a subset (float
 #      kernels for sse2 and avx2 alone: SIMD_MLP_KERNELS_ELEMENTS, SIMD_MLP_KERNELS_ISAS), whose
 #      dispatcher must refuse SIMD_MLP_ISA=avx512 with a one-line error.
-# First it checks that README.md quotes the example verbatim. Each build compiles the kernels
+# First it checks that pages quoting the example have it verbatim. Each build compiles the kernels
 # once, with 2 jobs: the installed library (2) optimized, as users build it; the other two
 # unoptimized, as a consumer's debug build would: they test the wiring, not the speed, and g++
 # compiles the per-ISA units several times faster at -O0.
@@ -36,19 +36,25 @@ readonly tmp
 # Bazel leaves parts of its output base read-only; make them writable so they can be removed.
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-step "README.md quotes examples/kernels_consumer/dense_layer.cc verbatim"
+step "pages that quote examples/kernels_consumer/dense_layer.cc quote it verbatim"
 readonly marker="<!-- examples/kernels_consumer/dense_layer.cc, verbatim: \
 tools/ci/consumers.sh checks it -->"
-# The lines between the marker's ```cpp fence and the closing fence.
-awk -v marker="$marker" '
-  $0 == marker { found = 1; next }
-  found == 1 && /^```cpp$/ { found = 2; next }
-  found == 2 && /^```$/ { exit }
-  found == 2 { print }
-' "$repo/README.md" >"$tmp/readme_example.cc"
-diff -u "$example/dense_layer.cc" "$tmp/readme_example.cc" >&2 ||
-  die "README.md's example (after the line '$marker') differs from $example/dense_layer.cc"
-echo "same"
+# A page quotes the example after the marker line, in a ```cpp fence.
+quoted=0
+for page in "$repo/README.md" "$repo"/docs/*.md; do
+  grep -qxF "$marker" "$page" || continue
+  awk -v marker="$marker" '
+    $0 == marker { found = 1; next }
+    found == 1 && /^```cpp$/ { found = 2; next }
+    found == 2 && /^```$/ { exit }
+    found == 2 { print }
+  ' "$page" >"$tmp/quoted_example.cc"
+  diff -u "$example/dense_layer.cc" "$tmp/quoted_example.cc" >&2 ||
+    die "${page#"$repo"/}'s example (after the line '$marker') differs from $example/dense_layer.cc"
+  echo "${page#"$repo"/}: same"
+  quoted=$((quoted + 1))
+done
+((quoted > 0)) || echo "no page quotes it"
 
 step "1/3 Bazel: @simd_mlp//kernels through local_repository"
 (
