@@ -5,9 +5,15 @@
 #
 #   install_missing_packages pkg...
 install_missing_packages() {
-  local pkg missing=()
+  local pkg want missing=()
+  local -r native=$(dpkg --print-architecture)
   for pkg in "$@"; do
-    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
+    # dpkg-query prints a line per installed architecture of the package: two once Debian
+    # multiarch has installed a foreign build of it too (libxsimd-dev:arm64 beside the host's).
+    # A name without an architecture needs the host's build, or an "all" package.
+    want="^($native|all) install ok installed\$"
+    [[ $pkg == *:* ]] && want=' install ok installed$'
+    if ! dpkg-query -W -f='${Architecture} ${Status}\n' "$pkg" 2>/dev/null | grep -Eq "$want"; then
       missing+=("$pkg")
     fi
   done
