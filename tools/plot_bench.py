@@ -17,7 +17,8 @@ Draws, for each batch size //bench ran:
 Each point is the median of the repetitions when the run has them (--benchmark_repetitions),
 else the single run. The FLOPs of an epoch come from the run itself (a benchmark's gflops ×
 ms_per_epoch, the product bench/epoch_bench.cc counts), so the limit line follows the benchmark's
-own count. The caption names the CPU, the ISA, the peak, the date and the command (--command).
+own count. The caption names the CPU, the ISA, the peak, the date, the load average at the start
+(other work on the machine slows every figure) and the command (--command).
 """
 import argparse
 import html
@@ -38,7 +39,7 @@ SERIES = [
     ("PyTorch, 1 thread", ("torch", 1), "#7f7f7f", "2 4", "cross"),
 ]
 
-WIDTH, HEIGHT = 900, 680
+WIDTH, HEIGHT = 900, 690
 LEFT, RIGHT, TOP, BOTTOM = 80, 660, 84, 560  # the plot area
 
 
@@ -227,7 +228,10 @@ def plot(context, series, flops, torch, torch_note, command):
     date = context.get("date", "")[:10]
     peak_text = f"FMA peak {peak:.1f} GFLOP/s per core, measured in the run" if peak > 0 else \
         "no FMA peak in the run"
-    caption = [f"{cpu}, {context.get('num_cpus', '?')} CPUs; kernels: {isa}; {peak_text}; {date}",
+    load = context.get("load_avg") or []
+    load_text = f"; load average {load[0]:.1f} at the start" if load else ""
+    caption = [f"{cpu}, {context.get('num_cpus', '?')} CPUs; kernels: {isa}",
+               f"{peak_text}; {date}{load_text}",
                f"{command}  (tools/plot_bench.py)"]
     if torch:
         caption.append("PyTorch: tools/reference/compare.py" +
