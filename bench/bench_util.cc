@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <random>
@@ -77,14 +78,16 @@ double MeasuredPeakGflops(kernels::Isa isa) {
   return it->second;
 }
 
-double MachinePeakGflops() { return MeasuredPeakGflops(kernels::BestSupportedIsa()); }
+double PeakGflops(kernels::Isa isa) {
+  return MeasuredPeakGflops(isa == kernels::Isa::kRef ? BenchIsas().front() : isa);
+}
 
-void SetFlopCounters(benchmark::State& state, double flops_per_iteration) {
+void SetFlopCounters(benchmark::State& state, double flops_per_iteration, kernels::Isa isa) {
   const double total = flops_per_iteration * static_cast<double>(state.iterations());
   state.counters["gflops"] = benchmark::Counter(total * 1e-9, benchmark::Counter::kIsRate);
   // kIsRate divides by the elapsed seconds; peak_frac = (flops / s) / peak.
   state.counters["peak_frac"] =
-      benchmark::Counter(total * 1e-9 / MachinePeakGflops(), benchmark::Counter::kIsRate);
+      benchmark::Counter(total * 1e-9 / PeakGflops(isa), benchmark::Counter::kIsRate);
 }
 
 double WallSeconds() {
@@ -95,7 +98,7 @@ void SetWallFlopCounters(benchmark::State& state, double flops_per_iteration, do
   const double gflops =
       flops_per_iteration * static_cast<double>(state.iterations()) / wall_seconds * 1e-9;
   state.counters["gflops"] = gflops;
-  state.counters["peak_frac"] = gflops / MachinePeakGflops();
+  state.counters["peak_frac"] = gflops / PeakGflops(kernels::ActiveIsa());
 }
 
 FloatBuffer::FloatBuffer(std::size_t n, std::uint64_t seed)
@@ -116,6 +119,18 @@ std::vector<kernels::Isa> BenchIsas() {
     if (isa != kernels::Isa::kRef) isas.push_back(isa);
   }
   return isas;
+}
+
+std::string CpuModel() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(line.find_first_not_of(' ', colon + 1));
+    }
+  }
+  return "unknown CPU";
 }
 
 std::string BenchName(const std::string& kernel, const std::string& impl, long batch) {

@@ -19,20 +19,20 @@ namespace simd_mlp::bench {
 // register-only FMA loop, measured once per process and cached.
 double MeasuredPeakGflops(kernels::Isa isa);
 
-// The machine's peak: that of the best ISA this CPU supports. peak_frac is relative to this, so
-// the SSE2 and AVX2 rows show how much of the machine they leave unused.
-double MachinePeakGflops();
+// The peak a run on `isa` is measured against: its own; the scalar reference's is taken as the
+// least ISA's (the architecture's baseline vector unit), which no scalar loop exceeds.
+double PeakGflops(kernels::Isa isa);
 
-// Sets the `gflops` (rate) and `peak_frac` counters for a benchmark that does `flops` floating
-// point operations per iteration.
-void SetFlopCounters(benchmark::State& state, double flops_per_iteration);
+// Sets the `gflops` and `peak_frac` counters (rates over the benchmark's CPU time) of a benchmark
+// of code for `isa` that does `flops` floating point operations per iteration.
+void SetFlopCounters(benchmark::State& state, double flops_per_iteration, kernels::Isa isa);
 
-// For benchmarks that run several threads: the steady clock, and the same two counters computed
-// from the wall time of the timed loop instead of the calling thread's CPU time (which counts
-// neither the other threads' work nor the time spent waiting for them). Google Benchmark's own
-// wall-clock mode, UseRealTime, is not used because it appends "/real_time" to every name, and
-// the names are a stable interface (tests/bench/bench_cli_test.sh). On a quiet machine the two
-// clocks agree for one thread.
+// For benchmarks that run several threads: the steady clock, and the same two counters, on the
+// active ISA (the trainer's), computed from the wall time of the timed loop instead of the calling
+// thread's CPU time (which counts neither the other threads' work nor the time spent waiting for
+// them). Google Benchmark's own wall-clock mode, UseRealTime, is not used because it appends
+// "/real_time" to every name, and the names are a stable interface (tests/bench/bench_cli_test.sh).
+// On a quiet machine the two clocks agree for one thread.
 double WallSeconds();
 void SetWallFlopCounters(benchmark::State& state, double flops_per_iteration, double wall_seconds);
 
@@ -54,6 +54,9 @@ struct FloatBuffer {
 
 // ISAs to benchmark: every supported one except the scalar reference.
 std::vector<kernels::Isa> BenchIsas();
+
+// The CPU's model name, from /proc/cpuinfo.
+std::string CpuModel();
 
 // "epoch/ours/B:32": benchmark, implementation, batch. (The kernels' benchmarks are named after
 // the kernels: bench/kernels/kernel_bench.h.)

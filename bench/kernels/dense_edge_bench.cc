@@ -25,17 +25,17 @@ struct EdgeBuffers {
 
 using EdgeKernel = std::function<void(std::size_t b, EdgeBuffers&)>;
 
-void RegisterEdge(KernelId id, const std::string& impl, const std::string& variant,
-                  const EdgeKernel& body) {
+void RegisterEdge(KernelId id, kernels::Isa isa, const std::string& impl,
+                  const std::string& variant, const EdgeKernel& body) {
   for (long b : kBatchSizes) {
     benchmark::RegisterBenchmark(KernelBenchName(id, impl, variant, b).c_str(),
-                                 [body, b](benchmark::State& state) {
+                                 [body, b, isa](benchmark::State& state) {
                                    EdgeBuffers buffers{static_cast<std::size_t>(b)};
                                    for (auto _ : state) {
                                      body(std::size_t(b), buffers);
                                      benchmark::ClobberMemory();
                                    }
-                                   SetFlopCounters(state, 2.0 * double(b) * kN);
+                                   SetFlopCounters(state, 2.0 * double(b) * kN, isa);
                                  });
   }
 }
@@ -47,12 +47,12 @@ struct KernelBenchmark<KernelId::kOuterBiasAct> {
   static void Register(kernels::Isa isa) {
     const auto& k = kernels::KernelsFor<float>(isa);
     const BenchTargetTable& eigen = BenchTargetFor(isa);
-    RegisterEdge(KernelId::kOuterBiasAct, kernels::IsaName(isa), "tanh",
+    RegisterEdge(KernelId::kOuterBiasAct, isa, kernels::IsaName(isa), "tanh",
                  [&k](std::size_t b, EdgeBuffers& x) {
                    k.outer_bias_act(Activation::kTanh, b, kN, x.x.data(), x.w.data(), x.bias.data(),
                                     x.wide_out.data(), kLd);
                  });
-    RegisterEdge(KernelId::kOuterBiasAct, BaselineName("eigen", isa), "tanh",
+    RegisterEdge(KernelId::kOuterBiasAct, isa, BaselineName("eigen", isa), "tanh",
                  [&eigen](std::size_t b, EdgeBuffers& x) {
                    eigen.eigen_outer_bias_act(Activation::kTanh, b, kN, x.x.data(), x.w.data(),
                                               x.bias.data(), x.wide_out.data(), kLd);
@@ -64,7 +64,7 @@ template <>
 struct KernelBenchmark<KernelId::kOuterGradW> {
   static void Register(kernels::Isa isa) {
     const auto& k = kernels::KernelsFor<float>(isa);
-    RegisterEdge(KernelId::kOuterGradW, kernels::IsaName(isa), "",
+    RegisterEdge(KernelId::kOuterGradW, isa, kernels::IsaName(isa), "",
                  [&k](std::size_t b, EdgeBuffers& x) {
                    k.outer_grad_w(b, kN, x.x.data(), x.wide.data(), kLd, x.w.data(), x.bias.data());
                  });
@@ -76,12 +76,12 @@ struct KernelBenchmark<KernelId::kGemvBiasAct> {
   static void Register(kernels::Isa isa) {
     const auto& k = kernels::KernelsFor<float>(isa);
     const BenchTargetTable& eigen = BenchTargetFor(isa);
-    RegisterEdge(KernelId::kGemvBiasAct, kernels::IsaName(isa), "identity",
+    RegisterEdge(KernelId::kGemvBiasAct, isa, kernels::IsaName(isa), "identity",
                  [&k](std::size_t b, EdgeBuffers& x) {
                    k.gemv_bias_act(Activation::kIdentity, b, kN, x.wide.data(), kLd, x.w.data(),
                                    0.5f, x.narrow.data());
                  });
-    RegisterEdge(KernelId::kGemvBiasAct, BaselineName("eigen", isa), "identity",
+    RegisterEdge(KernelId::kGemvBiasAct, isa, BaselineName("eigen", isa), "identity",
                  [&eigen](std::size_t b, EdgeBuffers& x) {
                    eigen.eigen_gemv_bias_act(Activation::kIdentity, b, kN, x.wide.data(), kLd,
                                              x.w.data(), 0.5f, x.narrow.data());
@@ -94,7 +94,7 @@ struct KernelBenchmark<KernelId::kGemvGradW> {
   static void Register(kernels::Isa isa) {
     const auto& k = kernels::KernelsFor<float>(isa);
     RegisterEdge(
-        KernelId::kGemvGradW, kernels::IsaName(isa), "", [&k](std::size_t b, EdgeBuffers& x) {
+        KernelId::kGemvGradW, isa, kernels::IsaName(isa), "", [&k](std::size_t b, EdgeBuffers& x) {
           k.gemv_grad_w(b, kN, x.wide.data(), kLd, x.narrow.data(), x.w.data(), x.bias.data());
         });
   }
@@ -104,7 +104,7 @@ template <>
 struct KernelBenchmark<KernelId::kGemvGradXAct> {
   static void Register(kernels::Isa isa) {
     const auto& k = kernels::KernelsFor<float>(isa);
-    RegisterEdge(KernelId::kGemvGradXAct, kernels::IsaName(isa), "tanh",
+    RegisterEdge(KernelId::kGemvGradXAct, isa, kernels::IsaName(isa), "tanh",
                  [&k](std::size_t b, EdgeBuffers& x) {
                    k.gemv_grad_x_act(Activation::kTanh, b, kN, x.narrow.data(), x.w.data(),
                                      x.wide.data(), kLd, x.wide_out.data(), kLd);

@@ -17,12 +17,12 @@ struct KernelBenchmark<KernelId::kGemmBiasAct> {
   static void Register(kernels::Isa isa) {
     const auto& k = kernels::KernelsFor<float>(isa);
     const BenchTargetTable& eigen = BenchTargetFor(isa);
-    RegisterProduct(KernelId::kGemmBiasAct, kernels::IsaName(isa), "tanh",
+    RegisterProduct(KernelId::kGemmBiasAct, isa, kernels::IsaName(isa), "tanh",
                     [&k](std::size_t b, LayerBuffers& x) {
                       k.gemm_bias_act(Activation::kTanh, b, kN, kN, x.in.data(), kLd, x.w.data(),
                                       kLd, x.bias.data(), x.out.data(), kLd);
                     });
-    RegisterProduct(KernelId::kGemmBiasAct, BaselineName("eigen", isa), "tanh",
+    RegisterProduct(KernelId::kGemmBiasAct, isa, BaselineName("eigen", isa), "tanh",
                     [&eigen](std::size_t b, LayerBuffers& x) {
                       eigen.eigen_gemm_bias_act(Activation::kTanh, b, kN, kN, x.in.data(), kLd,
                                                 x.w.data(), kLd, x.bias.data(), x.out.data(), kLd);
@@ -35,12 +35,12 @@ struct KernelBenchmark<KernelId::kGemmGradW> {
   static void Register(kernels::Isa isa) {
     const auto& k = kernels::KernelsFor<float>(isa);
     const BenchTargetTable& eigen = BenchTargetFor(isa);
-    RegisterProduct(KernelId::kGemmGradW, kernels::IsaName(isa), "",
+    RegisterProduct(KernelId::kGemmGradW, isa, kernels::IsaName(isa), "",
                     [&k](std::size_t b, LayerBuffers& x) {
                       k.gemm_grad_w(b, kN, kN, x.in.data(), kLd, x.grad.data(), kLd, x.w.data(),
                                     kLd, x.bias.data());
                     });
-    RegisterProduct(KernelId::kGemmGradW, BaselineName("eigen", isa), "",
+    RegisterProduct(KernelId::kGemmGradW, isa, BaselineName("eigen", isa), "",
                     [&eigen](std::size_t b, LayerBuffers& x) {
                       eigen.eigen_gemm_grad_w(b, kN, kN, x.in.data(), kLd, x.grad.data(), kLd,
                                               x.w.data(), kLd, x.bias.data());
@@ -53,12 +53,12 @@ struct KernelBenchmark<KernelId::kGemmGradXAct> {
   static void Register(kernels::Isa isa) {
     const auto& k = kernels::KernelsFor<float>(isa);
     const BenchTargetTable& eigen = BenchTargetFor(isa);
-    RegisterProduct(KernelId::kGemmGradXAct, kernels::IsaName(isa), "tanh",
+    RegisterProduct(KernelId::kGemmGradXAct, isa, kernels::IsaName(isa), "tanh",
                     [&k](std::size_t b, LayerBuffers& x) {
                       k.gemm_grad_x_act(Activation::kTanh, b, kN, kN, x.grad.data(), kLd,
                                         x.w.data(), kLd, x.act.data(), kLd, x.out.data(), kLd);
                     });
-    RegisterProduct(KernelId::kGemmGradXAct, BaselineName("eigen", isa), "tanh",
+    RegisterProduct(KernelId::kGemmGradXAct, isa, BaselineName("eigen", isa), "tanh",
                     [&eigen](std::size_t b, LayerBuffers& x) {
                       eigen.eigen_gemm_grad_x_act(Activation::kTanh, b, kN, kN, x.grad.data(), kLd,
                                                   x.w.data(), kLd, x.act.data(), kLd, x.out.data(),

@@ -35,18 +35,19 @@ struct LayerBuffers {
 
 using Product = std::function<void(std::size_t b, LayerBuffers&)>;
 
-// <kernel `id` on impl>/<variant>/B:<b> for every batch b: product(b, buffers) per iteration.
-inline void RegisterProduct(KernelId id, const std::string& impl, const std::string& variant,
-                            const Product& product) {
+// <kernel `id` on impl>/<variant>/B:<b> for every batch b: product(b, buffers) per iteration;
+// impl is `isa` or a baseline compiled for it, whose peak peak_frac is of.
+inline void RegisterProduct(KernelId id, kernels::Isa isa, const std::string& impl,
+                            const std::string& variant, const Product& product) {
   for (long b : kBatchSizes) {
     benchmark::RegisterBenchmark(KernelBenchName(id, impl, variant, b).c_str(),
-                                 [product, b](benchmark::State& state) {
+                                 [product, b, isa](benchmark::State& state) {
                                    LayerBuffers buffers(static_cast<std::size_t>(b));
                                    for (auto _ : state) {
                                      product(std::size_t(b), buffers);
                                      benchmark::ClobberMemory();
                                    }
-                                   SetFlopCounters(state, 2.0 * double(b) * kN * kN);
+                                   SetFlopCounters(state, 2.0 * double(b) * kN * kN, isa);
                                  });
   }
 }

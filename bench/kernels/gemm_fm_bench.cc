@@ -13,7 +13,7 @@ template <>
 struct KernelBenchmark<KernelId::kGemmBiasActFm> {
   static void Register(kernels::Isa isa) {
     const auto& k = kernels::KernelsFor<float>(isa);
-    RegisterProduct(KernelId::kGemmBiasActFm, kernels::IsaName(isa), "tanh",
+    RegisterProduct(KernelId::kGemmBiasActFm, isa, kernels::IsaName(isa), "tanh",
                     [&k](std::size_t b, LayerBuffers& x) {
                       const std::size_t ld = PackedFmLd(b);
                       k.gemm_bias_act_fm(Activation::kTanh, b, kN, kN, x.in.data(), ld, x.w.data(),
@@ -26,7 +26,7 @@ template <>
 struct KernelBenchmark<KernelId::kGemmGradXActFm> {
   static void Register(kernels::Isa isa) {
     const auto& k = kernels::KernelsFor<float>(isa);
-    RegisterProduct(KernelId::kGemmGradXActFm, kernels::IsaName(isa), "tanh",
+    RegisterProduct(KernelId::kGemmGradXActFm, isa, kernels::IsaName(isa), "tanh",
                     [&k](std::size_t b, LayerBuffers& x) {
                       const std::size_t ld = PackedFmLd(b);
                       k.gemm_grad_x_act_fm(Activation::kTanh, b, kN, kN, x.grad.data(), ld,
@@ -39,7 +39,7 @@ template <>
 struct KernelBenchmark<KernelId::kGemmGradWFm> {
   static void Register(kernels::Isa isa) {
     const auto& k = kernels::KernelsFor<float>(isa);
-    RegisterProduct(KernelId::kGemmGradWFm, kernels::IsaName(isa), "",
+    RegisterProduct(KernelId::kGemmGradWFm, isa, kernels::IsaName(isa), "",
                     [&k](std::size_t b, LayerBuffers& x) {
                       const std::size_t ld = PackedFmLd(b);
                       k.gemm_grad_w_fm(b, kN, kN, x.in.data(), ld, x.grad.data(), ld, x.w.data(),

@@ -3,7 +3,8 @@
 # with --benchmark_format=json, stdout is one JSON document holding the per-epoch benchmarks
 # under their stable names and counters, and the summary table goes to stderr, with the speed-ups
 # over Eigen, over oneDNN and (on a machine of two cores or more) over one thread, each measured
-# apart and in turns; the oneDNN runs name their weight layout, which SIMD_MLP_ONEDNN_WEIGHTS
+# in turns; the console shows a header and the summary, and every benchmark's row with --table, its
+# counters as plain numbers; the oneDNN runs name their weight layout, which SIMD_MLP_ONEDNN_WEIGHTS
 # chooses, and the two layouts are compared in turns; a format other than console or json, or a
 # layout other than blocked or oi, is a one-line error with exit status 2. The largest batch keeps
 # the run short: one pair of epochs is 2 × 8,000 samples whatever the batch, and B = 8000 has the
@@ -79,18 +80,36 @@ PY
 
 grep -q "in turns" "$summary" || fail "summary lacks the in-turns column: $(cat "$summary")"
 row=$(grep -E '^ +8000 +1 ' "$summary") || fail "summary has no B = 8000 row: $(cat "$summary")"
-# batch, threads, ours, Eigen, vs Eigen, in turns, oneDNN, vs oneDNN, in turns, vs 1 thread (-),
-# in turns (-), % of peak
-[[ $(awk '{print NF}' <<<"$row") -eq 12 && $(awk '{print $6}' <<<"$row") == *x ]] ||
+# batch, threads, ours ms, Eigen ms, Eigen/ours, oneDNN ms, oneDNN/ours, 1thread/ours (-), % peak
+[[ $(awk '{print NF}' <<<"$row") -eq 9 && $(awk '{print $5}' <<<"$row") == *x ]] ||
   fail "B = 8000 row lacks the in-turns speed-up over Eigen: $row"
-[[ $(awk '{print $9}' <<<"$row") == *x ]] ||
+[[ $(awk '{print $7}' <<<"$row") == *x ]] ||
   fail "B = 8000 row lacks the in-turns speed-up over oneDNN: $row"
 if ((cores >= 2)); then
   row=$(grep -E '^ +8000 +2 ' "$summary") || fail "no B = 8000, 2-thread row: $(cat "$summary")"
-  # batch, threads, ours, the six baseline cells (-), vs 1 thread, in turns, % of peak
-  [[ $(awk '{print NF}' <<<"$row") -eq 12 && $(awk '{print $11}' <<<"$row") == *x ]] ||
+  # batch, threads, ours ms, the four baseline cells (-), 1thread/ours, % peak
+  [[ $(awk '{print NF}' <<<"$row") -eq 9 && $(awk '{print $8}' <<<"$row") == *x ]] ||
     fail "B = 8000, 2-thread row lacks the in-turns speed-up over one thread: $row"
 fi
+
+# The console: a header, then the summary; every benchmark's row only with --table, its counters
+# as plain numbers (no rates), and peak_frac of each kernel against its own ISA's peak.
+kernels=(--benchmark_filter="^f32_gemm_grad_w__${isa}/B:32\$" --benchmark_min_time=0.01)
+out=$("$bench" "${kernels[@]}" 2>&1) || fail "console run: exit status $?: $out"
+grep -q "^simd_mlp //bench on " <<<"$out" || fail "console run has no header: $out"
+grep -q "^FMA peak of one core, measured now" <<<"$out" || fail "header lacks the peaks: $out"
+! grep -q "WARNING" <<<"$out" || fail "console run prints a warning: $out"
+! grep -q "f32_gemm_grad_w__" <<<"$out" || fail "a row without --table: $out"
+out=$("$bench" "${kernels[@]}" --table 2>&1) || fail "--table: exit status $?: $out"
+row=$(grep "^f32_gemm_grad_w__${isa}/B:32 " <<<"$out") || fail "--table shows no row: $out"
+[[ $row =~ gflops=[0-9.]+\ peak_frac=0\.[0-9]+$ ]] ||
+  fail "--table row's counters are not plain numbers with peak_frac < 1: $row"
+set +e
+err=$("$bench" --table --benchmark_format=json 2>&1 >/dev/null)
+status=$?
+set -e
+[[ $status -eq 2 && $(wc -l <<<"$err") -eq 1 && $err == *"--table"* ]] ||
+  fail "--table with JSON: want a one-line error naming --table and status 2, got $status: $err"
 
 set +e
 err=$("$bench" --benchmark_format=csv 2>&1 >/dev/null)
