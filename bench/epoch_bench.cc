@@ -18,11 +18,11 @@
 // batch runs on one thread; the batches from 32 up also on 2 threads and on all cores (the same
 // run on a 2-core machine), for the speed-up of data-parallel training.
 //
-// Counters (a stable interface, README): ms_per_epoch, gflops, peak_frac, all on wall time: with
-// more than one thread, the calling thread's CPU time would count neither the other threads'
-// work nor the time it waits for them. (The kernel benchmarks and the FMA peak use the thread's
-// CPU time; on a quiet machine the two agree for one thread.) peak_frac is relative to one core's
-// peak, so t threads can reach t.
+// Counters (a stable interface, docs/performance.md): ms_per_epoch, gflops, peak_frac, all on wall
+// time: with more than one thread, the calling thread's CPU time would count neither the other
+// threads' work nor the time it waits for them. (The kernel benchmarks and the FMA peak use the
+// thread's CPU time; on a quiet machine the two agree for one thread.) peak_frac is relative to one
+// core's peak on the trainer's ISA, so t threads can reach t.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -53,7 +53,7 @@ namespace simd_mlp::bench {
 namespace {
 
 // FLOPs of one epoch, counting a multiply-add as 2 and only the products (the arithmetic that the
-// weights' size sets, and that DESIGN.md's ≈ 0.97 GFLOP/epoch counts). Per sample, with fan-in ×
+// weights' size sets: ≈ 0.97 GFLOP per epoch). Per sample, with fan-in ×
 // fan-out = 1·100, 100·100, 100·100, 100·1:
 //   forward          Z = A·W            2·(100 + 10,000 + 10,000 + 100)  = 40,400
 //   weight gradients dW = Aᵀ·G          the same shapes                   = 40,400
@@ -335,12 +335,12 @@ void EpochOnednnLayouts(benchmark::State& state, std::size_t batch) {
 }
 
 // The same for threads: epoch/ours/B:<b>/T:1 and /T:<t> also run seconds apart, so the ratio of
-// the two moves with the load as well (four runs of B = 512 on the Xeon of README.md: 1.13x to
-// 1.52x). Here a one-thread trainer and a t-thread one take turns, an epoch each, and the speed-up
-// is the median over the pairs of the one-thread time / the t-thread time. Counters:
-// one_thread_over_ours (that median), ours_ms (t threads) and one_thread_ms (the medians of each
-// side's epochs). Both trainers start from the same weights and are bit-identical epoch for epoch
-// (tests/mlp/training/threads_test.cc), so each pair does the same arithmetic.
+// the two moves with the load as well (docs/performance.md). Here a one-thread trainer and a
+// t-thread one take turns, an epoch each, and the speed-up is the median over the pairs of the
+// one-thread time / the t-thread time. Counters: one_thread_over_ours (that median), ours_ms (t
+// threads) and one_thread_ms (the medians of each side's epochs). Both trainers start from the same
+// weights and are bit-identical epoch for epoch (tests/mlp/training/threads_test.cc), so each pair
+// does the same arithmetic.
 void EpochThreadsPaired(benchmark::State& state, kernels::Isa isa, std::size_t batch, int threads) {
   const kernels::KernelTable<float>& k = kernels::KernelsFor<float>(isa);
   mlp::Trainer one(Config(batch, 1), k, TrainingSet());
