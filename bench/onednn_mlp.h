@@ -28,8 +28,7 @@
 // process starts: libgomp reads it once, when it is loaded.)
 //
 // Compiled for baseline x86-64 like the rest of the project outside the per-ISA units: oneDNN
-// picks its own kernels for the CPU at run time (ONEDNN_VERBOSE=1 names them: on an avx512 Xeon,
-// brgemm:avx512_core for blocked W1…W3, x64:gemm:jit for plain weights and for W4, see
+// picks its own kernels for the CPU at run time (ONEDNN_VERBOSE=1 names them; those seen are in
 // docs/performance.md), and the update loop is cloned by g++ for avx512f, avx2 and baseline x86-64
 // and chosen when the program is loaded.
 #ifndef SIMD_MLP_BENCH_ONEDNN_MLP_H_
@@ -58,9 +57,8 @@ enum class OnednnWeights {
 // "blocked" or "oi".
 const char* OnednnWeightsName(OnednnWeights weights);
 
-// The faster of the two for batches of `batch` (one thread), as measured in turns on an Intel
-// Xeon (Emerald Rapids) for each batch size of the epoch benchmark: docs/performance.md, "oneDNN
-// baseline".
+// The faster of the two for batches of `batch` (one thread), chosen by measurement in turns:
+// docs/performance.md, "oneDNN baseline".
 OnednnWeights OnednnFasterWeights(std::size_t batch);
 
 // The layout the benchmarks use: SIMD_MLP_ONEDNN_WEIGHTS=blocked|oi if set (to measure both),
