@@ -19,6 +19,13 @@ struct BenchTargetTable {
   // (2 per lane per FMA). SSE2 has no FMA: a multiply and an add count as the same 2 FLOPs.
   double (*fma_peak_loop)(std::int64_t iterations);
 
+  // The memory floor of a training step (epoch_bench.cc, memory_floor/B:<b>): reads params[0, n)
+  // once (the forward pass), then reads params[0, n) and state[0, n) once and writes each element
+  // back once (the backward pass and the optimizer update), with no arithmetic: the least traffic
+  // a step over the parameters and one optimizer state (RMSprop's mean square) must move. n is a
+  // multiple of 16; both arrays 64-byte aligned. The values are left as they were.
+  void (*memory_floor_step)(std::size_t n, float* params, float* state);
+
   // y = xsimd::tanh(x) over n floats: the accurate tanh our fast one is compared with.
   void (*xsimd_tanh)(std::size_t n, const float* x, float* y);
 

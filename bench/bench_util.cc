@@ -32,16 +32,13 @@ const BenchTargetTable& BenchTargetFor(kernels::Isa isa) {
   std::abort();
 }
 
-namespace {
-
-// The calling thread's CPU time, in seconds: what Google Benchmark divides by for its rate
-// counters, so the peak and the benchmarks are measured alike (and a busy machine that
-// deschedules us inflates neither).
 double ThreadCpuSeconds() {
   timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
 }
+
+namespace {
 
 double TimePeakOnce(const BenchTargetTable& target, std::int64_t iterations) {
   const double start = ThreadCpuSeconds();

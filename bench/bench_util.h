@@ -34,6 +34,11 @@ void SetFlopCounters(benchmark::State& state, double flops_per_iteration, kernel
 // "/real_time" to every name, and the names are a stable interface (tests/bench/bench_cli_test.sh).
 // On a quiet machine the two clocks agree for one thread.
 double WallSeconds();
+
+// The calling thread's CPU time, in seconds: what Google Benchmark divides by for its rate
+// counters, so the peak and the benchmarks are measured alike (and a busy machine that
+// deschedules us inflates neither).
+double ThreadCpuSeconds();
 void SetWallFlopCounters(benchmark::State& state, double flops_per_iteration, double wall_seconds);
 
 // The batch sizes every per-batch benchmark runs: one sample, small and Keras-default minibatches,

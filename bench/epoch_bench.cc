@@ -13,6 +13,8 @@
 //   epoch_vs_onednn/B:<b>    ours and oneDNN in turns, as epoch_vs_eigen
 //   epoch_onednn_oi_vs_blocked/B:<b>  oneDNN on its two weight layouts in turns (the choice)
 //   epoch_vs_1thread/B:<b>/T:<t>  ours on one thread and on t, an epoch of each in turn
+//   memory_floor/B:<b>       the memory floor of an epoch at batch b (below): ceil(8,000 / b)
+//                            steps of a loop that only moves the bytes a step must move
 // All start from the same weights and see the same sample order (the Trainer's own seeded
 // reshuffle, reproduced here with mlp::Rng), and both keep training across iterations. Every
 // batch runs on one thread; the batches from 32 up also on 2 threads and on all cores (the same
@@ -23,6 +25,22 @@
 // threads' work nor the time it waits for them. (The kernel benchmarks and the FMA peak use the
 // thread's CPU time; on a quiet machine the two agree for one thread.) peak_frac is relative to one
 // core's peak on the trainer's ISA, so t threads can reach t.
+//
+// The memory floor. At B = 1 a step is a chain of matrix-vector products and an optimizer pass
+// over the 22,976 floats of the parameter arena (20,501 parameters and their padding), whose
+// arenas do not fit in L1; the FLOPs are few, so the bytes bound it. The least a step must move:
+// the parameters read once (the forward pass), then the parameters and their RMSprop state read
+// once and written once (the backward pass and the update, fused): 5 × 22,976 floats, 460 KB.
+// memory_floor/B:<b> runs a loop that moves exactly those bytes, with no arithmetic, over two
+// arenas of the trainer's own type and layout (mlp::Arena), once per step of an epoch at batch b,
+// on the best ISA of the CPU (as the FMA peak: a property of the machine). Counters:
+// ms_per_epoch, us_per_step and bytes_per_second (the 460 KB per step). The one-thread
+// epoch/ours/B:<b>/T:1 of the small batches (b ≤ kFloorFracMaxBatch) also reports floor_frac:
+// the median, over its epochs, of a floor epoch's time over ours, the two run in turns (a floor
+// epoch, then ours, in every iteration; ms_per_epoch counts ours alone). Both are one thread's,
+// so floor_frac divides the thread's CPU times, as the FMA peak is measured (on a busy machine the
+// wall-time ratio wanders far more: docs/performance.md). The arithmetic floor is the FMA peak's:
+// peak_frac.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -99,20 +117,77 @@ void SetEpochCounters(benchmark::State& state, double wall_seconds) {
       benchmark::Counter(wall_seconds * 1e3, benchmark::Counter::kAvgIterations);
 }
 
+// The batches whose one-thread epoch/ours also reports floor_frac: those whose memory floor is
+// near or above the arithmetic one (at B = 8 the two are alike on the Xeon of
+// docs/performance.md; from B = 32 the FLOPs bound a step).
+constexpr std::size_t kFloorFracMaxBatch = 8;
+
+// The memory floor of a step (above) over arenas of its own, on the machine's best ISA.
+class MemoryFloor {
+ public:
+  MemoryFloor() : target_(BenchTargetFor(kernels::BestSupportedIsa())) {}
+
+  // Bytes a step moves: the parameters read; then the parameters and the state read and written.
+  static constexpr double kBytesPerStep = 5.0 * mlp::kArenaSize * sizeof(float);
+
+  static std::size_t StepsPerEpoch(std::size_t batch) {
+    return (TrainingSet().train_x.size() + batch - 1) / batch;
+  }
+
+  // One epoch's worth of floor steps at `batch`.
+  void Epoch(std::size_t batch) {
+    for (std::size_t step = StepsPerEpoch(batch); step > 0; --step) {
+      target_.memory_floor_step(mlp::kArenaSize, params_.data(), state_.data());
+    }
+  }
+
+ private:
+  const BenchTargetTable& target_;
+  mlp::Arena<float> params_, state_;
+};
+
+void MemoryFloorEpoch(benchmark::State& state, std::size_t batch) {
+  MemoryFloor floor;
+  const double start = WallSeconds();
+  for (auto _ : state) floor.Epoch(batch);
+  const double seconds = WallSeconds() - start;
+  const double steps = double(MemoryFloor::StepsPerEpoch(batch)) * double(state.iterations());
+  state.counters["ms_per_epoch"] =
+      benchmark::Counter(seconds * 1e3, benchmark::Counter::kAvgIterations);
+  state.counters["us_per_step"] = seconds * 1e6 / steps;
+  state.counters["bytes_per_second"] = MemoryFloor::kBytesPerStep * steps / seconds;
+}
+
 void EpochOurs(benchmark::State& state, kernels::Isa isa, std::size_t batch, int threads) {
   // The pool is created here, with the trainer: its threads are started before the timed loop.
   mlp::Trainer trainer(Config(batch, threads), kernels::KernelsFor<float>(isa), TrainingSet());
+  const bool with_floor = threads == 1 && batch <= kFloorFracMaxBatch;
+  MemoryFloor floor;
+  std::vector<double> floor_over_ours;
   mlp::EpochStats stats;
   std::string error;
-  const double start = WallSeconds();
+  double seconds = 0;  // wall time, ours alone
   for (auto _ : state) {
+    double floor_cpu = 0;
+    if (with_floor) {
+      state.PauseTiming();
+      const double start = ThreadCpuSeconds();
+      floor.Epoch(batch);
+      floor_cpu = ThreadCpuSeconds() - start;
+      state.ResumeTiming();
+    }
+    const double start = WallSeconds(), start_cpu = ThreadCpuSeconds();
     // Includes the reshuffle of the sample order (8,000 swaps), as the Eigen run does.
     if (!trainer.RunEpoch(&stats, &error)) {
       state.SkipWithError(error.c_str());
       break;
     }
+    seconds += WallSeconds() - start;
+    if (with_floor) floor_over_ours.push_back(floor_cpu / (ThreadCpuSeconds() - start_cpu));
   }
-  SetEpochCounters(state, WallSeconds() - start);
+  if (state.error_occurred()) return;
+  SetEpochCounters(state, seconds);
+  if (with_floor) state.counters["floor_frac"] = Median(floor_over_ours);
 }
 
 // The sample order Trainer uses: 0…n−1, shuffled in place before every epoch by its own stream.
@@ -389,6 +464,9 @@ const bool registered = [] {
             EpochThreadsPaired(state, isa, batch, threads);
           });
     }
+    benchmark::RegisterBenchmark(
+        ("memory_floor/B:" + std::to_string(b)).c_str(),
+        [batch](benchmark::State& state) { MemoryFloorEpoch(state, batch); });
     if (isa != kernels::Isa::kRef) {
       benchmark::RegisterBenchmark(BenchName("epoch", "eigen", b).c_str(),
                                    [isa, batch](benchmark::State& state) {

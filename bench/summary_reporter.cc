@@ -70,6 +70,7 @@ void SummaryReporter::Keep(const Run& run) {
   Result& result = results_[batch][Key{impl, threads}];
   result.ms = Counter(run, "ms_per_epoch");
   result.peak_frac = Counter(run, "peak_frac");
+  result.floor_frac = Counter(run, "floor_frac");
   result.median = run.aggregate_name == "median";
 }
 
@@ -84,8 +85,9 @@ void SummaryReporter::PrintSummary(std::FILE* out) const {
 }
 
 // One row per batch and thread count: the ms per epoch of ours and of each baseline (one thread),
-// each baseline's time over ours in turns, one thread's time over ours in turns, and our share of
-// the FMA peak of the ISA we ran on.
+// each baseline's time over ours in turns, one thread's time over ours in turns, our share of
+// the FMA peak of the ISA we ran on and, where measured (one thread, the small batches), of the
+// memory floor (floor_frac, epoch_bench.cc).
 void SummaryReporter::PrintEpochSummary(std::FILE* out) const {
   if (results_.empty() && in_turns_.empty()) return;
   const bool medians = !results_.empty() && results_.begin()->second.begin()->second.median;
@@ -95,8 +97,9 @@ void SummaryReporter::PrintEpochSummary(std::FILE* out) const {
                "(epoch_vs_*).\n",
                kernels::IsaName(kernels::ActiveIsa()),
                medians ? "medians over the repetitions" : "single runs");
-  std::fprintf(out, "%6s %7s %9s %9s %10s %9s %11s %12s %9s\n", "batch", "threads", "ours ms",
-               "Eigen ms", "Eigen/ours", "oneDNN ms", "oneDNN/ours", "1thread/ours", "% peak");
+  std::fprintf(out, "%6s %7s %9s %9s %10s %9s %11s %12s %9s %9s\n", "batch", "threads", "ours ms",
+               "Eigen ms", "Eigen/ours", "oneDNN ms", "oneDNN/ours", "1thread/ours", "% peak",
+               "% floor");
   // A row per batch and thread count that any of the benchmarks ran at.
   std::map<long, std::set<int>> rows;
   for (const auto& [batch, impls] : results_) {
@@ -127,6 +130,8 @@ void SummaryReporter::PrintEpochSummary(std::FILE* out) const {
       PrintCell(out, 12, "%.2fx", one ? nullptr : InTurns("1thread", batch, threads));
       const double percent = result ? 100.0 * result->peak_frac : 0;
       PrintCell(out, 9, "%.1f%%", result ? &percent : nullptr);
+      const double floor_percent = result ? 100.0 * result->floor_frac : 0;
+      PrintCell(out, 9, "%.1f%%", floor_percent > 0 ? &floor_percent : nullptr);
       std::fprintf(out, "\n");
     }
   }

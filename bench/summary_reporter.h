@@ -43,7 +43,7 @@ class SummaryReporter : public benchmark::BenchmarkReporter {
     }
   };
   struct Result {
-    double ms = 0, peak_frac = 0;
+    double ms = 0, peak_frac = 0, floor_frac = 0;  // floor_frac: 0 where not measured
     bool median = false;
   };
 

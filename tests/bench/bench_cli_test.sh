@@ -3,14 +3,16 @@
 # with --benchmark_format=json, stdout is one JSON document holding the per-epoch benchmarks
 # under their stable names and counters, and the summary table goes to stderr, with the speed-ups
 # over Eigen, over oneDNN and (on a machine of two cores or more) over one thread, each measured
-# in turns; the console shows a header and the summary, and every benchmark's row with --table, its
-# counters as plain numbers; the oneDNN runs name their weight layout, which SIMD_MLP_ONEDNN_WEIGHTS
-# chooses, and the two layouts are compared in turns; a format other than console or json, or a
-# layout other than blocked or oi, is a one-line error with exit status 2. The largest batch keeps
-# the run short: one pair of epochs is 2 × 8,000 samples whatever the batch, and B = 8000 has the
-# fewest steps per epoch. And the kernels' benchmarks are named after the kernels
-# (bench/kernels/kernel_bench.h): every kernel of kernels/kernel_list.inc has one on the active ISA,
-# f32_<field>__<isa>[/<variant>][/B:<batch>], and the GEMMs' Eigen baselines take the ISA's place.
+# in turns, and for a small batch the share of the memory floor; the console shows a header and the
+# summary, and every benchmark's row with --table, its counters as plain numbers; the oneDNN runs
+# name their weight layout, which SIMD_MLP_ONEDNN_WEIGHTS chooses, and the two layouts are compared
+# in turns; a format other than console or json, or a layout other than blocked or oi, is a
+# one-line error with exit status 2. The largest batch keeps the run short: one pair of epochs is
+# 2 × 8,000 samples whatever the batch, and B = 8000 has the fewest steps per epoch; B = 8, the
+# largest batch with floor_frac, adds one epoch and its floor. And the kernels' benchmarks are
+# named after the kernels (bench/kernels/kernel_bench.h): every kernel of kernels/kernel_list.inc
+# has one on the active ISA, f32_<field>__<isa>[/<variant>][/B:<batch>], and the GEMMs' Eigen
+# baselines take the ISA's place.
 set -euo pipefail
 bench=$1
 kernel_list=$2
@@ -34,7 +36,7 @@ json=${TEST_TMPDIR:-/tmp}/bench.json
 summary=${TEST_TMPDIR:-/tmp}/bench_summary.txt
 # The two-thread benchmarks exist only where there are two cores to run them (epoch_bench.cc).
 cores=$(nproc)
-"$bench" --benchmark_filter='^(fma_peak|epoch/(ours|eigen|onednn)/B:8000(/T:[12])?|epoch_vs_(eigen|onednn|1thread)/B:8000(/T:2)?|epoch_onednn_oi_vs_blocked/B:8000)$' \
+"$bench" --benchmark_filter='^(fma_peak|epoch/(ours|eigen|onednn)/B:8000(/T:[12])?|epoch_vs_(eigen|onednn|1thread)/B:8000(/T:2)?|epoch_onednn_oi_vs_blocked/B:8000|epoch/ours/B:8/T:1|memory_floor/B:(8|8000))$' \
   --benchmark_min_time=0.01 --benchmark_format=json >"$json" 2>"$summary" ||
   fail "bench exited with status $?: $(cat "$summary")"
 
@@ -50,6 +52,9 @@ want = {
     "epoch/onednn/B:8000": ["ms_per_epoch", "gflops", "peak_frac"],
     "epoch_vs_onednn/B:8000": ["onednn_over_ours", "ours_ms", "onednn_ms"],
     "epoch_onednn_oi_vs_blocked/B:8000": ["oi_over_blocked", "blocked_ms", "oi_ms"],
+    "epoch/ours/B:8/T:1": ["ms_per_epoch", "gflops", "peak_frac", "floor_frac"],
+    "memory_floor/B:8": ["ms_per_epoch", "us_per_step", "bytes_per_second"],
+    "memory_floor/B:8000": ["ms_per_epoch", "us_per_step", "bytes_per_second"],
 }
 if two_cores:
     want["epoch/ours/B:8000/T:2"] = ["ms_per_epoch", "gflops", "peak_frac"]
@@ -71,6 +76,14 @@ for baseline in ["eigen", "onednn"]:
 for name in ["epoch/onednn/B:8000", "epoch_vs_onednn/B:8000"]:
     if runs[name].get("label") not in ("weights:blocked", "weights:oi"):
         sys.exit(f"{name}: label {runs[name].get('label')!r}, want weights:blocked or weights:oi")
+# Only the small batches, where the bytes can bound a step, are measured against the floor.
+if "floor_frac" in runs["epoch/ours/B:8000/T:1"]:
+    sys.exit("epoch/ours/B:8000/T:1 has a floor_frac")
+# An epoch of the floor is its steps' time: 1,000 steps at B = 8, one at B = 8000.
+floor8, floor8000 = runs["memory_floor/B:8"], runs["memory_floor/B:8000"]
+for run, steps in [(floor8, 1000), (floor8000, 1)]:
+    if not 0.99 < run["ms_per_epoch"] * 1e3 / (steps * run["us_per_step"]) < 1.01:
+        sys.exit(f"memory_floor: {run['ms_per_epoch']} ms per epoch of {steps} steps of {run['us_per_step']} us")
 if two_cores:
     pair = runs["epoch_vs_1thread/B:8000/T:2"]
     ratio_of_medians = pair["one_thread_ms"] / pair["ours_ms"]
@@ -80,15 +93,19 @@ PY
 
 grep -q "in turns" "$summary" || fail "summary lacks the in-turns column: $(cat "$summary")"
 row=$(grep -E '^ +8000 +1 ' "$summary") || fail "summary has no B = 8000 row: $(cat "$summary")"
-# batch, threads, ours ms, Eigen ms, Eigen/ours, oneDNN ms, oneDNN/ours, 1thread/ours (-), % peak
-[[ $(awk '{print NF}' <<<"$row") -eq 9 && $(awk '{print $5}' <<<"$row") == *x ]] ||
+# batch, threads, ours ms, Eigen ms, Eigen/ours, oneDNN ms, oneDNN/ours, 1thread/ours (-), % peak,
+# % floor (-)
+[[ $(awk '{print NF}' <<<"$row") -eq 10 && $(awk '{print $5}' <<<"$row") == *x ]] ||
   fail "B = 8000 row lacks the in-turns speed-up over Eigen: $row"
 [[ $(awk '{print $7}' <<<"$row") == *x ]] ||
   fail "B = 8000 row lacks the in-turns speed-up over oneDNN: $row"
+row=$(grep -E '^ +8 +1 ' "$summary") || fail "summary has no B = 8 row: $(cat "$summary")"
+[[ $(awk '{print NF}' <<<"$row") -eq 10 && $(awk '{print $10}' <<<"$row") == *% ]] ||
+  fail "B = 8 row lacks the share of the memory floor: $row"
 if ((cores >= 2)); then
   row=$(grep -E '^ +8000 +2 ' "$summary") || fail "no B = 8000, 2-thread row: $(cat "$summary")"
-  # batch, threads, ours ms, the four baseline cells (-), 1thread/ours, % peak
-  [[ $(awk '{print NF}' <<<"$row") -eq 9 && $(awk '{print $8}' <<<"$row") == *x ]] ||
+  # batch, threads, ours ms, the four baseline cells (-), 1thread/ours, % peak, % floor (-)
+  [[ $(awk '{print NF}' <<<"$row") -eq 10 && $(awk '{print $8}' <<<"$row") == *x ]] ||
     fail "B = 8000, 2-thread row lacks the in-turns speed-up over one thread: $row"
 fi
 
