@@ -25,6 +25,9 @@ struct BenchTargetTable {
   // a step over the parameters and one optimizer state (RMSprop's mean square) must move. n is a
   // multiple of 16; both arrays 64-byte aligned. The values are left as they were.
   void (*memory_floor_step)(std::size_t n, float* params, float* state);
+  // The bytes of an optimizer pass over a gradient already written (the unfused update): reads
+  // grads, params and state [0, n) once and writes params and state back once, no arithmetic.
+  void (*memory_update_pass)(std::size_t n, const float* grads, float* params, float* state);
 
   // y = xsimd::tanh(x) over n floats: the accurate tanh our fast one is compared with.
   void (*xsimd_tanh)(std::size_t n, const float* x, float* y);

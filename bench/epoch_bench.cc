@@ -15,6 +15,8 @@
 //   epoch_vs_1thread/B:<b>/T:<t>  ours on one thread and on t, an epoch of each in turn
 //   memory_floor/B:<b>       the memory floor of an epoch at batch b (below): ceil(8,000 / b)
 //                            steps of a loop that only moves the bytes a step must move
+//   memory_floor/update_pass the bytes of the unfused optimizer pass alone (below)
+//   rmsprop_in_l1/<isa>      the RMSprop kernel's arithmetic alone (below)
 // All start from the same weights and see the same sample order (the Trainer's own seeded
 // reshuffle, reproduced here with mlp::Rng), and both keep training across iterations. Every
 // batch runs on one thread; the batches from 32 up also on 2 threads and on all cores (the same
@@ -41,6 +43,12 @@
 // so floor_frac divides the thread's CPU times, as the FMA peak is measured (on a busy machine the
 // wall-time ratio wanders far more: docs/performance.md). The arithmetic floor is the FMA peak's:
 // peak_frac.
+//
+// What bounds the optimizer pass: f32_rmsprop__<isa> (bench/kernels/optimizer_bench.cc) runs the
+// kernel over an arena in L2; memory_floor/update_pass moves the same bytes (gradient, parameters and state
+// read, parameters and state written) with no arithmetic; rmsprop_in_l1/<isa> runs the kernel
+// over an arena's count of elements in pieces of 1,024 that stay in L1 (12 KiB of arrays), where
+// the bytes cost next to nothing and its arithmetic is what remains. Counter: us_per_arena.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -156,6 +164,36 @@ void MemoryFloorEpoch(benchmark::State& state, std::size_t batch) {
       benchmark::Counter(seconds * 1e3, benchmark::Counter::kAvgIterations);
   state.counters["us_per_step"] = seconds * 1e6 / steps;
   state.counters["bytes_per_second"] = MemoryFloor::kBytesPerStep * steps / seconds;
+}
+
+void MemoryUpdatePass(benchmark::State& state) {
+  const BenchTargetTable& target = BenchTargetFor(kernels::BestSupportedIsa());
+  mlp::Arena<float> grads, params, optimizer_state;
+  const double start = WallSeconds();
+  for (auto _ : state) {
+    target.memory_update_pass(mlp::kArenaSize, grads.data(), params.data(), optimizer_state.data());
+  }
+  const double seconds = WallSeconds() - start, passes = double(state.iterations());
+  state.counters["us_per_arena"] = seconds * 1e6 / passes;
+  state.counters["bytes_per_second"] = 5.0 * mlp::kArenaSize * sizeof(float) * passes / seconds;
+}
+
+void RmspropInL1(benchmark::State& state, kernels::Isa isa) {
+  constexpr std::size_t kPiece = 1024, kPieces = (mlp::kArenaSize + kPiece - 1) / kPiece;
+  const auto& k = kernels::KernelsFor<float>(isa);
+  FloatBuffer grads(kPiece, 1), params(kPiece, 2), mean_square(kPiece, 3);
+  for (std::size_t i = 0; i < kPiece; ++i) mean_square.data()[i] = std::abs(mean_square.data()[i]);
+  const double start = ThreadCpuSeconds();
+  for (auto _ : state) {
+    for (std::size_t piece = 0; piece < kPieces; ++piece) {
+      k.rmsprop(kPiece, {1e-3f, 0.9f, 1e-7f}, grads.data(), mean_square.data(), params.data());
+    }
+    benchmark::ClobberMemory();
+  }
+  // The kPieces pieces' time, scaled to an arena's kArenaSize elements.
+  const double per_element =
+      (ThreadCpuSeconds() - start) / double(state.iterations()) / double(kPieces * kPiece);
+  state.counters["us_per_arena"] = per_element * 1e6 * double(mlp::kArenaSize);
 }
 
 void EpochOurs(benchmark::State& state, kernels::Isa isa, std::size_t batch, int threads) {
@@ -437,6 +475,11 @@ void EpochThreadsPaired(benchmark::State& state, kernels::Isa isa, std::size_t b
 }
 
 const bool registered = [] {
+  benchmark::RegisterBenchmark("memory_floor/update_pass", MemoryUpdatePass);
+  for (kernels::Isa isa : BenchIsas()) {
+    benchmark::RegisterBenchmark((std::string("rmsprop_in_l1/") + kernels::IsaName(isa)).c_str(),
+                                 RmspropInL1, isa);
+  }
   // The default compares like with like: our kernels on the ISA the trainer would run, Eigen
   // compiled for that same ISA. Other ISAs: SIMD_MLP_ISA=sse2|avx2 (per-ISA variants of every
   // batch would triple the default run's longest part). The scalar reference has no Eigen build.

@@ -69,6 +69,19 @@ void MemoryFloorStep(std::size_t n, float* params, float* state) {
   }
 }
 
+void MemoryUpdatePass(std::size_t n, const float* grads, float* params, float* state) {
+  using V = xsimd::batch<float, Arch>;
+  for (std::size_t i = 0; i < n; i += V::size) {
+    V g = V::load_aligned(grads + i), p = V::load_aligned(params + i),
+      s = V::load_aligned(state + i);
+    KeepLive(g);
+    KeepLive(p);
+    KeepLive(s);
+    p.store_aligned(params + i);
+    s.store_aligned(state + i);
+  }
+}
+
 void XsimdTanh(std::size_t n, const float* x, float* y) {
   using V = xsimd::batch<float, Arch>;
   std::size_t i = 0;
@@ -156,8 +169,8 @@ void EigenGemvBiasAct(kernels::Activation act, std::size_t m, std::size_t k, con
 
 const BenchTargetTable& Table() {
   static const BenchTargetTable table = {
-      &FmaPeakLoop,       &MemoryFloorStep,   &XsimdTanh,        &EigenGemmBiasAct, &EigenGemmGradW,
-      &EigenGemmGradXAct, &EigenOuterBiasAct, &EigenGemvBiasAct, &EigenMlpTrain,
+      &FmaPeakLoop,    &MemoryFloorStep,   &MemoryUpdatePass,  &XsimdTanh,        &EigenGemmBiasAct,
+      &EigenGemmGradW, &EigenGemmGradXAct, &EigenOuterBiasAct, &EigenGemvBiasAct, &EigenMlpTrain,
   };
   return table;
 }
