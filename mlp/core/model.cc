@@ -117,16 +117,19 @@ struct Model<T>::BatchMajor : PassData {
   }
 
   //   dW4, db4 = A3ᵀ·G4, Σ G4;  dW3, db3 = A2ᵀ·G3, Σ G3;  dW2, db2 = A1ᵀ·G2, Σ G2;
-  //   dW1, db1 = xᵀ·G1, Σ G1;  into `d`, an arena's layout. Never fused (FusesStep).
-  void WeightGradients(Range rows, ArenaView<T> d,
-                       [[maybe_unused]] const OptimizerUpdate* fused) const {
+  //   dW1, db1 = xᵀ·G1, Σ G1;  into `d`, an arena's layout: of the hidden layers, the columns
+  //   (outputs) `cols` alone, and dW4, db4 (one output) where cols starts at 0 (partition.h,
+  //   GradientColumns). Never fused (FusesStep).
+  void WeightGradients(Range rows, ArenaView<T> d, [[maybe_unused]] const OptimizerUpdate* fused,
+                       Range cols) const {
     assert(fused == nullptr);
     const auto& [k, hidden, output, p, w] = static_cast<const PassData&>(*this);
-    const std::size_t r = rows.begin, n = rows.size();
-    k.gemv_grad_w(n, kN, Row(w.a3, r), kLd, w.g4 + r, d[kW4], d[kB4]);
-    k.gemm_grad_w(n, kN, kN, Row(w.a2, r), kLd, Row(w.g3, r), kLd, d[kW3], kLd, d[kB3]);
-    k.gemm_grad_w(n, kN, kN, Row(w.a1, r), kLd, Row(w.g2, r), kLd, d[kW2], kLd, d[kB2]);
-    k.outer_grad_w(n, kN, w.x + r, Row(w.g1, r), kLd, d[kW1], d[kB1]);
+    const std::size_t r = rows.begin, n = rows.size(), c = cols.begin, nc = cols.size();
+    if (c == 0) k.gemv_grad_w(n, kN, Row(w.a3, r), kLd, w.g4 + r, d[kW4], d[kB4]);
+    if (nc == 0) return;
+    k.gemm_grad_w(n, nc, kN, Row(w.a2, r), kLd, Row(w.g3, r) + c, kLd, d[kW3] + c, kLd, d[kB3] + c);
+    k.gemm_grad_w(n, nc, kN, Row(w.a1, r), kLd, Row(w.g2, r) + c, kLd, d[kW2] + c, kLd, d[kB2] + c);
+    k.outer_grad_w(n, nc, w.x + r, Row(w.g1, r) + c, kLd, d[kW1] + c, d[kB1] + c);
   }
 };
 
@@ -156,26 +159,31 @@ struct Model<T>::FeatureMajor : PassData {
   }
 
   //   dW4, db4 = A3ᵀ·G4, Σ G4;  dW3, db3 = A2ᵀ·G3, Σ G3;  dW2, db2 = A1ᵀ·G2, Σ G2;
-  //   dW1, db1 = xᵀ·G1, Σ G1;  into `d`, an arena's layout, each followed at once by `fused`'s
-  //   step on its weights when given (every delta is in place then: W is no longer read).
-  void WeightGradients(Range rows, ArenaView<T> d, const OptimizerUpdate* fused) const {
+  //   dW1, db1 = xᵀ·G1, Σ G1;  into `d`, an arena's layout, as BatchMajor's for the columns
+  //   `cols`; each followed at once by `fused`'s step on its weights when given (every delta is
+  //   in place then: W is no longer read; fused steps are whole, FusesStep).
+  void WeightGradients(Range rows, ArenaView<T> d, const OptimizerUpdate* fused, Range cols) const {
     const Workspace<T>& w = this->w;
     const std::size_t r = rows.begin;
-    GradW(rows, kW4, kB4, 1, kN, w.a3 + r, w.g4 + r, kLdW4, d, fused);
-    GradW(rows, kW3, kB3, kN, kN, w.a2 + r, w.g3 + r, kLd, d, fused);
-    GradW(rows, kW2, kB2, kN, kN, w.a1 + r, w.g2 + r, kLd, d, fused);
-    GradW(rows, kW1, kB1, kN, 1, w.x + r, w.g1 + r, kN, d, fused);
+    assert(fused == nullptr || cols.size() == kN);
+    if (cols.begin == 0) GradW(rows, kW4, kB4, {0, 1}, kN, w.a3 + r, w.g4 + r, kLdW4, d, fused);
+    if (cols.empty()) return;
+    GradW(rows, kW3, kB3, cols, kN, w.a2 + r, w.g3 + r, kLd, d, fused);
+    GradW(rows, kW2, kB2, cols, kN, w.a1 + r, w.g2 + r, kLd, d, fused);
+    GradW(rows, kW1, kB1, cols, 1, w.x + r, w.g1 + r, kN, d, fused);
   }
 
-  // dW, db of one layer (fan_in k_in, fan_out n_out) from its inputs `a` and its deltas `g`.
-  void GradW(Range rows, Tensor tw, Tensor tb, std::size_t n_out, std::size_t k_in, const T* a,
-             const T* g, std::size_t lddw, ArenaView<T> d, const OptimizerUpdate* fused) const {
-    const std::size_t n = rows.size();
+  // dW, db of the columns `cols` (outputs) of one layer of fan-in k_in, from its inputs `a` and
+  // its deltas `g`.
+  void GradW(Range rows, Tensor tw, Tensor tb, Range cols, std::size_t k_in, const T* a, const T* g,
+             std::size_t lddw, ArenaView<T> d, const OptimizerUpdate* fused) const {
+    const std::size_t n = rows.size(), c = cols.begin;
     if (fused == nullptr) {
-      this->k.gemm_grad_w_fm(n, n_out, k_in, a, ld, g, ld, d[tw], lddw, d[tb]);
+      this->k.gemm_grad_w_fm(n, cols.size(), k_in, a, ld, g + c * ld, ld, d[tw] + c, lddw,
+                             d[tb] + c);
     } else {
-      this->k.gemm_grad_w_fm_step(n, n_out, k_in, a, ld, g, ld, d[tw], lddw, d[tb], fused->step,
-                                  fused->Target(tw), fused->Target(tb));
+      this->k.gemm_grad_w_fm_step(n, cols.size(), k_in, a, ld, g, ld, d[tw], lddw, d[tb],
+                                  fused->step, fused->Target(tw), fused->Target(tb));
     }
   }
 };
@@ -228,19 +236,31 @@ void Model<T>::DeltaRows(const Passes& passes, Range rows) {
   passes.Deltas(rows);
 }
 
-// The whole weight gradient of each of the rank's blocks of the batch, over that block's rows
-// alone, after their deltas when `deltas_first` (BlockByBlockBackward): block 0's into grads(),
-// block j's into the workspace's gradient block j (an arena of the same layout), for
-// SumGradientBlocks to add.
+// The weight gradient of each of the rank's blocks of the batch, over that block's rows alone,
+// after their deltas when `deltas_first` (BlockByBlockBackward): block 0's into grads(), block
+// j's into the workspace's gradient block j (an arena of the same layout), for SumGradientBlocks
+// to add. Whole blocks, or with more ranks than blocks, the rank's columns of its group's block
+// (partition.h).
 template <typename T>
 template <typename Passes>
 void Model<T>::BlockGradients(const Passes& passes, std::size_t m, int rank, bool deltas_first,
                               const OptimizerUpdate* fused) {
-  const Range mine = Slab(GradientBlocks(m), 1, pool_.size(), rank);
+  const int ranks = pool_.size();
+  auto into = [&](std::size_t block) -> ArenaView<T> {
+    return {block == 0 ? grads_.data() : ws_.gradient_block(block)};
+  };
+  if (SplitsGradientBlocks(m, ranks)) {
+    const std::size_t block = GradientGroupOf(m, ranks, rank);
+    const Range group = GradientGroup(m, ranks, block);
+    const Range cols = GradientColumns(kN, int(group.size()), rank - int(group.begin));
+    passes.WeightGradients(GradientBlockRows(m, block), into(block), fused, cols);
+    return;
+  }
+  const Range mine = Slab(GradientBlocks(m), 1, ranks, rank);
   for (std::size_t block = mine.begin; block < mine.end; ++block) {
     const Range rows = GradientBlockRows(m, block);
     if (deltas_first) DeltaRows(passes, rows);
-    passes.WeightGradients(rows, {block == 0 ? grads_.data() : ws_.gradient_block(block)}, fused);
+    passes.WeightGradients(rows, into(block), fused, {0, kN});
   }
 }
 
@@ -259,7 +279,8 @@ template <typename T>
 template <typename Passes>
 void Model<T>::BackwardOnRank(const Passes& passes, std::size_t m, int rank,
                               const OptimizerUpdate* fused) {
-  const bool by_block = BlockByBlockBackward(m);  // the same on every rank: it depends on m alone
+  // The same on every rank: it depends on m and the pool's size alone.
+  const bool by_block = BlockByBlockBackward(m, pool_.size());
   if (!by_block) {
     DeltaRows(passes, BatchRows(m, pool_.size(), rank));
     pool_.Barrier();  // every delta is in place: a block's rows may be another rank's
@@ -340,7 +361,7 @@ T Model<T>::LossGradientAndStep(std::size_t m, const kernels::OptimizerStep<T>& 
 template <typename T>
 bool Model<T>::FusesStep(std::size_t m) const {
   return UsesFeatureMajor(m) && pool_.size() == 1 && GradientBlocks(m) == 1 &&
-         !BlockByBlockBackward(m);
+         !BlockByBlockBackward(m, 1);
 }
 
 template class Workspace<float>;

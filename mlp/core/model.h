@@ -34,14 +34,16 @@
 //   ─ barrier ─
 //   blocks    each rank: the whole gradient (every dW and db) of its blocks of the batch, whose
 //             rows the batch size alone fixes (partition.h): block 0 into grads(), the others
-//             into the workspace
+//             into the workspace; with more ranks than blocks, a group of ranks each block, each
+//             rank its columns of the block's gradient (GradientGroup, GradientColumns)
 //   ─ barrier ─ (when there is more than one block)
 //   slabs     each rank: its slab of grads() += blocks 1, 2, … in that order
 //   ─ barrier ─ (LossGradientAndStep)
 //   slabs     each rank: the optimizer step on its slab of the arena; for a feature-major batch
 //             on one thread, the weight gradients' kernels have made it instead (FusesStep)
-// Past 1,024 rows (BlockByBlockBackward) the deltas come block by block instead: each rank
-// computes G4 … G1 for a block's rows just before that block's gradient, with no barrier between.
+// Past 1,024 rows, where each block is one rank's (BlockByBlockBackward), the deltas come block by
+// block instead: each rank computes G4 … G1 for a block's rows just before that block's gradient,
+// with no barrier between.
 #ifndef SIMD_MLP_MLP_CORE_MODEL_H_
 #define SIMD_MLP_MLP_CORE_MODEL_H_
 

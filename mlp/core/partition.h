@@ -8,7 +8,10 @@
 //   batch rows      (forward; deltas of the     BatchRows: chunks of whole 16-row blocks
 //                    backward pass to 1024 rows)
 //   gradient blocks (weight gradients; deltas   GradientBlockRows: blocks of rows fixed by the
-//                    past 1024 rows)            batch size; each rank the blocks of Slab
+//                    past 1024 rows)            batch size; each rank the blocks of Slab, or
+//                                               with more ranks than blocks, a GradientGroup
+//                                               of ranks each block, each rank its
+//                                               GradientColumns of the block's gradient
 //   flat ranges     (adding the blocks, the     Slab over the arena, in 16-element blocks
 //                    optimizer update)
 #ifndef SIMD_MLP_MLP_CORE_PARTITION_H_
@@ -93,17 +96,56 @@ constexpr std::size_t GradientBlocks(std::size_t m) {
   return kSmallBatchBlocks * ((m + kFewBlocksMaxBatch - 1) / kFewBlocksMaxBatch);
 }
 
-// Whether each rank computes the deltas of its gradient blocks' rows just before their weight
-// gradients, so that what those read is still in its L2 (docs/performance.md), rather than the
-// deltas of its batch rows (BatchRows), then a barrier, then the blocks. Only for batches past
-// kFewBlocksMaxBatch: with fewer, larger blocks the deltas would be split as unevenly as the
-// blocks (3 blocks on 2 ranks: 2 to 1), and on more than 4 cores some would sit idle.
-constexpr bool BlockByBlockBackward(std::size_t m) { return m > kFewBlocksMaxBatch; }
-
 // Rows of block `block` < GradientBlocks(m) of an m-sample batch: whole 16-row blocks but in the
 // last, dealt as evenly as Slab deals them.
 constexpr Range GradientBlockRows(std::size_t m, std::size_t block) {
   return Slab(m, kRowBlock, int(GradientBlocks(m)), int(block));
+}
+
+// How the ranks share the blocks. With at least as many blocks as ranks, each block's gradient is
+// computed whole by one rank: rank r takes blocks Slab(blocks, 1, ranks, r), in order. With more
+// ranks than blocks (a batch of up to 1,024 rows has at most 4 blocks), block j is computed by
+// its group of ranks, GradientGroup: contiguous ranks, dealt as Slab deals them, so that the
+// group's batch rows (BatchRows) are about the block's own; each member computes the dW and db
+// of its GradientColumns of every hidden layer (the first member also the one-output last
+// layer's). Every element of dW and db is still one sum over the block's rows, which no split of
+// the columns changes (tests/mlp/core/partition_test.cc), so the bits are those of one rank
+// computing the whole block: the blocks depend on the batch alone, and only the work of each is
+// shared. Without the groups, ranks past the blocks sat idle while the others computed the
+// weight gradients: a third of a step's FLOPs on at most 4 cores (bench/scaling_model.cc, and
+// docs/performance.md "Scaling beyond two cores").
+constexpr bool SplitsGradientBlocks(std::size_t m, int ranks) {
+  return std::size_t(ranks) > GradientBlocks(m);
+}
+
+// The ranks of block `block`'s group, where SplitsGradientBlocks(m, ranks).
+constexpr Range GradientGroup(std::size_t m, int ranks, std::size_t block) {
+  return Slab(std::size_t(ranks), 1, int(GradientBlocks(m)), int(block));
+}
+
+// The block whose group holds `rank`, where SplitsGradientBlocks(m, ranks).
+constexpr std::size_t GradientGroupOf(std::size_t m, int ranks, int rank) {
+  std::size_t block = 0;
+  while (GradientGroup(m, ranks, block).end <= std::size_t(rank)) ++block;
+  return block;
+}
+
+// The columns (outputs) of a layer n wide that member `member` of a group of `members` computes
+// the gradient of: whole 16-column grains, so that no two members write one cache line of a row
+// of dW and every call's vectors start where a single call's would. With more members than
+// grains (7 for the hidden layers' 100 columns), the last ones have none.
+constexpr Range GradientColumns(std::size_t n, int members, int member) {
+  return Slab(n, kVectorLanes, members, member);
+}
+
+// Whether each rank computes the deltas of its gradient blocks' rows just before their weight
+// gradients, so that what those read is still in its L2 (docs/performance.md), rather than the
+// deltas of its batch rows (BatchRows), then a barrier, then the blocks. Only for batches past
+// kFewBlocksMaxBatch: with fewer, larger blocks the deltas would be split as unevenly as the
+// blocks (3 blocks on 2 ranks: 2 to 1); and only where each block is one rank's (a group would
+// need every delta of its block before any member could start).
+constexpr bool BlockByBlockBackward(std::size_t m, int ranks) {
+  return m > kFewBlocksMaxBatch && !SplitsGradientBlocks(m, ranks);
 }
 
 // Elements of the flat arena per grain (adding the gradient blocks, the optimizer update): one

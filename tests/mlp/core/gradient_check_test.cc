@@ -149,7 +149,7 @@ TEST(Layouts, GiveTheSameGradient) {
 // tanh output, twice through out' is not once).
 TEST(GradientBlocks, SumToTheGradientOfTheWholeBatch) {
   constexpr std::size_t kRows = 1100, kPiece = 50;
-  static_assert(GradientBlocks(kRows) == 8 && BlockByBlockBackward(kRows));
+  static_assert(GradientBlocks(kRows) == 8 && BlockByBlockBackward(kRows, 1));
   static_assert(GradientBlocks(kPiece) == 1 && kRows % kPiece == 0);
   const auto& k = kernels::KernelsFor<double>(Isa::kRef);
   const Dataset<double> data = MakeCosDataset<double>(0);

@@ -2,10 +2,10 @@
 // partition splits it computes exactly the bits of one whole call.
 //   row kernels      rows [0, m) in one call == the BatchRows parts in one call each, their
 //                    forward pieces (PieceAt), and the gradient blocks
+//   weight gradients a block's dW and db in one call == in its GradientColumns, one call each,
+//                    for every group size (a block shared by a group of ranks)
 //   accumulate       the whole arena == its Slabs (adding the weight gradients' blocks)
 //   optimizers       the whole arena == its Slabs
-// (The weight gradients need no such property: each block's is one call on one rank, whatever
-// the pool's size.)
 // If a kernel's summation order came to depend on where a row falls in its register tiles (or a
 // small-m path took over inside a part), training would stop being bit-identical across thread
 // counts; this test names the kernel, ISA and shape where that happens.
@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -87,7 +88,7 @@ TEST(Partition, GradientBlocksTileTheBatchInWholeRowBlocksFixedByTheBatchSize) {
     }
     // The workspace holds the blocks of its capacity, and serves any batch up to it.
     ASSERT_GE(blocks, GradientBlocks(m - 1)) << m;
-    ASSERT_EQ(BlockByBlockBackward(m), m > kFewBlocksMaxBatch) << m;
+    ASSERT_EQ(BlockByBlockBackward(m, 1), m > kFewBlocksMaxBatch) << m;
     std::size_t next = 0;
     for (std::size_t j = 0; j < blocks; ++j) {
       const Range r = GradientBlockRows(m, j);
@@ -101,6 +102,41 @@ TEST(Partition, GradientBlocksTileTheBatchInWholeRowBlocksFixedByTheBatchSize) {
       next = r.end;
     }
     ASSERT_EQ(next, m) << m;
+  }
+}
+
+// With more ranks than blocks, the groups tile the ranks in order, every rank in exactly one
+// group, and each group's columns tile a hidden layer's 100 in whole 16-column grains.
+TEST(Partition, GradientGroupsTileTheRanksAndTheirColumnsTileTheLayer) {
+  for (std::size_t m : {1, 100, 127, 128, 200, 257, 1000, 1024, 1025, 2048, 8000}) {
+    for (int ranks = 1; ranks <= 40; ++ranks) {
+      const std::size_t blocks = GradientBlocks(m);
+      ASSERT_EQ(SplitsGradientBlocks(m, ranks), std::size_t(ranks) > blocks);
+      ASSERT_EQ(BlockByBlockBackward(m, ranks),
+                m > kFewBlocksMaxBatch && std::size_t(ranks) <= blocks);
+      if (!SplitsGradientBlocks(m, ranks)) continue;
+      std::size_t next = 0;
+      for (std::size_t j = 0; j < blocks; ++j) {
+        const Range group = GradientGroup(m, ranks, j);
+        ASSERT_EQ(group.begin, next) << m << " " << ranks << " " << j;
+        ASSERT_GE(group.size(), 1u) << m << " " << ranks << " " << j;
+        for (std::size_t r = group.begin; r < group.end; ++r) {
+          ASSERT_EQ(GradientGroupOf(m, ranks, int(r)), j) << m << " " << ranks << " " << r;
+        }
+        next = group.end;
+      }
+      ASSERT_EQ(next, std::size_t(ranks)) << m << " " << ranks;
+    }
+  }
+  for (int members = 1; members <= 16; ++members) {
+    std::size_t next = 0;
+    for (int member = 0; member < members; ++member) {
+      const Range cols = GradientColumns(kHidden, members, member);
+      ASSERT_EQ(cols.begin, next) << members << " " << member;
+      ASSERT_TRUE(cols.begin % kVectorLanes == 0 || cols.empty()) << members << " " << member;
+      next = cols.end;
+    }
+    ASSERT_EQ(next, kHidden) << members;
   }
 }
 
@@ -190,6 +226,8 @@ class SplitTest : public ::testing::TestWithParam<Isa> {
   template <typename T>
   void RowKernels();
   template <typename T>
+  void WeightGradientsInColumns();
+  template <typename T>
   void AccumulateInSlabs();
   template <typename T>
   void Optimizers();
@@ -229,6 +267,61 @@ void SplitTest::RowKernels() {
       ExpectRowSplitInvariant<T>("activation_grad", m, m, [&](Range r, T* out) {
         k.activation_grad(act, r.size(), x.data() + r.begin, g4.data() + r.begin, out + r.begin);
       });
+    }
+  }
+}
+
+// A block's weight gradients, whole and in every group size's GradientColumns (model.cc's
+// WeightGradients: the hidden layers' columns of dW and db, batch-major and feature-major; the
+// last layer, with its one output, whole on the first member). Over the rows of a block, m as in
+// kBatches; feature-major at the batch's own stride.
+template <typename T>
+void SplitTest::WeightGradientsInColumns() {
+  const auto& k = K<T>();
+  constexpr std::size_t kGrad = kN * kLd + kLd;  // dW (k × 112), then db
+  for (std::size_t m : kBatches) {
+    const std::size_t ld = m + 3;  // feature-major rows: any stride ≥ m
+    const std::vector<T> x = RandomVector<T>(m, 60 + m), a = RandomRows<T>(m, 61 + m),
+                         g = RandomRows<T>(m, 62 + m), at = RandomVector<T>(kN * ld, 63 + m),
+                         gt = RandomVector<T>(kN * ld, 64 + m), xt = RandomVector<T>(ld, 65 + m);
+    struct Product {
+      const char* name;
+      std::size_t k_in;  // rows of dW
+      std::function<void(Range cols, T* dw, T* db)> call;
+    };
+    const Product products[] = {
+        {"gemm_grad_w", kN,
+         [&](Range c, T* dw, T* db) {
+           k.gemm_grad_w(m, c.size(), kN, a.data(), kLd, g.data() + c.begin, kLd, dw + c.begin, kLd,
+                         db + c.begin);
+         }},
+        {"outer_grad_w", 1,
+         [&](Range c, T* dw, T* db) {
+           k.outer_grad_w(m, c.size(), x.data(), g.data() + c.begin, kLd, dw + c.begin,
+                          db + c.begin);
+         }},
+        {"gemm_grad_w_fm", kN,
+         [&](Range c, T* dw, T* db) {
+           k.gemm_grad_w_fm(m, c.size(), kN, at.data(), ld, gt.data() + c.begin * ld, ld,
+                            dw + c.begin, kLd, db + c.begin);
+         }},
+        {"gemm_grad_w_fm (k = 1)", 1,
+         [&](Range c, T* dw, T* db) {
+           k.gemm_grad_w_fm(m, c.size(), 1, xt.data(), ld, gt.data() + c.begin * ld, ld,
+                            dw + c.begin, kLd, db + c.begin);
+         }},
+    };
+    for (const Product& p : products) {
+      std::vector<T> whole(kGrad, T(0));
+      p.call({0, kN}, whole.data(), whole.data() + kN * kLd);
+      for (int members = 2; members <= 8; ++members) {
+        std::vector<T> split(kGrad, T(0));
+        for (int member = 0; member < members; ++member) {
+          const Range cols = GradientColumns(kN, members, member);
+          if (!cols.empty()) p.call(cols, split.data(), split.data() + kN * kLd);
+        }
+        EXPECT_TRUE(SameBits(whole, split)) << Where(p.name, m, members) << " columns";
+      }
     }
   }
 }
@@ -299,6 +392,8 @@ void SplitTest::Optimizers() {
 
 TEST_P(SplitTest, RowKernelsFloat) { RowKernels<float>(); }
 TEST_P(SplitTest, RowKernelsDouble) { RowKernels<double>(); }
+TEST_P(SplitTest, WeightGradientsFloat) { WeightGradientsInColumns<float>(); }
+TEST_P(SplitTest, WeightGradientsDouble) { WeightGradientsInColumns<double>(); }
 TEST_P(SplitTest, AccumulateFloat) { AccumulateInSlabs<float>(); }
 TEST_P(SplitTest, AccumulateDouble) { AccumulateInSlabs<double>(); }
 TEST_P(SplitTest, OptimizersFloat) { Optimizers<float>(); }

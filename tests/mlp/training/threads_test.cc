@@ -1,10 +1,12 @@
 // Data-parallel training gives the same bits on every number of threads: one training step's
-// loss and gradient on every ISA and pool size, and whole epochs of training on 1, 2 and 3
+// loss and gradient on every ISA and pool size, and whole epochs of training on 1, 2, 3 and 8
 // threads, for batch sizes that the thread counts do not divide, B = 1, and a last partial batch.
-// (Three threads on this 2-core machine also exercise ranks that sleep while waiting.)
+// (More threads than this 2-core machine has also exercise ranks that sleep while waiting, and
+// the weight gradients' blocks shared by groups of ranks, as on a machine of 8 or 16 cores.)
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,12 +40,13 @@ std::string FirstDifference(const Arena<float>& a, const Arena<float>& b) {
   return "none";
 }
 
-// One step (forward, loss, backward) from the same weights and batch on pools of 1 to 4 threads,
-// for every ISA: the loss and every gradient must match the 1-thread step bit for bit. The
-// batches give the weight gradients 1 block (up to 127 rows), 2 (130), 3 (200), 4 (257, 1000),
-// 8 (1100) and 12 (2100), the last two block by block (mlp/core/partition.h), so pools have more
-// ranks than blocks, fewer, and as many; from 272 rows a rank's forward pass runs in pieces. 31, 32
-// and 112 run feature-major (FeatureMajorPays), the others batch-major.
+// One step (forward, loss, backward) from the same weights and batch on pools of 1 to 4, 8 and
+// 16 threads, for every ISA: the loss and every gradient must match the 1-thread step bit for
+// bit. The batches give the weight gradients 1 block (up to 127 rows), 2 (130), 3 (200), 4 (257,
+// 1000), 8 (1100) and 12 (2100), the last two block by block where each block is one rank's
+// (mlp/core/partition.h), so pools have more ranks than blocks (groups of ranks share a block's
+// columns), fewer, and as many; from 272 rows a rank's forward pass runs in pieces. 31, 32 and
+// 112 run feature-major (FeatureMajorPays), the others batch-major.
 TEST(Threads, OneStepIsBitIdenticalOnEveryPoolSize) {
   for (Isa isa : {Isa::kRef, Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512}) {
     if (!kernels::CpuSupports(isa)) continue;
@@ -60,7 +63,7 @@ TEST(Threads, OneStepIsBitIdenticalOnEveryPoolSize) {
       };
       float serial_loss = 0;
       const auto serial = step(nullptr, &serial_loss);
-      for (int threads = 1; threads <= 4; ++threads) {
+      for (int threads : {1, 2, 3, 4, 8, 16}) {
         ThreadPool pool(threads);
         float loss = 0;
         const auto parallel = step(&pool, &loss);
@@ -89,9 +92,9 @@ EpochResult TrainOneEpoch(TrainConfig c, int threads) {
   return r;
 }
 
-void ExpectSameEpochOnOneTwoAndThreeThreads(const TrainConfig& c) {
+void ExpectSameEpochOnThreads(const TrainConfig& c, std::initializer_list<int> thread_counts) {
   const EpochResult one = TrainOneEpoch(c, 1);
-  for (int threads : {2, 3}) {
+  for (int threads : thread_counts) {
     const EpochResult other = TrainOneEpoch(c, threads);
     const std::string where =
         "batch " + std::to_string(c.batch) + ", " + std::to_string(threads) + " threads";
@@ -112,7 +115,18 @@ TEST(Threads, OneEpochGivesIdenticalWeightsOnOneTwoAndThreeThreads) {
   ASSERT_TRUE(RecipeConfig("keras", &c));
   for (std::size_t batch : {1, 32, 37, 100, 1000, 7999}) {
     c.batch = batch;
-    ExpectSameEpochOnOneTwoAndThreeThreads(c);
+    ExpectSameEpochOnThreads(c, {2, 3});
+  }
+}
+
+// Eight threads on this 2-core machine: oversubscribed, for the bits alone. Every batch here has
+// fewer gradient blocks than 8 (1 up to 127 rows, 4 at 1000), so groups of ranks share them.
+TEST(Threads, OneEpochGivesIdenticalWeightsOnEightThreads) {
+  TrainConfig c;
+  ASSERT_TRUE(RecipeConfig("keras", &c));
+  for (std::size_t batch : {1, 32, 100, 1000}) {
+    c.batch = batch;
+    ExpectSameEpochOnThreads(c, {8});
   }
 }
 
@@ -122,7 +136,7 @@ TEST(Threads, AdamAndTanhOutputAlsoIdentical) {
   c.optimizer = Optimizer::kAdam;
   for (std::size_t batch : {48, 250}) {  // fused on one thread, and not
     c.batch = batch;
-    ExpectSameEpochOnOneTwoAndThreeThreads(c);
+    ExpectSameEpochOnThreads(c, {2, 3});
   }
 }
 
@@ -133,7 +147,7 @@ TEST(Threads, FastRecipeWithItsScheduleAlsoIdentical) {
   ASSERT_TRUE(RecipeConfig("fast", &c));
   for (std::size_t batch : {48, 250}) {
     c.batch = batch;
-    ExpectSameEpochOnOneTwoAndThreeThreads(c);
+    ExpectSameEpochOnThreads(c, {2, 3});
   }
 }
 
