@@ -15,6 +15,7 @@ KERNEL_FAMILIES = [
     "accumulate",
     "activation",
     "dense_edge",
+    "dense_step",
     "gemm",
     "gemm_fm",
     "gemm_step",

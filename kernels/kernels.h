@@ -48,6 +48,7 @@
 #include "kernels/accumulate.h"
 #include "kernels/activation.h"
 #include "kernels/dense_edge.h"
+#include "kernels/dense_step.h"
 #include "kernels/gemm.h"
 #include "kernels/gemm_step.h"
 #include "kernels/isa.h"

@@ -319,9 +319,39 @@ void Model<T>::Backward(std::size_t m) {
   });
 }
 
+// Layers 4 to 1, each one call: its input deltas (none for layer 1) from its weights as they were,
+// then its weights and bias stepped with its gradient, which is never stored.
+template <typename T>
+void Model<T>::OnePassBackwardStep(std::size_t m, const OptimizerUpdate& update) {
+  Workspace<T>& w = ws_;
+  const auto& step = update.step;
+  k_.activation_grad(output_, m, w.yhat, w.g4, w.g4);  // G4 = ∂L/∂ŷ ⊙ out'(ŷ)
+  k_.dense_backward_step(hidden_, m, 1, kN, w.a3, kLd, w.g4, 1, w.g3, kLd, step, update.Target(kW4),
+                         kLdW4, update.Target(kB4));
+  k_.dense_backward_step(hidden_, m, kN, kN, w.a2, kLd, w.g3, kLd, w.g2, kLd, step,
+                         update.Target(kW3), kLd, update.Target(kB3));
+  k_.dense_backward_step(hidden_, m, kN, kN, w.a1, kLd, w.g2, kLd, w.g1, kLd, step,
+                         update.Target(kW2), kLd, update.Target(kB2));
+  k_.dense_backward_step(hidden_, m, kN, 1, w.x, 1, w.g1, kLd, nullptr, kLd, step,
+                         update.Target(kW1), kN, update.Target(kB1));
+}
+
 template <typename T>
 T Model<T>::Step(std::size_t m, const OptimizerUpdate* update) {
   assert(m >= 1 && m <= ws_.capacity());
+  if (update != nullptr && OnePassStep(m)) {
+    T loss = 0;
+    const PassData data{k_, hidden_, output_, params_, ws_};
+    const BatchMajor passes{data};
+    pool_.Run([&](int rank) {
+      ForwardRows(passes, BatchRows(m, pool_.size(), rank));
+      pool_.Barrier();
+      if (rank != 0) return;  // a few rows of W per rank would cost more in barriers than it saves
+      loss = SeedMseGradient(m);
+      if (std::isfinite(loss)) OnePassBackwardStep(m, *update);
+    });
+    return loss;
+  }
   const OptimizerUpdate* fused = update != nullptr && FusesStep(m) ? update : nullptr;
   T loss = 0;
   WithLayout(m, [&](const auto& passes) {
@@ -362,6 +392,11 @@ template <typename T>
 bool Model<T>::FusesStep(std::size_t m) const {
   return UsesFeatureMajor(m) && pool_.size() == 1 && GradientBlocks(m) == 1 &&
          !BlockByBlockBackward(m, 1);
+}
+
+template <typename T>
+bool Model<T>::OnePassStep(std::size_t m) const {
+  return !UsesFeatureMajor(m) && m <= kernels::kDenseStepMaxBatch;
 }
 
 template class Workspace<float>;

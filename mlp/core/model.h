@@ -41,6 +41,12 @@
 //   ─ barrier ─ (LossGradientAndStep)
 //   slabs     each rank: the optimizer step on its slab of the arena; for a feature-major batch
 //             on one thread, the weight gradients' kernels have made it instead (FusesStep)
+// A training step on a batch of at most kernels::kDenseStepMaxBatch samples (batch-major) is
+// shorter (OnePassStep): after the loss, rank 0 alone runs the backward pass and the update as one
+// pass per layer, last to first (dense_backward_step: each layer's input deltas from the rows of
+// W just before they are overwritten, its rank-m weight gradient applied as it is formed), so W
+// and its state are read and written once and no gradient arena is written. At these sizes a
+// step is bound by moving the parameters, not by FLOPs (docs/performance.md, "The memory floor").
 // Past 1,024 rows, where each block is one rank's (BlockByBlockBackward), the deltas come block by
 // block instead: each rank computes G4 … G1 for a block's rows just before that block's gradient,
 // with no barrier between.
@@ -160,14 +166,21 @@ class Model {
   // runs inside the weight gradients' kernels, on each gradient as it is computed
   // (kernels/gemm_step.h); elsewhere each rank applies it to its slab of the arena (the flat
   // kernels over 64-byte-aligned ranges, pad lanes included: they stay 0). The bits are the same
-  // either way, and grads() holds the gradient used. If the loss is not finite, nothing past it
-  // is computed (grads() keeps the previous step's) and nothing is updated. Returns the loss.
+  // either way, and grads() holds the gradient used. Where OnePassStep(m), neither: see there. If
+  // the loss is not finite, nothing past it is computed (grads() keeps the previous step's) and
+  // nothing is updated. Returns the loss.
   T LossGradientAndStep(std::size_t m, const kernels::OptimizerStep<T>& step, Arena<T>* state1,
                         Arena<T>* state2);
   // Whether a step on an m-sample batch is fused: one that runs feature-major, on a single
   // thread (then each weight gradient is one kernel call over the whole batch; on more threads
   // the arena pass is split among them, while such a batch's gradient is one rank's).
   bool FusesStep(std::size_t m) const;
+  // Whether a step on an m-sample batch is one pass per layer (the top of this file): batch-major
+  // and at most kernels::kDenseStepMaxBatch samples, on any pool (the choice depends on m and the
+  // layout alone, so the bits do not depend on the thread count). Its sums come in another order
+  // than LossAndGradient's, so its result matches that and the flat step only to rounding, and
+  // grads() is left as it was.
+  bool OnePassStep(std::size_t m) const;
 
  private:
   // An optimizer step, the parameters it updates and where its state is.
@@ -205,6 +218,8 @@ class Model {
   template <typename Passes>
   void BackwardOnRank(const Passes& passes, std::size_t m, int rank, const OptimizerUpdate* fused);
   void SumGradientBlocks(std::size_t m, int rank);
+  // The backward pass and the update of a OnePassStep batch, after SeedMseGradient.
+  void OnePassBackwardStep(std::size_t m, const OptimizerUpdate& update);
 
   static ThreadPool& SerialPool();
 
