@@ -5,23 +5,18 @@
 //   f32_dense_backward_step__<isa>/rmsprop/B:<b>/vs_unfused   against the composition
 // The composition is what a step did before it: gemm_grad_x_act (dX from W), gemm_grad_w (dW and
 // db into a gradient arena) and the flat rmsprop kernel over W's 100 × 112 floats and b's 112.
-// In vs_unfused the two take turns, kCallsPerTurn calls each, kTurns turns per iteration;
-// counters: unfused_over_fused (the median over the turns of the composition's time / the
-// kernel's), fused_us and unfused_us (the medians of each side's time per call).
+// In vs_unfused the two take turns (CompareFusedInTurns, kernel_bench.h).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <string>
-#include <vector>
 
 #include "bench/kernels/kernel_bench.h"
-#include "bench/median.h"
 
 namespace simd_mlp::bench {
 namespace {
 
 constexpr std::size_t kN = kHidden, kLd = kPaddedHidden;
-constexpr int kCallsPerTurn = 20, kTurns = 15;
 const long kSmallBatches[] = {1, 8};
 
 class DenseStepRunner {
@@ -76,25 +71,8 @@ void Fused(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
 
 void Compare(benchmark::State& state, kernels::Isa isa, std::size_t batch) {
   DenseStepRunner runner(isa, batch);
-  auto time_us = [](auto&& call) {
-    const double start = WallSeconds();
-    for (int i = 0; i < kCallsPerTurn; ++i) {
-      call();
-      benchmark::ClobberMemory();
-    }
-    return (WallSeconds() - start) * 1e6 / kCallsPerTurn;
-  };
-  std::vector<double> fused_us, unfused_us, ratios;
-  for (auto _ : state) {
-    for (int turn = 0; turn < kTurns; ++turn) {
-      unfused_us.push_back(time_us([&] { runner.Unfused(); }));
-      fused_us.push_back(time_us([&] { runner.Fused(); }));
-      ratios.push_back(unfused_us.back() / fused_us.back());
-    }
-  }
-  state.counters["unfused_over_fused"] = Median(ratios);
-  state.counters["fused_us"] = Median(fused_us);
-  state.counters["unfused_us"] = Median(unfused_us);
+  CompareFusedInTurns(
+      state, [&] { runner.Fused(); }, [&] { runner.Unfused(); });
 }
 
 }  // namespace

@@ -5,25 +5,20 @@
 //   f32_gemm_grad_w_fm_step__<isa>/<optimizer>/B:<b>/vs_unfused   against the composition
 // The composition is gemm_grad_w_fm and then the flat optimizer kernel over the tensor as the
 // trainer's pass over its arena covers it (W's 100 × 112 floats, pad lanes included, and b's 112).
-// In vs_unfused the two take turns, kCallsPerTurn calls each, kTurns turns per benchmark
-// iteration; counters: unfused_over_fused (the median over the turns of the composition's time /
-// the fused kernel's), fused_us and unfused_us (the medians of each side's time per call). Both
+// In vs_unfused the two take turns (CompareFusedInTurns, kernel_bench.h). Both
 // sides keep updating the same weights, so every turn sees the same kind of values.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <string>
-#include <vector>
 
 #include "bench/kernels/kernel_bench.h"
-#include "bench/median.h"
 
 namespace simd_mlp::bench {
 namespace {
 
 constexpr std::size_t kN = kHidden, kLd = kPaddedHidden;
-constexpr int kCallsPerTurn = 20, kTurns = 15;
 const long kFeatureMajorBatches[] = {16, 32, 64};
 
 // One hidden layer's backward inputs and its parameters, gradients and optimizer state.
@@ -102,27 +97,8 @@ void Fused(benchmark::State& state, kernels::Isa isa, std::size_t batch, StepFor
 
 void Compare(benchmark::State& state, kernels::Isa isa, std::size_t batch, StepFor step_for) {
   StepRunner runner(isa, batch, step_for);
-  auto fused = [&] { runner.Fused(); };
-  auto unfused = [&] { runner.Unfused(); };
-  auto time_us = [](auto&& call) {
-    const double start = WallSeconds();
-    for (int i = 0; i < kCallsPerTurn; ++i) {
-      call();
-      benchmark::ClobberMemory();
-    }
-    return (WallSeconds() - start) * 1e6 / kCallsPerTurn;
-  };
-  std::vector<double> fused_us, unfused_us, ratios;
-  for (auto _ : state) {
-    for (int turn = 0; turn < kTurns; ++turn) {
-      unfused_us.push_back(time_us(unfused));
-      fused_us.push_back(time_us(fused));
-      ratios.push_back(unfused_us.back() / fused_us.back());
-    }
-  }
-  state.counters["unfused_over_fused"] = Median(ratios);
-  state.counters["fused_us"] = Median(fused_us);
-  state.counters["unfused_us"] = Median(unfused_us);
+  CompareFusedInTurns(
+      state, [&] { runner.Fused(); }, [&] { runner.Unfused(); });
 }
 
 kernels::OptimizerStep<float> Rmsprop(std::int64_t) {

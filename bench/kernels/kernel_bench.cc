@@ -1,6 +1,9 @@
 #include "bench/kernels/kernel_bench.h"
 
 #include <cstdlib>
+#include <vector>
+
+#include "bench/median.h"
 
 namespace simd_mlp::bench {
 
@@ -14,6 +17,30 @@ std::string KernelBenchName(KernelId id, const std::string& impl, const std::str
 
 std::string BaselineName(const char* baseline, kernels::Isa isa) {
   return std::string(baseline) + "_" + kernels::IsaName(isa);
+}
+
+void CompareFusedInTurns(benchmark::State& state, const std::function<void()>& fused,
+                         const std::function<void()>& unfused) {
+  constexpr int kCallsPerTurn = 20, kTurns = 15;
+  auto time_us = [](const std::function<void()>& call) {
+    const double start = WallSeconds();
+    for (int i = 0; i < kCallsPerTurn; ++i) {
+      call();
+      benchmark::ClobberMemory();
+    }
+    return (WallSeconds() - start) * 1e6 / kCallsPerTurn;
+  };
+  std::vector<double> fused_us, unfused_us, ratios;
+  for (auto _ : state) {
+    for (int turn = 0; turn < kTurns; ++turn) {
+      unfused_us.push_back(time_us(unfused));
+      fused_us.push_back(time_us(fused));
+      ratios.push_back(unfused_us.back() / fused_us.back());
+    }
+  }
+  state.counters["unfused_over_fused"] = Median(ratios);
+  state.counters["fused_us"] = Median(fused_us);
+  state.counters["unfused_us"] = Median(unfused_us);
 }
 
 void RegisterArenaBenchmark(const std::string& name, int arrays_touched,

@@ -50,6 +50,13 @@ using ArenaUpdate =
     std::function<void(std::int64_t t, float* p, const float* g, float* s1, float* s2)>;
 void RegisterArenaBenchmark(const std::string& name, int arrays_touched, const ArenaUpdate& update);
 
+// A fused kernel against the composition it replaces, in turns: per benchmark iteration, 15
+// turns of 20 calls of unfused() then 20 of fused(), each turn timed in wall time. Counters:
+// unfused_over_fused (the median over the turns of the composition's time / the fused kernel's),
+// fused_us and unfused_us (the medians of each side's time per call).
+void CompareFusedInTurns(benchmark::State& state, const std::function<void()>& fused,
+                         const std::function<void()>& unfused);
+
 // W1 (1×112), b1, b2, b3 (112 each), W2 and W3 (100×112 each), W4 (112), b4 (16: one vector).
 inline constexpr std::size_t kArenaParams = 112 + 3 * 112 + 2 * 100 * 112 + 112 + 16;
 

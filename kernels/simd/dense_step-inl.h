@@ -81,16 +81,17 @@ void DenseStepRows(Activation act, std::size_t m, std::size_t n, std::size_t k, 
       ForEachVector<T>(
           n, [&](std::size_t j, std::size_t c) __attribute__((always_inline)) {
             const Vec<T> wv = LoadN(row + j, c);  // before update() overwrites it
-            Vec<T> dw(T(0));
+            // Even and odd samples in two chains: one chain of m FMAs was latency-bound.
+            Vec<T> dw[2] = {Vec<T>(T(0)), Vec<T>(T(0))};
 #pragma GCC unroll 8
             for (std::size_t i = 0; i < kDenseStepM; ++i) {
               if (i < m) {
                 const Vec<T> gv = LoadN(g + i * ldg + j, c);
-                dw = Fma(ap[i], gv, dw);
+                dw[i % 2] = Fma(ap[i], gv, dw[i % 2]);
                 if constexpr (kInputDeltas) part[i] = Fma(wv, gv, part[i]);
               }
             }
-            update(p * ldw + j, c, dw);
+            update(p * ldw + j, c, m > 1 ? dw[0] + dw[1] : dw[0]);
           });
       if constexpr (kInputDeltas) {
         // Unrolled and guarded like the loops above: indexing part[] with a run-time i would

@@ -396,7 +396,7 @@ bool Model<T>::FusesStep(std::size_t m) const {
 
 template <typename T>
 bool Model<T>::OnePassStep(std::size_t m) const {
-  return !UsesFeatureMajor(m) && m <= kernels::kDenseStepMaxBatch;
+  return !UsesFeatureMajor(m) && m <= kOnePassMaxBatch;
 }
 
 template class Workspace<float>;

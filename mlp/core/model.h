@@ -41,8 +41,8 @@
 //   ─ barrier ─ (LossGradientAndStep)
 //   slabs     each rank: the optimizer step on its slab of the arena; for a feature-major batch
 //             on one thread, the weight gradients' kernels have made it instead (FusesStep)
-// A training step on a batch of at most kernels::kDenseStepMaxBatch samples (batch-major) is
-// shorter (OnePassStep): after the loss, rank 0 alone runs the backward pass and the update as one
+// A training step on a batch of at most kOnePassMaxBatch samples (batch-major) is shorter
+// (OnePassStep): after the loss, rank 0 alone runs the backward pass and the update as one
 // pass per layer, last to first (dense_backward_step: each layer's input deltas from the rows of
 // W just before they are overwritten, its rank-m weight gradient applied as it is formed), so W
 // and its state are read and written once and no gradient arena is written. At these sizes a
@@ -97,6 +97,13 @@ class Workspace {
   AlignedBuffer<T> buffer_;
   T* gradient_blocks_;
 };
+
+// The largest batch whose training step is one pass per layer (OnePassStep). dense_backward_step
+// takes up to kernels::kDenseStepMaxBatch samples, but only one sample gains: on the Xeon of
+// docs/performance.md an epoch at B = 1 took 0.94 of the unfused step's time, at B = 8 1.1-1.2
+// (there the unfused products' register tiles reuse each loaded row of W over the batch, and the
+// flat update overlaps them no worse).
+inline constexpr std::size_t kOnePassMaxBatch = 1;
 
 // The largest batch that runs feature-major: below 128 samples, where the trainer runs one thread
 // by default (mlp/training/config.h, kParallelMinBatch). Larger batches gain on one thread but
@@ -176,7 +183,7 @@ class Model {
   // the arena pass is split among them, while such a batch's gradient is one rank's).
   bool FusesStep(std::size_t m) const;
   // Whether a step on an m-sample batch is one pass per layer (the top of this file): batch-major
-  // and at most kernels::kDenseStepMaxBatch samples, on any pool (the choice depends on m and the
+  // and at most kOnePassMaxBatch samples, on any pool (the choice depends on m and the
   // layout alone, so the bits do not depend on the thread count). Its sums come in another order
   // than LossAndGradient's, so its result matches that and the flat step only to rounding, and
   // grads() is left as it was.

@@ -14,72 +14,21 @@
 #include <string>
 #include <vector>
 
-#include "tests/kernels/kernel_tester.h"
+#include "tests/kernels/step_tester.h"
 
 namespace simd_mlp::testing {
 namespace {
 
 using kernels::Activation;
-using kernels::OptimizerStep;
-using kernels::UpdateTarget;
 
-// Multiples of 1/64 in [−1, 1] (products multiples of 2^-12, exact in float with sums up to 2^12).
+// Multiples of 1/64 in [−1, 1] in the used lanes (products multiples of 2^-12, exact in float
+// with sums up to 2^12); the guard lanes are left as they are.
 template <typename T>
 void FillDyadic(Matrix<T>& m, std::uint64_t seed) {
-  FillRandom(m, seed);  // the guard lanes' NaN
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<int> dist(-64, 64);
   for (std::size_t i = 0; i < m.rows; ++i) {
     for (std::size_t j = 0; j < m.cols; ++j) m.at(i, j) = T(dist(rng)) / T(64);
-  }
-}
-
-// A parameter tensor and its two state arrays, rows × cols with stride ld, guard lanes finite.
-template <typename T>
-struct Slots {
-  Matrix<T> params, state1, state2;
-  Slots(std::size_t rows, std::size_t cols, std::size_t ld, std::uint64_t seed)
-      : params(rows, cols, ld), state1(rows, cols, ld), state2(rows, cols, ld) {
-    FillDyadic(params, seed);
-    FillRandom(state1, seed + 1);
-    FillRandom(state2, seed + 2, T(0), T(1));
-    for (Matrix<T>* m : {&params, &state1, &state2}) {
-      for (std::size_t i = 0; i < rows; ++i) {
-        for (std::size_t j = cols; j < ld; ++j) m->at(i, j) = T(0.375);
-      }
-    }
-  }
-  UpdateTarget<T> target() { return {params.ptr(), state1.ptr(), state2.ptr()}; }
-};
-
-template <typename T>
-OptimizerStep<T> GenStep(Slots<T>* w, Slots<T>* b) {
-  const T lr = T(DrawInt(1, 1000)) * T(1e-4);
-  switch (DrawInt(0, 4)) {
-    case 0:
-      return kernels::SgdParams<T>{lr};
-    case 1:
-      return kernels::MomentumParams<T>{lr, T(0.9), DrawInt(0, 1) == 1};
-    case 2:
-      for (Slots<T>* s : {w, b}) s->state1 = s->state2;  // RMSprop's mean square: ≥ 0
-      return kernels::RmspropParams<T>{lr, T(0.9), T(1e-7)};
-    default:
-      return kernels::AdamStepParams<T>{{lr, T(0.9), T(0.999), T(1e-7)}, DrawInt(1, 1000)};
-  }
-}
-
-template <typename T>
-void RcExpectSameBits(const Matrix<T>& want, const Matrix<T>& got, const std::string& what) {
-  for (std::size_t i = 0; i < want.rows; ++i) {
-    for (std::size_t j = 0; j < want.ld; ++j) {
-      if (std::memcmp(&want.at(i, j), &got.at(i, j), sizeof(T)) != 0) {
-        std::ostringstream out;
-        out.precision(17);
-        out << what << ": differs at (" << i << ", " << j << "): want " << want.at(i, j) << ", got "
-            << got.at(i, j);
-        FailProperty(out.str());
-      }
-    }
   }
 }
 
@@ -99,9 +48,12 @@ void CheckDenseBackwardStep(const Case& c, Dims d) {
   Matrix<T> a(m, k, lda), g(m, n, ldg), dx(m, k, lddx), dx_ref(m, k, lddx);
   FillRandom(dx, seed + 8);
   FillRandom(dx_ref, seed + 8);
-  FillDyadic(a, seed);
-  FillDyadic(g, seed + 1);
+  for (auto [input, s] : {std::pair{&a, seed}, {&g, seed + 1}}) {
+    FillRandom(*input, s);  // NaN in the guard lanes
+    FillDyadic(*input, s);
+  }
   Slots<T> w(k, n, ldw, seed + 2), b(1, n, n, seed + 5);
+  FillDyadic(w.params, seed + 2);  // the products' other factor: exact sums for dX
   const OptimizerStep<T> step = GenStep(&w, &b);
   Slots<T> w_ref = w, b_ref = b, w_flat = w, b_flat = b;
 
@@ -131,7 +83,7 @@ void CheckDenseBackwardStep(const Case& c, Dims d) {
   kernels::ApplyStep(table, n, step, row.data(), b_flat.target());
 
   const std::string what = Describe(
-      c, std::string(kernels::ActivationName(act)) + " optimizer " + std::to_string(step.index()) +
+      c, std::string(kernels::ActivationName(act)) + " " + StepName(step.index()) +
              " m=" + std::to_string(m) + " n=" + std::to_string(n) + " k=" + std::to_string(k) +
              " ldw=" + std::to_string(ldw) + (d.input_deltas ? "" : " no dX"));
   if (d.input_deltas) {

@@ -3,8 +3,8 @@
 // a row give the same bits (parameters, optimizer state, gradients, loss) as LossAndGradient
 // followed by the flat optimizer kernel over the whole arena, fused or not; a non-finite loss
 // updates nothing; and the model fuses only the batches it can (feature-major, one thread). The
-// small batches' one-pass step (Model::OnePassStep, kernels/dense_step.h) sums in another order:
-// it matches to rounding, on every ISA and for every optimizer, and leaves grads() alone.
+// one-sample batches' one-pass step (Model::OnePassStep, kernels/dense_step.h) sums in another
+// order: it matches to rounding, on every ISA and for every optimizer, and leaves grads() alone.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -57,10 +57,14 @@ OptimizerStep<float> StepOf(int optimizer, std::int64_t t) {
   }
 }
 
-TEST(FusedStep, TwoStepsMatchGradientThenUpdateOnEveryIsaAndOptimizer) {
+// Two steps (t = 1, 2) of LossGradientAndStep against LossAndGradient followed by the flat
+// optimizer kernel over the whole arena, from the same weights and batch, on every ISA the CPU
+// supports and every optimizer; check(fused, unfused, fused loss, loss, t, where) after each.
+template <typename Check>
+void ForStepsAgainstUnfused(std::initializer_list<std::size_t> batches, Check check) {
   for (Isa isa : {Isa::kRef, Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512}) {
     if (!kernels::CpuSupports(isa)) continue;
-    for (std::size_t m : {9, 16, 31, 32, 64, 100, 127, 200}) {  // fused: 16 … 127 but 100
+    for (std::size_t m : batches) {
       for (int optimizer = 0; optimizer < 5; ++optimizer) {
         StepFixture fused(isa, m), unfused(isa, m);
         for (std::int64_t t = 1; t <= 2; ++t) {
@@ -74,15 +78,25 @@ TEST(FusedStep, TwoStepsMatchGradientThenUpdateOnEveryIsaAndOptimizer) {
           const std::string where = std::string(kernels::IsaName(isa)) + " m=" + std::to_string(m) +
                                     " optimizer " + std::to_string(optimizer) + " step " +
                                     std::to_string(t);
-          EXPECT_EQ(std::memcmp(&fused_loss, &loss, sizeof loss), 0) << where;
-          EXPECT_TRUE(SameBits(fused.model.params(), u.params())) << where;
-          EXPECT_TRUE(SameBits(fused.model.grads(), u.grads())) << where;
-          EXPECT_TRUE(SameBits(fused.state1, unfused.state1)) << where;
-          EXPECT_TRUE(SameBits(fused.state2, unfused.state2)) << where;
+          check(fused, unfused, fused_loss, loss, t, where);
         }
       }
     }
   }
+}
+
+TEST(FusedStep, TwoStepsMatchGradientThenUpdateOnEveryIsaAndOptimizer) {
+  // fused: 16 … 127 but 100
+  ForStepsAgainstUnfused(
+      {2, 8, 16, 31, 32, 64, 100, 127, 200},
+      [](StepFixture& fused, StepFixture& unfused, float fused_loss, float loss, std::int64_t,
+         const std::string& where) {
+        EXPECT_EQ(std::memcmp(&fused_loss, &loss, sizeof loss), 0) << where;
+        EXPECT_TRUE(SameBits(fused.model.params(), unfused.model.params())) << where;
+        EXPECT_TRUE(SameBits(fused.model.grads(), unfused.model.grads())) << where;
+        EXPECT_TRUE(SameBits(fused.state1, unfused.state1)) << where;
+        EXPECT_TRUE(SameBits(fused.state2, unfused.state2)) << where;
+      });
 }
 
 // The largest difference between two arenas, relative to the larger of their largest magnitudes.
@@ -98,41 +112,24 @@ double RelativeDifference(const Arena<float>& a, const Arena<float>& b) {
 // Two one-pass steps against LossAndGradient and the flat kernel: the same loss on the first step
 // (the forward pass is the same), and parameters and state within 1e-5 of their largest magnitude
 // (the products' sums differ in order; measured differences are at float's rounding, ~1e-7).
+// grads() is not written.
 TEST(FusedStep, OnePassStepMatchesGradientThenUpdateToRounding) {
-  for (Isa isa : {Isa::kRef, Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512}) {
-    if (!kernels::CpuSupports(isa)) continue;
-    for (std::size_t m : {1, 3, 8}) {
-      for (int optimizer = 0; optimizer < 5; ++optimizer) {
-        StepFixture fused(isa, m), unfused(isa, m);
-        Arena<float> grads_before;
-        grads_before.CopyFrom(fused.model.grads());
-        for (std::int64_t t = 1; t <= 2; ++t) {
-          const OptimizerStep<float> step = StepOf(optimizer, t);
-          const float fused_loss =
-              fused.model.LossGradientAndStep(m, step, &fused.state1, &fused.state2);
-          const float loss = unfused.model.LossAndGradient(m);
-          Model<float>& u = unfused.model;
-          kernels::ApplyStep(u.kernels(), kArenaSize, step, u.grads().data(),
-                             {u.params().data(), unfused.state1.data(), unfused.state2.data()});
-          const std::string where = std::string(kernels::IsaName(isa)) + " m=" + std::to_string(m) +
-                                    " optimizer " + std::to_string(optimizer) + " step " +
-                                    std::to_string(t);
-          if (t == 1) EXPECT_EQ(std::memcmp(&fused_loss, &loss, sizeof loss), 0) << where;
-          EXPECT_NEAR(fused_loss, loss, 1e-5 * std::fabs(loss) + 1e-9) << where;  // loss may be ~0
-          EXPECT_LE(RelativeDifference(fused.model.params(), u.params()), 1e-5) << where;
-          EXPECT_LE(RelativeDifference(fused.state1, unfused.state1), 1e-5) << where;
-          EXPECT_LE(RelativeDifference(fused.state2, unfused.state2), 1e-5) << where;
-          EXPECT_TRUE(SameBits(fused.model.grads(), grads_before)) << where;
-        }
-      }
-    }
-  }
+  const Arena<float> zero;  // a fixture's grads() before any step
+  ForStepsAgainstUnfused({1}, [&zero](StepFixture& fused, StepFixture& unfused, float fused_loss,
+                                      float loss, std::int64_t t, const std::string& where) {
+    if (t == 1) EXPECT_EQ(std::memcmp(&fused_loss, &loss, sizeof loss), 0) << where;
+    EXPECT_NEAR(fused_loss, loss, 1e-5 * std::fabs(loss) + 1e-9) << where;  // loss may be ~0
+    EXPECT_LE(RelativeDifference(fused.model.params(), unfused.model.params()), 1e-5) << where;
+    EXPECT_LE(RelativeDifference(fused.state1, unfused.state1), 1e-5) << where;
+    EXPECT_LE(RelativeDifference(fused.state2, unfused.state2), 1e-5) << where;
+    EXPECT_TRUE(SameBits(fused.model.grads(), zero)) << where;
+  });
 }
 
 // The trainer stops on a non-finite loss with the weights of the last good step (the checkpoint
 // a user saves then): the fused step must not have moved them, nor the state.
 TEST(FusedStep, NonFiniteLossUpdatesNothing) {
-  for (std::size_t m : {8, 32, 100}) {  // one pass, fused, and neither
+  for (std::size_t m : {1, 32, 100}) {  // one pass, fused, and neither
     StepFixture s(kernels::ActiveIsa(), m);
     s.state1.data()[5] = 0.25f;  // any state: it must come back unchanged
     s.state2.data()[6] = 0.5f;
@@ -157,12 +154,12 @@ TEST(FusedStep, FusesFeatureMajorBatchesOnOneThreadOnly) {
   EXPECT_FALSE(s.model.FusesStep(8));
   EXPECT_FALSE(s.model.FusesStep(100));
   EXPECT_FALSE(s.model.FusesStep(200));
-  for (std::size_t m : {1, 8}) EXPECT_TRUE(s.model.OnePassStep(m)) << m;
-  for (std::size_t m : {9, 16, 100}) EXPECT_FALSE(s.model.OnePassStep(m)) << m;
+  EXPECT_TRUE(s.model.OnePassStep(1));
+  for (std::size_t m : {2, 8, 16, 100}) EXPECT_FALSE(s.model.OnePassStep(m)) << m;
   ThreadPool pool(2);
   Model<float> two(kernels::Kernels<float>(), Activation::kTanh, Activation::kIdentity, 32, &pool);
   EXPECT_FALSE(two.FusesStep(32));
-  EXPECT_TRUE(two.OnePassStep(8));  // on any pool: the bits must not depend on it
+  EXPECT_TRUE(two.OnePassStep(1));  // on any pool: the bits must not depend on it
 }
 
 }  // namespace
