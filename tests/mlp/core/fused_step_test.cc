@@ -133,7 +133,7 @@ TEST(FusedStep, NonFiniteLossUpdatesNothing) {
     StepFixture s(kernels::ActiveIsa(), m);
     s.state1.data()[5] = 0.25f;  // any state: it must come back unchanged
     s.state2.data()[6] = 0.5f;
-    s.model.workspace().y[7] = std::numeric_limits<float>::quiet_NaN();
+    s.model.workspace().y[0] = std::numeric_limits<float>::quiet_NaN();  // in every batch
     Arena<float> params, state1, state2;
     params.CopyFrom(s.model.params());
     state1.CopyFrom(s.state1);
