@@ -45,10 +45,10 @@
 // peak_frac.
 //
 // What bounds the optimizer pass: f32_rmsprop__<isa> (bench/kernels/optimizer_bench.cc) runs the
-// kernel over an arena in L2; memory_floor/update_pass moves the same bytes (gradient, parameters and state
-// read, parameters and state written) with no arithmetic; rmsprop_in_l1/<isa> runs the kernel
-// over an arena's count of elements in pieces of 1,024 that stay in L1 (12 KiB of arrays), where
-// the bytes cost next to nothing and its arithmetic is what remains. Counter: us_per_arena.
+// kernel over an arena in L2; memory_floor/update_pass moves the same bytes (gradient, parameters
+// and state read, parameters and state written) with no arithmetic; rmsprop_in_l1/<isa> runs the
+// kernel over an arena's count of elements in pieces of 1,024 that stay in L1 (12 KiB of arrays),
+// where the bytes cost next to nothing and its arithmetic is what remains. Counter: us_per_arena.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
