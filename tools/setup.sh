@@ -17,6 +17,7 @@ readonly PACKAGES=(
   libbenchmark-dev
   libeigen3-dev      # the benchmark baseline only
   libdnnl-dev        # oneDNN 2.6: the second benchmark baseline only
+  libxsmm-dev        # libxsmm 1.17: the GEMM kernels' benchmark baseline only (x86)
   libzip-dev         # the zip container of .npz checkpoints
   libcli11-dev       # CLI11 2.1 (header-only): the command lines of //mlp:train and //mlp:predict
   clang              # tools/ci/fuzz.sh: libFuzzer targets, built outside Bazel

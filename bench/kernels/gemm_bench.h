@@ -36,18 +36,21 @@ struct LayerBuffers {
 using Product = std::function<void(std::size_t b, LayerBuffers&)>;
 
 // <kernel `id` on impl>/<variant>/B:<b> for every batch b: product(b, buffers) per iteration;
-// impl is `isa` or a baseline compiled for it, whose peak peak_frac is of.
+// impl is `isa` or a baseline compiled for it (or, as libxsmm, running on it), whose peak
+// peak_frac is of; labelled `label` if it is not empty.
 inline void RegisterProduct(KernelId id, kernels::Isa isa, const std::string& impl,
-                            const std::string& variant, const Product& product) {
+                            const std::string& variant, const Product& product,
+                            const std::string& label = "") {
   for (long b : kBatchSizes) {
     benchmark::RegisterBenchmark(KernelBenchName(id, impl, variant, b).c_str(),
-                                 [product, b, isa](benchmark::State& state) {
+                                 [product, b, isa, label](benchmark::State& state) {
                                    LayerBuffers buffers(static_cast<std::size_t>(b));
                                    for (auto _ : state) {
                                      product(std::size_t(b), buffers);
                                      benchmark::ClobberMemory();
                                    }
                                    SetFlopCounters(state, 2.0 * double(b) * kN * kN, isa);
+                                   if (!label.empty()) state.SetLabel(label);
                                  });
   }
 }

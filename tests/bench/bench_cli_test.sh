@@ -32,6 +32,20 @@ for kernel in gemm_bias_act/tanh gemm_grad_w gemm_grad_x_act/tanh; do
     fail "no Eigen baseline f32_${kernel%%/*}__eigen_${isa}${kernel#"${kernel%%/*}"}/B:32"
 done
 
+# And libxsmm's (x86-64 only, bench/kernels/gemm_libxsmm_bench.cc): each product beside ours,
+# apart and in turns, with our forward pass without an activation beside libxsmm's product + bias.
+if [[ $(uname -m) == x86_64 ]]; then
+  for kernel in gemm_bias_act/identity gemm_bias_act/tanh gemm_grad_w gemm_grad_w/product \
+      gemm_grad_x_act/tanh; do
+    field=${kernel%%/*} variant=${kernel#"$field"}
+    for name in "f32_${field}__libxsmm${variant}/B:32" "f32_${field}__${isa}${variant}/B:32" \
+        "f32_${field}__${isa}${variant}/B:32/vs_libxsmm"; do
+      [[ $name == "f32_gemm_grad_w__${isa}/product/B:32" ]] && continue  # ours has no dW-only form
+      grep -qx "$name" <<<"$names" || fail "no benchmark $name"
+    done
+  done
+fi
+
 json=${TEST_TMPDIR:-/tmp}/bench.json
 summary=${TEST_TMPDIR:-/tmp}/bench_summary.txt
 # The two-thread benchmarks exist only where there are two cores to run them (epoch_bench.cc).
