@@ -29,16 +29,15 @@ void LibxsmmGemm::Dispatch(Kernel& kernel, long m, long n, long k, long lda, lon
       libxsmm_smmdispatch(m, n, k, &lda_x, &ldb_x, &ldc_x, &alpha, &beta, &flags, &prefetch);
   if (call == nullptr) {
     throw std::runtime_error("libxsmm generated no kernel for m=" + std::to_string(m) +
-                             " n=" + std::to_string(n) + " k=" + std::to_string(k) +
-                             " flags=" + std::to_string(flags) + " on " +
-                             libxsmm_get_target_arch());
+                             " n=" + std::to_string(n) + " k=" + std::to_string(k) + " flags=" +
+                             std::to_string(flags) + " on " + libxsmm_get_target_arch());
   }
   kernel = Kernel{m, n, k, lda, ldb, ldc, flags, call};
 }
 
-void LibxsmmGemm::GemmBiasAct(kernels::Activation act, std::size_t m, std::size_t n,
-                              std::size_t k, const float* a, std::size_t lda, const float* w,
-                              std::size_t ldw, const float* bias, float* c, std::size_t ldc) {
+void LibxsmmGemm::GemmBiasAct(kernels::Activation act, std::size_t m, std::size_t n, std::size_t k,
+                              const float* a, std::size_t lda, const float* w, std::size_t ldw,
+                              const float* bias, float* c, std::size_t ldc) {
   // Cᵀ (n×m) = Wᵀ (n×k, W's rows as columns) · Aᵀ (k×m).
   Dispatch(forward_, long(n), long(m), long(k), long(ldw), long(lda), long(ldc),
            LIBXSMM_GEMM_FLAG_NONE);
@@ -67,10 +66,9 @@ void LibxsmmGemm::GemmGradW(std::size_t m, std::size_t n, std::size_t k, const f
   for (std::size_t i = 0; i < m; ++i) epilogue_.accumulate(n, g + i * ldg, db);
 }
 
-void LibxsmmGemm::GemmGradXAct(kernels::Activation act, std::size_t m, std::size_t n,
-                               std::size_t k, const float* g, std::size_t ldg, const float* w,
-                               std::size_t ldw, const float* a, std::size_t lda, float* dx,
-                               std::size_t lddx) {
+void LibxsmmGemm::GemmGradXAct(kernels::Activation act, std::size_t m, std::size_t n, std::size_t k,
+                               const float* g, std::size_t ldg, const float* w, std::size_t ldw,
+                               const float* a, std::size_t lda, float* dx, std::size_t lddx) {
   // Wᵀ row-major (n×k): rows of whole 64-byte lines, as our kernel's packed panel.
   const std::size_t ldwt = (k + 15) / 16 * 16;
   if (wt_.size() < n * ldwt) wt_.resize(n * ldwt);

@@ -80,11 +80,10 @@ TEST_P(LibxsmmGemmTest, ForwardMatchesReference) {
     ExpectNear(
         c_ref, c,
         [&](std::size_t i, std::size_t j) {
-          const double terms =
-              AbsDot(
-                  s.k, [&](std::size_t p) { return a.at(i, p); },
-                  [&](std::size_t p) { return w.at(p, j); }) +
-              std::fabs(bias.at(0, j));
+          const double terms = AbsDot(
+                                   s.k, [&](std::size_t p) { return a.at(i, p); },
+                                   [&](std::size_t p) { return w.at(p, j); }) +
+                               std::fabs(bias.at(0, j));
           return ForwardTolerance<float>(act, s.k, terms, c_ref.at(i, j));
         },
         Describe(s) + " " + kernels::ActivationName(act) + " C");
@@ -137,8 +136,8 @@ TEST_P(LibxsmmGemmTest, InputGradientMatchesReference) {
     FillRandom(dx_ref, 12);
     ref_.gemm_grad_x_act(act, s.m, s.n, s.k, g.ptr(), s.ld, w.ptr(), s.ld, a.ptr(), s.ld,
                          dx_ref.ptr(), s.ld);
-    libxsmm_.GemmGradXAct(act, s.m, s.n, s.k, g.ptr(), s.ld, w.ptr(), s.ld, a.ptr(), s.ld,
-                          dx.ptr(), s.ld);
+    libxsmm_.GemmGradXAct(act, s.m, s.n, s.k, g.ptr(), s.ld, w.ptr(), s.ld, a.ptr(), s.ld, dx.ptr(),
+                          s.ld);
     ExpectNear(
         dx_ref, dx,
         [&](std::size_t i, std::size_t p) {
@@ -152,16 +151,16 @@ TEST_P(LibxsmmGemmTest, InputGradientMatchesReference) {
 
 // The MLP's hidden layer (rows of 112 floats) at the benchmarks' batches, one more than a block
 // of rows, and shapes whose edges are not whole vectors, strides past the rows.
-INSTANTIATE_TEST_SUITE_P(
-    Shapes, LibxsmmGemmTest,
-    ::testing::Values(Shape{1, 100, 100, 112}, Shape{8, 100, 100, 112}, Shape{32, 100, 100, 112},
-                      Shape{33, 100, 100, 112}, Shape{512, 100, 100, 112},
-                      Shape{7, 37, 19, 40}, Shape{19, 1, 5, 8}, Shape{3, 17, 1, 24}),
-    [](const ::testing::TestParamInfo<Shape>& info) {
-      const Shape& s = info.param;
-      return "m" + std::to_string(s.m) + "_n" + std::to_string(s.n) + "_k" + std::to_string(s.k) +
-             "_ld" + std::to_string(s.ld);
-    });
+INSTANTIATE_TEST_SUITE_P(Shapes, LibxsmmGemmTest,
+                         ::testing::Values(Shape{1, 100, 100, 112}, Shape{8, 100, 100, 112},
+                                           Shape{32, 100, 100, 112}, Shape{33, 100, 100, 112},
+                                           Shape{512, 100, 100, 112}, Shape{7, 37, 19, 40},
+                                           Shape{19, 1, 5, 8}, Shape{3, 17, 1, 24}),
+                         [](const ::testing::TestParamInfo<Shape>& info) {
+                           const Shape& s = info.param;
+                           return "m" + std::to_string(s.m) + "_n" + std::to_string(s.n) + "_k" +
+                                  std::to_string(s.k) + "_ld" + std::to_string(s.ld);
+                         });
 
 }  // namespace
 }  // namespace simd_mlp::bench
