@@ -24,10 +24,11 @@ namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 
 // Register tiles: MR rows × up to kGemmSlots vectors, so a tile needs MR·slots accumulators. Each
 // ISA's size keeps the accumulators, the row vectors and a broadcast in its registers (AVX-512:
-// 25 of 32, AVX2: 12 of 16); chosen by measurement (docs/performance.md, "Kernel constants").
+// 24 + 4 + 1 of 32, libxsmm's tile for these shapes; AVX2: 12 + 1 + 3 of 16); chosen by
+// measurement (docs/performance.md, "Kernel constants").
 #if SIMD_MLP_TARGET_LEVEL >= 3
-inline constexpr int kGemmMR = 5;
-inline constexpr int kGemmSlots = 5;
+inline constexpr int kGemmMR = 6;
+inline constexpr int kGemmSlots = 4;
 #elif SIMD_MLP_TARGET_LEVEL == 2
 inline constexpr int kGemmMR = 3;
 inline constexpr int kGemmSlots = 4;
@@ -236,6 +237,9 @@ SIMD_MLP_INLINE void GemmAccumulate(GemmTile<T, MR, NV, kTail>& tile, std::size_
                                     std::size_t a_rs, std::size_t a_ks, const T* b, std::size_t ldb,
                                     std::size_t tail_lanes) {
   using Tile = GemmTile<T, MR, NV, kTail>;
+  // Four steps per loop iteration, as libxsmm's generated loops: a quarter of the loop's counter
+  // and pointer updates (docs/performance.md, "Kernel constants"). The sums keep their order.
+#pragma GCC unroll 4
   for (std::size_t p = 0; p < kc; ++p) {
     const T* b_row = b + p * ldb;
     Vec<T> bv[Tile::kWhole > 0 ? Tile::kWhole : 1];

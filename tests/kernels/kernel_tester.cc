@@ -38,8 +38,8 @@ void CheckProperty(const std::string& description, const std::function<void()>& 
 
 std::size_t DrawDim(std::size_t max) {
   static const std::vector<std::size_t> kEdges = {
-      1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 15, 16, 17, 23,  24,  25,  31,  32,
-      33, 47, 48, 49, 63, 64, 65, 79, 80, 81, 95, 96, 97, 99, 100, 101, 111, 112, 113};
+      1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 15, 16, 17,  23,  24,  25,  31,
+      32, 33, 47, 48, 49, 63, 64, 65, 79, 80, 81, 95, 96, 97, 99, 100, 101, 111, 112, 113};
   std::vector<std::size_t> edges;
   for (std::size_t e : kEdges) {
     if (e <= max) edges.push_back(e);

@@ -106,7 +106,7 @@ inline std::string Describe(const Case& c, const std::string& details) {
 // property fails. (Functions, so that the tests compile no rapidcheck template: kernel_tester.cc.)
 //
 // A dimension that is often exactly at a tile or vector edge: 1, w−1, w, w+1 for every vector
-// width and register tile of every ISA (2 … 16 lanes; tiles of 3 … 5 rows, one and two of them,
+// width and register tile of every ISA (2 … 16 lanes; tiles of 3 … 6 rows, one and two of them,
 // and 2 … 7 vectors), the MLP's 100 and its padded 112, and sometimes anything in [1, max].
 std::size_t DrawDim(std::size_t max = 130);
 // A leading dimension for rows of `cols` elements: often exact, sometimes padded.
