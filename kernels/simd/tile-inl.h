@@ -237,9 +237,12 @@ SIMD_MLP_INLINE void GemmAccumulate(GemmTile<T, MR, NV, kTail>& tile, std::size_
                                     std::size_t a_rs, std::size_t a_ks, const T* b, std::size_t ldb,
                                     std::size_t tail_lanes) {
   using Tile = GemmTile<T, MR, NV, kTail>;
-  // Four steps per loop iteration, as libxsmm's generated loops: a quarter of the loop's counter
-  // and pointer updates (docs/performance.md, "Kernel constants"). The sums keep their order.
+  // AVX-512: four steps per loop iteration, as libxsmm's generated loops, a quarter of the loop's
+  // counter and pointer updates; on AVX2 the same unrolling ran up to 1.4× slower
+  // (docs/performance.md, "Kernel constants"). The sums keep their order either way.
+#if SIMD_MLP_TARGET_LEVEL >= 3
 #pragma GCC unroll 4
+#endif
   for (std::size_t p = 0; p < kc; ++p) {
     const T* b_row = b + p * ldb;
     Vec<T> bv[Tile::kWhole > 0 ? Tile::kWhole : 1];
