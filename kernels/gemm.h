@@ -33,7 +33,8 @@
 // kernel's, so the results are its transpose bit for bit (for GemmGradXAct when it reduces in one
 // pass: n ≤ 128 and m ≥ 4; for GemmGradW, whose result is not transposed, when m is at most one
 // chunk of 128 samples and n, k > 1, GemmGradWFm's one-output and one-input cases being dot
-// products along the batch; tests/kernels/gemm_test.cc checks the MLP's hidden-layer shapes).
+// products along the batch; tests/kernels/gemm_fm_test.cc checks the MLP's hidden-layer shapes,
+// in float).
 //
 // Outputs are overwritten (no accumulation); nothing outside their rows × row length is written,
 // so the lanes between a row's end and its stride are left as they were. No padding is assumed:
@@ -50,8 +51,8 @@
 //   dX   K = n + 2 (the n products g·w, and the derivative's roundings); act' ∈ [0, 1] scales
 //        value and error alike
 //   Ct, dXt, and the feature-major dW, db as C, dX, dW, db
-// tests/kernels/gemm_test.cc asserts exactly these bounds per element, on every ISA, float and
-// double.
+// tests/kernels/gemm_test.cc and gemm_fm_test.cc assert exactly these bounds per element, on every
+// ISA, float and double.
 //
 // ISAs: every kernel runs on ref, sse2, avx2 and avx512, for float and double (kernels.h).
 #ifndef SIMD_MLP_KERNELS_GEMM_H_

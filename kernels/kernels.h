@@ -9,7 +9,9 @@
 // of kernels is kernel_list.inc, which also says how kernels are named (f32_gemm_bias_act__avx512):
 //   gemm.h        gemm_bias_act, gemm_grad_w, gemm_grad_x_act, gemm_bias_act_fm,
 //                 gemm_grad_x_act_fm, gemm_grad_w_fm
-//   gemm_step.h   gemm_grad_w_fm_step (the last with an optimizer step fused)
+//   gemm_step.h   gemm_grad_w_fm_step (the weight gradient with an optimizer step fused)
+//   dense_step.h  dense_backward_step (a small batch's layer backward and optimizer step in one
+//                 pass over W)
 //   dense_edge.h  outer_bias_act, outer_grad_w, gemv_bias_act, gemv_grad_w, gemv_grad_x_act
 //   activation.h  activate, activation_grad
 //   mse.h         mse_loss_grad
@@ -20,13 +22,13 @@
 // What every kernel promises (each header adds its shapes, aliasing and accuracy):
 //   - Arrays are row-major with explicit leading dimensions, in elements. No padding and no
 //     alignment is required, and nothing outside the shape given is read or written.
-//   - Outputs are overwritten, never accumulated into (the optimizers update the parameters and
-//     their state in place).
+//   - Outputs are overwritten, never accumulated into (except accumulate's y += x, and the
+//     optimizers and fused steps, which update the parameters and their state in place).
 //   - No allocation, exceptions, I/O or locks: safe to call from many threads at once.
 //   - Deterministic: the same ISA and inputs give bit-identical results. Different ISAs agree
 //     within the bounds each header states, not bit for bit.
 //   - Preconditions (sizes, strides ≥ row lengths, no overlap beyond what a header allows) are the
-//     caller's: the kernels do not check them.
+//     caller's: the kernels do not check them (beyond assert()s in builds without NDEBUG).
 // ISAs (isa.h): every kernel, float and double, on ref (scalar: the specification), sse2, avx2
 // (AVX2 + FMA) and avx512 (AVX-512 F/CD/DQ/BW/VL + FMA), each compiled in its own translation
 // units with its own flags; Kernels<T>() picks the best one this build includes and this CPU
