@@ -16,9 +16,14 @@ namespace {
 constexpr int kPausePolls = 1024;
 constexpr int kYieldPolls = 64;
 
+// Eases the spin on the sibling hardware thread and on the memory bus.
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();  // eases the spin on the sibling hyperthread and on the memory bus
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");  // ARM's hint for a spin-wait loop; g++ has no builtin for it
+#else
+#error "CpuRelax: no spin-wait hint for this processor; add one (x86-64 and aarch64 have theirs)"
 #endif
 }
 
