@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bench/bench_targets.h"
+#include "kernels/compiled_isas.h"
 
 namespace simd_mlp::bench {
 
@@ -21,9 +22,14 @@ const BenchTargetTable& BenchTargetFor(kernels::Isa isa) {
     std::abort();
   }
   switch (isa) {
-#define SIMD_MLP_ISA(enumerator, name) \
-  case kernels::Isa::enumerator:       \
-    return name::Table();
+// Only the ISAs this build compiled have a table to link (the others' belong to another
+// architecture or were left out).
+#define SIMD_MLP_ISA(enumerator, name)                                 \
+  case kernels::Isa::enumerator:                                       \
+    if constexpr (kernels::compiled::Includes(kernels::Isa::enumerator)) { \
+      return name::Table();                                            \
+    }                                                                  \
+    break;
 #include "kernels/isa_list.inc"
 #undef SIMD_MLP_ISA
     case kernels::Isa::kRef:

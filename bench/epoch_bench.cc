@@ -17,6 +17,7 @@
 //                            steps of a loop that only moves the bytes a step must move
 //   memory_floor/update_pass the bytes of the unfused optimizer pass alone (below)
 //   rmsprop_in_l1/<isa>      the RMSprop kernel's arithmetic alone (below)
+// The oneDNN benchmarks exist where oneDNN is linked (SIMD_MLP_BENCH_ONEDNN, bench/BUILD: x86-64).
 // All start from the same weights and see the same sample order (the Trainer's own seeded
 // reshuffle, reproduced here with mlp::Rng), and both keep training across iterations. Every
 // batch runs on one thread; the batches from 32 up also on 2 threads and on all cores (the same
@@ -62,7 +63,9 @@
 #include "bench/bench_targets.h"
 #include "bench/bench_util.h"
 #include "bench/median.h"
+#if SIMD_MLP_BENCH_ONEDNN
 #include "bench/onednn_mlp.h"
+#endif
 #include "kernels/isa.h"
 #include "kernels/kernels.h"
 #include "mlp/core/arena.h"
@@ -262,12 +265,14 @@ Baseline EigenBaseline(kernels::Isa isa) {
   return {BenchTargetFor(isa).eigen_mlp_train, "eigen", "Eigen", ""};
 }
 
+#if SIMD_MLP_BENCH_ONEDNN
 // oneDNN on its weight layout for batches of `batch`; its own kernels, whatever ISA ours use.
 Baseline OnednnBaseline(std::size_t batch) {
   const OnednnWeights weights = OnednnWeightsFor(batch);
   return {OnednnMlpTrain(weights), "onednn", "oneDNN",
           std::string("weights:") + OnednnWeightsName(weights)};
 }
+#endif
 
 // The Trainer's initial weights, packed as the baselines take them (tensor by tensor, unpadded).
 std::vector<float> PackedInitialParams(const mlp::TrainConfig& c) {
@@ -415,6 +420,7 @@ void EpochPaired(benchmark::State& state, const Baseline& baseline, kernels::Isa
   state.SetLabel(baseline.label);
 }
 
+#if SIMD_MLP_BENCH_ONEDNN
 // oneDNN's two weight layouts in turns, an epoch each on one thread, from the same weights and
 // over the same sample order: the measurement behind OnednnFasterWeights (docs/performance.md,
 // "oneDNN baseline"). Counters: oi_over_blocked (the median over the pairs of the oi epoch's time
@@ -446,6 +452,7 @@ void EpochOnednnLayouts(benchmark::State& state, std::size_t batch) {
   }
   SetPairedCounters(state, "oi_over_blocked", "oi_ms", oi_ms, blocked_ms, "blocked_ms");
 }
+#endif
 
 // The same for threads: epoch/ours/B:<b>/T:1 and /T:<t> also run seconds apart, so the ratio of
 // the two moves with the load as well (docs/performance.md). Here a one-thread trainer and a
@@ -520,6 +527,7 @@ const bool registered = [] {
                                      EpochPaired(state, EigenBaseline(isa), isa, batch);
                                    });
     }
+#if SIMD_MLP_BENCH_ONEDNN
     // oneDNN picks its own kernels for this CPU, whatever SIMD_MLP_ISA says (ONEDNN_MAX_CPU_ISA
     // limits them).
     benchmark::RegisterBenchmark(
@@ -532,6 +540,7 @@ const bool registered = [] {
     benchmark::RegisterBenchmark(
         ("epoch_onednn_oi_vs_blocked/B:" + std::to_string(b)).c_str(),
         [batch](benchmark::State& state) { EpochOnednnLayouts(state, batch); });
+#endif
   }
   return true;
 }();

@@ -6,14 +6,23 @@
 
 #include "kernels/compiled_isas.h"
 
+#if defined(__aarch64__)
+#include <sys/auxv.h>  // getauxval, and HWCAP_ASIMD through <bits/hwcap.h>
+#elif !defined(__x86_64__)
+#error "kernels/isa.cc: no CPU detection for this architecture (x86-64 and aarch64 have theirs)"
+#endif
+
 namespace simd_mlp::kernels {
 
 bool CpuSupports(Isa isa) {
+#if defined(__x86_64__)
   // __builtin_cpu_supports also checks (through XGETBV) that the OS saves the wider registers.
   __builtin_cpu_init();
+#endif
   switch (isa) {
     case Isa::kRef:
       return true;
+#if defined(__x86_64__)
     case Isa::kSse2:
       return __builtin_cpu_supports("sse2");
     case Isa::kAvx2Fma:
@@ -22,6 +31,18 @@ bool CpuSupports(Isa isa) {
       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
              __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
              __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma");
+    case Isa::kNeon:
+      return false;
+#else
+    case Isa::kSse2:
+    case Isa::kAvx2Fma:
+    case Isa::kAvx512:
+      return false;
+    case Isa::kNeon:
+      // Standard on ARMv8-A application cores, yet optional in the architecture: ask Linux,
+      // which reports what the CPU has.
+      return (getauxval(AT_HWCAP) & HWCAP_ASIMD) != 0;
+#endif
   }
   return false;
 }

@@ -1,8 +1,9 @@
 // Instruction sets the kernels are built for, and the run-time choice among them.
 //
-// Every kernel is compiled once per ISA (isa_list.inc), each in its own translation units with
-// its own flags (kernels/BUILD), and the best ISA that was built and that this CPU supports is
-// chosen once, at first use. SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces a choice (tests, benchmarks,
+// Every kernel is compiled once per ISA of the target architecture (isa_list.inc; x86-64: sse2,
+// avx2, avx512; aarch64: neon), each in its own translation units with its own flags
+// (kernels/BUILD), and the best ISA that was built and that this CPU supports is chosen once, at
+// first use. SIMD_MLP_ISA=ref|sse2|avx2|avx512|neon forces a choice (tests, benchmarks,
 // debugging). A CMake build may include fewer ISAs (SIMD_MLP_KERNELS_ISAS, kernels/CMakeLists.txt):
 // the others are then not compiled in, and never chosen.
 #ifndef SIMD_MLP_KERNELS_ISA_H_
@@ -28,7 +29,7 @@ inline constexpr Isa kAllIsas[] = {
 #undef SIMD_MLP_ISA
 };
 
-// "ref", "sse2", "avx2", "avx512": the spelling SIMD_MLP_ISA takes, and the last part of every
+// "ref", "sse2", "avx2", "avx512", "neon": the spelling SIMD_MLP_ISA takes, and the last part of every
 // kernel's name (f32_gemm_bias_act__avx512), so --gtest_filter='*__avx512*' and
 // --benchmark_filter='__avx2/' select one ISA.
 constexpr const char* IsaName(Isa isa) {
@@ -42,7 +43,8 @@ constexpr const char* IsaName(Isa isa) {
 }
 
 // True when this CPU (and its OS, which must save the wider registers) can run `isa`.
-// Uses __builtin_cpu_supports, not xsimd 8.1.0's cpuid code, which has known bugs.
+// x86-64: __builtin_cpu_supports, not xsimd 8.1.0's cpuid code, which has known bugs; aarch64:
+// getauxval(AT_HWCAP). An ISA of another architecture than the build's is never supported.
 bool CpuSupports(Isa isa);
 
 // True when this build of the kernels includes `isa` (ref always).

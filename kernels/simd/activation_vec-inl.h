@@ -8,11 +8,14 @@
 namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 
 // magnitude with the sign bit of x (magnitude ≥ 0, or NaN): on AVX-512 one ternary-logic
-// operation (truth table 0xF8: A | (B & C)) instead of an and and an or.
+// operation (truth table 0xF8: A | (B & C)), on NEON one bitwise select, instead of an and and an
+// or.
 SIMD_MLP_INLINE Vec<float> CopySignBit(Vec<float> magnitude, Vec<float> x) {
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(
       _mm512_castps_si512(magnitude), _mm512_castps_si512(x), _mm512_set1_epi32(INT32_MIN), 0xF8));
+#elif SIMD_MLP_TARGET_NEON
+  return vbslq_f32(vdupq_n_u32(0x80000000u), x, magnitude);  // one bitwise select, as above
 #else
   return magnitude | (x & Vec<float>(-0.0f));
 #endif
@@ -21,7 +24,7 @@ SIMD_MLP_INLINE Vec<float> CopySignBit(Vec<float> magnitude, Vec<float> x) {
 // Fast float tanh, for a = |x| (tanh is odd: the sign bit is put back at the end). Two forms,
 // chosen per ISA by measurement (tests/kernels/activation_test.cc, SIMD_MLP_EXHAUSTIVE=1):
 //
-// With FMA (avx2, avx512):
+// With FMA (avx2, avx512, neon):
 //   tanh(a) = E / (E + 2),  E = expm1(2a) = 2^k·expm1(r) + (2^k − 1),
 //   k = round(2a / ln2),  r = 2a − k·ln2 (|r| ≤ ln2/2),  expm1(r) = r + r²·Q(r).
 // One formula over the whole range: E is accurate RELATIVE to itself down to the denormals (for
@@ -45,10 +48,10 @@ SIMD_MLP_INLINE Vec<float> CopySignBit(Vec<float> magnitude, Vec<float> x) {
 // kTanhMaxUlp (activation.h), asserted over float bit patterns by tests/kernels/activation_test.cc.
 SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
   using V = Vec<float>;
-  using VI = xsimd::batch<std::int32_t, Arch>;
   // min(9.1, |x|) in this order: x86's min returns its second operand when one is NaN, so NaN
-  // flows through to the result without a separate test. (AVX-512's range instruction would do
-  // both in one operation, but it returns the other operand for a quiet NaN.)
+  // flows through to the result without a separate test (NEON's returns the NaN either way).
+  // (AVX-512's range instruction would do both in one operation, but it returns the other
+  // operand for a quiet NaN.)
   const V a = xsimd::min(V(9.1f), xsimd::abs(x));
   // Adding 1.5·2^23 + bias rounds y/ln2 (y = 2a) to an integer k and leaves it in the low mantissa
   // bits of t; with the exponent bias folded into the magic constant, those bits shifted into the
@@ -61,15 +64,22 @@ SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
   // enters). So Q's coefficient of r^i is scaled by 2^(i+1) (2·Q as a polynomial in h),
   // expm1(r)/2 = h + h²·2Q, and the bias is 128: 2^(k+1). TanhFloatIsItsFormula
   // (tests/kernels/activation_test.cc) holds the kernel to the r form's bits.
-#if SIMD_MLP_TARGET_LEVEL >= 2
+#if SIMD_MLP_TARGET_FMA
   const V magic(12583040.0f);  // 1.5·2^23 + 128
 #else
   const V magic(12583039.0f);  // 1.5·2^23 + 127
 #endif
   const V t = Fma(a, V(2.88539008177792681f), magic);  // 2a/ln2 + magic
   const V k = t - magic;
+#if SIMD_MLP_TARGET_NEON
+  // xsimd 8.1.0's NEON bitwise_cast picks its reinterpretation from a table of function pointers,
+  // which g++ leaves as two calls per vector.
+  const V power = vreinterpretq_f32_s32(vshlq_n_s32(vreinterpretq_s32_f32(t), 23));
+#else
+  using VI = xsimd::batch<std::int32_t, Arch>;
   const V power = xsimd::bitwise_cast<V>(xsimd::bitwise_cast<VI>(t) << 23);
-#if SIMD_MLP_TARGET_LEVEL >= 2
+#endif
+#if SIMD_MLP_TARGET_FMA
   const V twice_two_k = power;  // 2^(k+1)
   // h = (2a − k·ln2)/2 in one fused operation: float's ln2 is within 1.9e-9 of ln2, so for k ≤ 26 r
   // is off by at most 5e-8 beyond its rounding, which moves tanh by under 0.1 ULP (the error
@@ -83,7 +93,7 @@ SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
   const V half_p = Fma(h * h, q, h);  // expm1(r) / 2
   // 2^k − 1 is exact up to k = 24; above, tanh(a) is within 2^-50 of 1 and the lost 1 is noise.
   const V e = Fma(twice_two_k, half_p, Fma(twice_two_k, V(0.5f), V(-1.0f)));
-  return CopySignBit(e / (e + V(2.0f)), x);
+  return CopySignBit(Div(e, e + V(2.0f)), x);
 #else
   const V two_k = power;
   // Without a fused multiply-add, r in two steps (Cody–Waite): ln2's high part has trailing zero
@@ -105,7 +115,7 @@ SIMD_MLP_INLINE Vec<float> TanhFloat(Vec<float> x) {
   e = Fma(e, r, V(0.5f));
   e = Fma(e, r, V(1.0f));
   e = Fma(e, r, V(1.0f));
-  const V large = V(1.0f) - V(2.0f) / (e * two_k + V(1.0f));
+  const V large = V(1.0f) - Div(V(2.0f), e * two_k + V(1.0f));
   return CopySignBit(xsimd::select(a < V(0.625f), small, large), x);
 #endif
 }

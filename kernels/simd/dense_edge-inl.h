@@ -12,8 +12,13 @@ namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 
 // Vectors of columns per block of EdgeForEachColumnBlock, the walker of the elementwise edge
 // kernels.
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
 inline constexpr int kEdgeBlockNV = 6;
+#elif SIMD_MLP_TARGET_NEON
+// 5 weight and 5 bias vectors stay in registers beside the tanh epilogue's constants (which NEON,
+// without memory operands, also holds in registers); the MLP's 25 column vectors are five blocks.
+// By register count, untimed (no ARM hardware here).
+inline constexpr int kEdgeBlockNV = 5;
 #else
 inline constexpr int kEdgeBlockNV = 2;
 #endif
@@ -113,8 +118,13 @@ void GemvGradXAct(Activation act, std::size_t m, std::size_t k, const T* g, cons
 // row vectors and two broadcasts must fit the register file. On AVX-512 the MLP's 100 columns
 // (7 vectors) then take one pass, not a lone last vector's latency-bound FMA chain over the whole
 // batch (measured: docs/performance.md, "Kernel constants").
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
 inline constexpr int kEdgeNV = 7;
+#elif SIMD_MLP_TARGET_NEON
+// 10 accumulators, 5 row vectors and 2 broadcasts of 32 registers: the MLP's 25 column vectors in
+// five passes of 5, each with 10 independent FMA chains, enough for two FMA pipes of 4-cycle
+// latency (Cortex-A76, Neoverse N1). By register count, untimed.
+inline constexpr int kEdgeNV = 5;
 #else
 inline constexpr int kEdgeNV = 4;
 #endif
@@ -129,9 +139,13 @@ inline constexpr int kEdgeNV = 4;
 // of G where 7 suffice).
 template <typename T>
 SIMD_MLP_INLINE Vec<T> InRegister(Vec<T> v) {
+#if SIMD_MLP_TARGET_NEON
+  return v;  // AArch64 arithmetic takes no memory operands: there is no load to fold
+#else
   typename Vec<T>::register_type r = v;
   asm("" : "+v"(r));
   return r;
+#endif
 }
 
 template <typename T, int kNV, bool kPartial, bool kPlain>

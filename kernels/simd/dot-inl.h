@@ -44,7 +44,7 @@ SIMD_MLP_INLINE T GemvSum(std::size_t len, const T* v) {
   return xsimd::hadd(sum);
 }
 
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
 // Lane r of the result is the sum of acc[r]'s 16 lanes: the 16 horizontal sums at once, by a tree
 // of 31 shuffles and 15 adds (a horizontal sum alone takes about 8 operations).
 SIMD_MLP_INLINE __m512 GemmSumLanes16(const __m512 (&acc)[16]) {
@@ -87,7 +87,7 @@ SIMD_MLP_INLINE Vec<T> GemvDotsVector(std::size_t count, std::size_t len, const 
   return Vec<T>::load_aligned(dots);
 }
 
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
 // acc[r] += (or, kPlain: the sum of) rows[r, 0..len) · v, a vector of lanes at a time, for all 16
 // rows: GemmRowDots's whole blocks. One pointer walks the rows, so no row is tested against the
 // block's count and no row address lives on the stack (with 16 row pointers g++ 12 spilled them;
@@ -124,7 +124,7 @@ void GemmRowDots(std::size_t count, std::size_t len, const T* rows, std::size_t 
     const std::size_t rows_here = count - q0 < kLanes<T> ? count - q0 : kLanes<T>;
     const T* block = rows + q0 * ld;
     alignas(64) T sums[kLanes<T>];
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
     if constexpr (std::is_same_v<T, float>) {  // 16 rows: one row per lane of the result
       __m512 acc[16];
 #pragma GCC unroll 16

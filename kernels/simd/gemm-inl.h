@@ -43,8 +43,8 @@ void GemmBiasAct(Activation act, std::size_t m, std::size_t n, std::size_t k, co
 
 // Rows of the batch per cache block of GemmGradW: kGemmKC rows of A and G stay in cache (AVX2:
 // L1, AVX-512: L2) while every tile of dW sweeps them; chosen by measurement
-// (docs/performance.md, "Kernel constants").
-#if SIMD_MLP_TARGET_LEVEL >= 3
+// (docs/performance.md, "Kernel constants"). NEON takes AVX2's, untimed.
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
 inline constexpr std::size_t kGemmKC = 256;
 #else
 inline constexpr std::size_t kGemmKC = 128;

@@ -17,8 +17,9 @@ void GemmGradWFmStep(std::size_t m, std::size_t n, std::size_t k, const T* at, s
         const auto w_update = UpdateFor(params, w);
         // Each optimizer fused is a set of tiles of its own, compiled per ISA, and only RMSprop's,
         // the `keras` recipes' optimizer, repaid its compile time, on AVX2 and AVX-512 for float
-        // (docs/performance.md, "Kernel constants"); everything else is the composition.
-        constexpr bool kFused = std::is_same_v<T, float> && SIMD_MLP_TARGET_LEVEL >= 2 &&
+        // (docs/performance.md, "Kernel constants"); everything else is the composition (NEON
+        // too: untimed there, and the fused tiles would double the unit's compile time).
+        constexpr bool kFused = std::is_same_v<T, float> && SIMD_MLP_TARGET_X86_LEVEL >= 2 &&
                                 std::is_same_v<Params, RmspropParams<T>>;
         if constexpr (kFused) {
           GemmGradWFmThen(m, n, k, at, lda, gt, ldg, dw, lddw, db, w_update);

@@ -102,13 +102,13 @@ class RmspropUpdate {
 // 12-bit estimates of SSE and AVX would need two steps: there, divide.
 template <typename T>
 SIMD_MLP_INLINE Vec<T> AdamReciprocal(Vec<T> x) {
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   if constexpr (std::is_same_v<T, float>) {
     const Vec<T> r = _mm512_rcp14_ps(x);
     return Fma(r, Fnma(x, r, Vec<T>(T(1))), r);  // r + r·(1 − x·r)
   }
 #endif
-  return Vec<T>(T(1)) / x;
+  return Div(Vec<T>(T(1)), x);
 }
 
 template <typename T>

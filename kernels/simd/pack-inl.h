@@ -25,7 +25,11 @@ SIMD_MLP_INLINE void GemmPackZeroColumns(std::size_t j_begin, std::size_t j_end,
     std::size_t c = c_begin;
     if constexpr (std::is_same_v<T, float>) {
       // As 4-float stores: GCC 12 turned the zero loop into a call to memset per row.
+#if SIMD_MLP_TARGET_NEON
+      for (; c + 4 <= read; c += 4) vst1q_f32(panel_row + c, vdupq_n_f32(0.0f));
+#else
       for (; c + 4 <= read; c += 4) _mm_storeu_ps(panel_row + c, _mm_setzero_ps());
+#endif
     }
     for (; c < read; ++c) panel_row[c] = T(0);
   }
@@ -45,9 +49,24 @@ template <typename T>
   GemmPackZeroColumns(j_begin, j_end, cols > c_begin ? cols : c_begin, read, width, panel);
 }
 
-// Panel rows [j, j + 4), columns [c, c + 4): Wᵀ's 4×4 block through SSE registers.
+// Panel rows [j, j + 4), columns [c, c + 4): Wᵀ's 4×4 block through SSE (NEON) registers.
 SIMD_MLP_INLINE void GemmPackWt4x4(std::size_t j, std::size_t c, const float* w, std::size_t ldw,
                                    std::size_t width, float* panel) {
+#if SIMD_MLP_TARGET_NEON
+  const float32x4_t r0 = vld1q_f32(w + (c + 0) * ldw + j);
+  const float32x4_t r1 = vld1q_f32(w + (c + 1) * ldw + j);
+  const float32x4_t r2 = vld1q_f32(w + (c + 2) * ldw + j);
+  const float32x4_t r3 = vld1q_f32(w + (c + 3) * ldw + j);
+  // Transposed 2×2 blocks of single lanes ([a0 b0 a2 b2], ...), then of lane pairs.
+  const float64x2_t t0 = vreinterpretq_f64_f32(vtrn1q_f32(r0, r1));
+  const float64x2_t t1 = vreinterpretq_f64_f32(vtrn2q_f32(r0, r1));
+  const float64x2_t t2 = vreinterpretq_f64_f32(vtrn1q_f32(r2, r3));
+  const float64x2_t t3 = vreinterpretq_f64_f32(vtrn2q_f32(r2, r3));
+  vst1q_f32(panel + (j + 0) * width + c, vreinterpretq_f32_f64(vtrn1q_f64(t0, t2)));
+  vst1q_f32(panel + (j + 1) * width + c, vreinterpretq_f32_f64(vtrn1q_f64(t1, t3)));
+  vst1q_f32(panel + (j + 2) * width + c, vreinterpretq_f32_f64(vtrn2q_f64(t0, t2)));
+  vst1q_f32(panel + (j + 3) * width + c, vreinterpretq_f32_f64(vtrn2q_f64(t1, t3)));
+#else
   __m128 r0 = _mm_loadu_ps(w + (c + 0) * ldw + j);
   __m128 r1 = _mm_loadu_ps(w + (c + 1) * ldw + j);
   __m128 r2 = _mm_loadu_ps(w + (c + 2) * ldw + j);
@@ -57,18 +76,19 @@ SIMD_MLP_INLINE void GemmPackWt4x4(std::size_t j, std::size_t c, const float* w,
   _mm_storeu_ps(panel + (j + 1) * width + c, r1);
   _mm_storeu_ps(panel + (j + 2) * width + c, r2);
   _mm_storeu_ps(panel + (j + 3) * width + c, r3);
+#endif
 }
 
 // Copies Wᵀ[j0 .. j0+kc) × [p0 .. p0+cols) into panel (kc rows `width` apart, zero from cols to
 // `read`, the lanes of a row the micro-kernel reads: cols ≤ read ≤ width), so the micro-kernel
 // reads Wᵀ rows contiguously and never needs a masked load. For float the bulk moves as 8×8
-// blocks through ymm registers (AVX2, AVX-512), then 4×4 blocks through SSE registers, each
+// blocks through ymm registers (AVX2, AVX-512), then 4×4 blocks through SSE (NEON) registers, each
 // faster than the one after it (docs/performance.md).
 template <typename T>
 SIMD_MLP_INLINE void GemmPackWt(std::size_t kc, std::size_t cols, std::size_t read,
                                 std::size_t width, const T* w, std::size_t ldw, T* panel) {
   std::size_t j0 = 0;
-#if SIMD_MLP_TARGET_LEVEL >= 2
+#if SIMD_MLP_TARGET_X86_LEVEL >= 2
   if constexpr (std::is_same_v<T, float>) {
     // 8×8 blocks through ymm registers: half the shuffles and stores per element of 4×4 blocks.
     for (; j0 + 8 <= kc && cols >= 8; j0 += 8) {

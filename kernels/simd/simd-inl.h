@@ -11,8 +11,6 @@
 #ifndef SIMD_MLP_KERNELS_SIMD_SIMD_INL_H_
 #define SIMD_MLP_KERNELS_SIMD_SIMD_INL_H_
 
-#include <immintrin.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -24,6 +22,12 @@
 #include "kernels/kernels.h"
 #include "kernels/simd/export.h"
 #include "kernels/simd/target.h"
+
+#if SIMD_MLP_TARGET_X86_LEVEL >= 1
+#include <immintrin.h>
+#elif SIMD_MLP_TARGET_NEON
+#include <arm_neon.h>
+#endif
 
 namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 
@@ -42,13 +46,13 @@ inline constexpr std::size_t kLanes = Vec<T>::size;
 // past p[count - 1]: how every kernel handles the tail of a row without assuming padding.
 template <typename T>
 SIMD_MLP_INLINE Vec<T> LoadPartial(const T* p, std::size_t count) {
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   const __mmask16 mask = static_cast<__mmask16>((1u << count) - 1u);
   if constexpr (std::is_same_v<T, float>)
     return _mm512_maskz_loadu_ps(mask, p);
   else
     return _mm512_maskz_loadu_pd(static_cast<__mmask8>(mask), p);
-#elif SIMD_MLP_TARGET_LEVEL == 2
+#elif SIMD_MLP_TARGET_X86_LEVEL == 2
   // Lane i is loaded when the sign bit of index i is set, i.e. when i < count.
   if constexpr (std::is_same_v<T, float>) {
     const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count)),
@@ -58,6 +62,16 @@ SIMD_MLP_INLINE Vec<T> LoadPartial(const T* p, std::size_t count) {
     const __m256i mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x(static_cast<long long>(count)),
                                             _mm256_setr_epi64x(0, 1, 2, 3));
     return _mm256_maskload_pd(p, mask);
+  }
+#elif SIMD_MLP_TARGET_NEON
+  // No masked loads: the low pair and the odd lane by lane-sized loads into a zeroed register.
+  if constexpr (std::is_same_v<T, float>) {
+    const float32x2_t zero = vdup_n_f32(0.0f);
+    if (count < 2) return vcombine_f32(count == 1 ? vld1_lane_f32(p, zero, 0) : zero, zero);
+    return vcombine_f32(vld1_f32(p), count == 3 ? vld1_lane_f32(p + 2, zero, 0) : zero);
+  } else {
+    const float64x2_t zero = vdupq_n_f64(0.0);
+    return count == 1 ? vld1q_lane_f64(p, zero, 0) : zero;
   }
 #else
   alignas(64) T lanes[kLanes<T>] = {};
@@ -69,13 +83,13 @@ SIMD_MLP_INLINE Vec<T> LoadPartial(const T* p, std::size_t count) {
 // Stores the low `count` lanes of v to p[0 .. count), writing nothing else.
 template <typename T>
 SIMD_MLP_INLINE void StorePartial(T* p, std::size_t count, Vec<T> v) {
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   const __mmask16 mask = static_cast<__mmask16>((1u << count) - 1u);
   if constexpr (std::is_same_v<T, float>)
     _mm512_mask_storeu_ps(p, mask, v);
   else
     _mm512_mask_storeu_pd(p, static_cast<__mmask8>(mask), v);
-#elif SIMD_MLP_TARGET_LEVEL == 2
+#elif SIMD_MLP_TARGET_X86_LEVEL == 2
   if constexpr (std::is_same_v<T, float>) {
     const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count)),
                                             _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
@@ -84,6 +98,16 @@ SIMD_MLP_INLINE void StorePartial(T* p, std::size_t count, Vec<T> v) {
     const __m256i mask = _mm256_cmpgt_epi64(_mm256_set1_epi64x(static_cast<long long>(count)),
                                             _mm256_setr_epi64x(0, 1, 2, 3));
     _mm256_maskstore_pd(p, mask, v);
+  }
+#elif SIMD_MLP_TARGET_NEON
+  if constexpr (std::is_same_v<T, float>) {
+    const float32x4_t r = v;
+    if (count >= 2) vst1_f32(p, vget_low_f32(r));
+    if (count == 1) vst1q_lane_f32(p, r, 0);
+    if (count == 3) vst1q_lane_f32(p + 2, r, 2);
+  } else {
+    const float64x2_t r = v;
+    if (count == 1) vst1q_lane_f64(p, r, 0);
   }
 #else
   alignas(64) T lanes[kLanes<T>];
@@ -167,14 +191,20 @@ SIMD_MLP_INLINE void UpdateRows(std::size_t rows, std::size_t cols, const T* x, 
 // the compiler contracts the expression (GCC's default, -ffp-contract=fast; not under
 // -ffp-contract=off, which a project embedding the kernels may well use), and its −x·y + z first
 // computes −x as 0 − x, an operation the compiler may not drop (signed zeros). So the AVX-512
-// build calls the instructions, and every kernel uses these three.
+// build calls the instructions, and every kernel uses these three. NEON too: xsimd's fnma is the
+// generic −x·y + z there, which -std=c++17 (ISO mode: -ffp-contract=off) leaves unfused.
 template <typename T>
 SIMD_MLP_INLINE Vec<T> Fma(Vec<T> x, Vec<T> y, Vec<T> z) {
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   if constexpr (std::is_same_v<T, float>)
     return _mm512_fmadd_ps(x, y, z);
   else
     return _mm512_fmadd_pd(x, y, z);
+#elif SIMD_MLP_TARGET_NEON
+  if constexpr (std::is_same_v<T, float>)
+    return vfmaq_f32(z, x, y);
+  else
+    return vfmaq_f64(z, x, y);
 #else
   return xsimd::fma(x, y, z);
 #endif
@@ -182,11 +212,16 @@ SIMD_MLP_INLINE Vec<T> Fma(Vec<T> x, Vec<T> y, Vec<T> z) {
 
 template <typename T>
 SIMD_MLP_INLINE Vec<T> Fms(Vec<T> x, Vec<T> y, Vec<T> z) {
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   if constexpr (std::is_same_v<T, float>)
     return _mm512_fmsub_ps(x, y, z);
   else
     return _mm512_fmsub_pd(x, y, z);
+#elif SIMD_MLP_TARGET_NEON
+  if constexpr (std::is_same_v<T, float>)
+    return vfmaq_f32(vnegq_f32(z), x, y);
+  else
+    return vfmaq_f64(vnegq_f64(z), x, y);
 #else
   return xsimd::fms(x, y, z);
 #endif
@@ -194,32 +229,58 @@ SIMD_MLP_INLINE Vec<T> Fms(Vec<T> x, Vec<T> y, Vec<T> z) {
 
 template <typename T>
 SIMD_MLP_INLINE Vec<T> Fnma(Vec<T> x, Vec<T> y, Vec<T> z) {
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   if constexpr (std::is_same_v<T, float>)
     return _mm512_fnmadd_ps(x, y, z);
   else
     return _mm512_fnmadd_pd(x, y, z);
+#elif SIMD_MLP_TARGET_NEON
+  if constexpr (std::is_same_v<T, float>)
+    return vfmsq_f32(z, x, y);
+  else
+    return vfmsq_f64(z, x, y);
 #else
   return xsimd::fnma(x, y, z);
 #endif
+}
+
+// x / y and √x, correctly rounded as IEEE requires (and every x86 ISA does). On NEON, xsimd
+// 8.1.0's float division and square root are reciprocal estimates refined by Newton steps (ARMv7
+// had no vector divide), an ULP or more off, and its square root of +inf is NaN; AArch64 has both
+// instructions, so these call them. Every kernel divides and takes roots through these two.
+template <typename T>
+SIMD_MLP_INLINE Vec<T> Div(Vec<T> x, Vec<T> y) {
+#if SIMD_MLP_TARGET_NEON
+  if constexpr (std::is_same_v<T, float>) return vdivq_f32(x, y);
+#endif
+  return x / y;
+}
+
+template <typename T>
+SIMD_MLP_INLINE Vec<T> Sqrt(Vec<T> x) {
+#if SIMD_MLP_TARGET_NEON
+  if constexpr (std::is_same_v<T, float>) return vsqrtq_f32(x);
+#endif
+  return xsimd::sqrt(x);
 }
 
 // 2/√x for float, to within 2 ULP: AVX-512's 14-bit estimate r refined by one Newton step, which
 // is ½·r·(3 − x·r²) (the error squares: 2^-28 before the final rounding), is several times
 // cheaper than a square root and a divide, which bound the RMSprop update's throughput. The ½ is
 // left to the caller, who folds it into a constant (an exact scaling): one operation fewer. The
-// 12-bit estimates of SSE and AVX would need two steps and gain little: there, divide.
+// 12-bit estimates of SSE and AVX would need two steps and gain little, NEON's 8-bit one three:
+// there, divide.
 SIMD_MLP_INLINE Vec<float> TwiceReciprocalSqrt(Vec<float> x) {
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   const Vec<float> r = _mm512_rsqrt14_ps(x);
   return r * Fnma(x, r * r, Vec<float>(3.0f));  // r·(3 − x·r²)
 #else
-  return Vec<float>(2.0f) / xsimd::sqrt(x);
+  return Div(Vec<float>(2.0f), Sqrt(x));
 #endif
 }
 
 SIMD_MLP_INLINE Vec<double> TwiceReciprocalSqrt(Vec<double> x) {
-  return Vec<double>(2.0) / xsimd::sqrt(x);
+  return Div(Vec<double>(2.0), Sqrt(x));
 }
 
 // Kernels that SIMD_MLP_EXPORT has exported from this unit.

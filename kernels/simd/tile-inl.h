@@ -26,12 +26,20 @@ namespace simd_mlp::kernels::SIMD_MLP_TARGET {
 // ISA's size keeps the accumulators, the row vectors and a broadcast in its registers (AVX-512:
 // 24 + 4 + 1 of 32, libxsmm's tile for these shapes; AVX2: 12 + 1 + 3 of 16); chosen by
 // measurement (docs/performance.md, "Kernel constants").
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
 inline constexpr int kGemmMR = 6;
 inline constexpr int kGemmSlots = 4;
-#elif SIMD_MLP_TARGET_LEVEL == 2
+#elif SIMD_MLP_TARGET_X86_LEVEL == 2
 inline constexpr int kGemmMR = 3;
 inline constexpr int kGemmSlots = 4;
+#elif SIMD_MLP_TARGET_NEON
+// NEON, 32 registers of 4 floats, chosen by register count and shape, not timed (no ARM hardware
+// here): 4 × 5 is 20 accumulators, 5 row vectors and 4 broadcasts, 29 registers. A broadcast
+// needs a register here (AVX-512 folds it into the FMA's memory operand): 6 × 4 would need 34,
+// 5 × 5 35, which g++ 12 spills to the stack every step. The MLP's 100 columns are 25 vectors,
+// five blocks of exactly 5, and its batches (multiples of 4 but 1) whole blocks of 4 rows.
+inline constexpr int kGemmMR = 4;
+inline constexpr int kGemmSlots = 5;
 #else
 inline constexpr int kGemmMR = 4;
 inline constexpr int kGemmSlots = 2;
@@ -47,9 +55,10 @@ inline constexpr bool kGemmCompact = std::is_same_v<T, double>;
 // How a column block ends: on a whole vector, a masked whole vector, or a half-width register.
 enum class GemmTail { kNone, kMasked, kHalf };
 
-// The half-width register (AVX-512: ymm; AVX2: xmm). SSE2 has no narrower vector; its tails are
-// masked whole vectors.
-inline constexpr bool kGemmHasHalf = SIMD_MLP_TARGET_LEVEL >= 2;
+// The half-width register (AVX-512: ymm; AVX2: xmm). SSE2 has no narrower vector; NEON's (64-bit)
+// would serve no tail of the MLP (100 columns are whole vectors); their tails are masked whole
+// vectors.
+inline constexpr bool kGemmHasHalf = SIMD_MLP_TARGET_X86_LEVEL >= 2;
 template <typename T>
 inline constexpr std::size_t kHalfLanes = kLanes<T> / 2;
 // A trait, not std::conditional_t: passing __m256 as a template argument drops its attributes.
@@ -57,7 +66,7 @@ template <typename T>
 struct GemmHalfRegister {
   using type = typename Vec<T>::register_type;
 };
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
 template <>
 struct GemmHalfRegister<float> {
   using type = __m256;
@@ -66,7 +75,7 @@ template <>
 struct GemmHalfRegister<double> {
   using type = __m256d;
 };
-#elif SIMD_MLP_TARGET_LEVEL == 2
+#elif SIMD_MLP_TARGET_X86_LEVEL == 2
 template <>
 struct GemmHalfRegister<float> {
   using type = __m128;
@@ -79,11 +88,11 @@ struct GemmHalfRegister<double> {
 template <typename T>
 using GemmHalf = typename GemmHalfRegister<T>::type;
 
-#if SIMD_MLP_TARGET_LEVEL >= 2
+#if SIMD_MLP_TARGET_X86_LEVEL >= 2
 template <typename T>
 SIMD_MLP_INLINE GemmHalf<T> GemmHalfLow(Vec<T> v) {
   typename Vec<T>::register_type r = v;
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   if constexpr (std::is_same_v<T, float>)
     return _mm512_castps512_ps256(r);
   else
@@ -99,7 +108,7 @@ SIMD_MLP_INLINE GemmHalf<T> GemmHalfLow(Vec<T> v) {
 // The upper half is zeroed, not left undefined: an epilogue runs the activation on all lanes.
 template <typename T>
 SIMD_MLP_INLINE Vec<T> GemmHalfWiden(GemmHalf<T> h) {
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   if constexpr (std::is_same_v<T, float>)
     return _mm512_zextps256_ps512(h);
   else
@@ -114,7 +123,7 @@ SIMD_MLP_INLINE Vec<T> GemmHalfWiden(GemmHalf<T> h) {
 
 template <typename T>
 SIMD_MLP_INLINE GemmHalf<T> GemmHalfFma(GemmHalf<T> a, GemmHalf<T> b, GemmHalf<T> c) {
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   if constexpr (std::is_same_v<T, float>)
     return _mm256_fmadd_ps(a, b, c);
   else
@@ -130,7 +139,7 @@ SIMD_MLP_INLINE GemmHalf<T> GemmHalfFma(GemmHalf<T> a, GemmHalf<T> b, GemmHalf<T
 // count ≤ kHalfLanes elements into the low lanes, zeros above; nothing past p[count − 1] is read.
 template <typename T>
 SIMD_MLP_INLINE GemmHalf<T> GemmHalfLoad(const T* p, std::size_t count) {
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   const __mmask8 mask = static_cast<__mmask8>((1u << count) - 1u);
   if constexpr (std::is_same_v<T, float>)
     return _mm256_maskz_loadu_ps(mask, p);
@@ -151,7 +160,7 @@ SIMD_MLP_INLINE GemmHalf<T> GemmHalfLoad(const T* p, std::size_t count) {
 
 template <typename T>
 SIMD_MLP_INLINE GemmHalf<T> GemmHalfLoadWhole(const T* p) {
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   if constexpr (std::is_same_v<T, float>)
     return _mm256_loadu_ps(p);
   else
@@ -164,7 +173,8 @@ SIMD_MLP_INLINE GemmHalf<T> GemmHalfLoadWhole(const T* p) {
 #endif
 }
 #else
-// Declared only: the tiles name these in branches that SSE2 (no kHalf tails) never instantiates.
+// Declared only: the tiles name these in branches that SSE2 and NEON (no kHalf tails) never
+// instantiate.
 template <typename T>
 GemmHalf<T> GemmHalfLow(Vec<T> v);
 template <typename T>
@@ -175,7 +185,7 @@ template <typename T>
 GemmHalf<T> GemmHalfLoad(const T* p, std::size_t count);
 template <typename T>
 GemmHalf<T> GemmHalfLoadWhole(const T* p);
-#endif  // SIMD_MLP_TARGET_LEVEL >= 2
+#endif  // SIMD_MLP_TARGET_X86_LEVEL >= 2
 
 template <typename T, int MR, int NV, GemmTail kTail>
 struct GemmTile {
@@ -240,7 +250,7 @@ SIMD_MLP_INLINE void GemmAccumulate(GemmTile<T, MR, NV, kTail>& tile, std::size_
   // AVX-512: four steps per loop iteration, as libxsmm's generated loops, a quarter of the loop's
   // counter and pointer updates; on AVX2 the same unrolling ran up to 1.4× slower
   // (docs/performance.md, "Kernel constants"). The sums keep their order either way.
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
 #pragma GCC unroll 4
 #endif
   for (std::size_t p = 0; p < kc; ++p) {

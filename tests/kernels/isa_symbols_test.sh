@@ -12,8 +12,10 @@
 #  - DW.ref.__gxx_personality_v0, a pointer to the C++ runtime's exception personality routine
 #    (data, identical in every object).
 set -euo pipefail
-(($# >= 9)) || { echo "FAIL: want the 9 per-ISA archives, got: $*" >&2; exit 1; }
+(($# >= 3)) || { echo "FAIL: want the per-ISA archives, got: $*" >&2; exit 1; }
 fail=0
+declare -A archives  # per ISA: its archives seen, which must be all three
+
 for lib in "$@"; do
   [[ -f $lib ]] || { echo "FAIL: no archive at $lib" >&2; exit 1; }
   unit=$(basename "$lib"); unit=${unit#libsimd_}; unit=${unit%%.*}  # avx512_float, avx512, ...
@@ -27,8 +29,10 @@ for lib in "$@"; do
     sse2) arch='xsimd::sse2' ;;
     avx2) arch='xsimd::fma3<xsimd::avx2>' ;;
     avx512) arch='xsimd::avx512bw' ;;
+    neon) arch='xsimd::neon64' ;;
     *) echo "FAIL: unknown target $target" >&2; exit 1 ;;
   esac
+  archives[$target]+=" $ns/$unit"
   symbols=$(nm --defined-only --extern-only "$lib" | awk 'NF >= 3 { print $3 }')
   total=$(printf '%s\n' "$symbols" | grep -c . || true)
   # The exported kernels guarantee there is something to check.
@@ -59,5 +63,12 @@ for lib in "$@"; do
       fail=1
     fi
   fi
+done
+# Each ISA of the build: its float and double kernels and its benchmark unit.
+for target in "${!archives[@]}"; do
+  for want in "kernels/${target}_float" "kernels/${target}_double" "bench/$target"; do
+    [[ " ${archives[$target]} " == *" $want "* ]] ||
+      { echo "FAIL: no $want archive among the arguments" >&2; fail=1; }
+  done
 done
 exit $fail

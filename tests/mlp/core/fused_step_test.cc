@@ -62,7 +62,7 @@ OptimizerStep<float> StepOf(int optimizer, std::int64_t t) {
 // supports and every optimizer; check(fused, unfused, fused loss, loss, t, where) after each.
 template <typename Check>
 void ForStepsAgainstUnfused(std::initializer_list<std::size_t> batches, Check check) {
-  for (Isa isa : {Isa::kRef, Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512}) {
+  for (Isa isa : kernels::kAllIsas) {
     if (!kernels::CpuSupports(isa)) continue;
     for (std::size_t m : batches) {
       for (int optimizer = 0; optimizer < 5; ++optimizer) {

@@ -400,7 +400,7 @@ TEST_P(SplitTest, OptimizersFloat) { Optimizers<float>(); }
 TEST_P(SplitTest, OptimizersDouble) { Optimizers<double>(); }
 
 INSTANTIATE_TEST_SUITE_P(Isa, SplitTest,
-                         ::testing::Values(Isa::kRef, Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512),
+                         ::testing::ValuesIn(kernels::kAllIsas),
                          [](const ::testing::TestParamInfo<Isa>& info) {
                            return std::string(kernels::IsaName(info.param));
                          });

@@ -48,7 +48,7 @@ std::string FirstDifference(const Arena<float>& a, const Arena<float>& b) {
 // columns), fewer, and as many; from 272 rows a rank's forward pass runs in pieces. 31, 32 and
 // 112 run feature-major (FeatureMajorPays), the others batch-major.
 TEST(Threads, OneStepIsBitIdenticalOnEveryPoolSize) {
-  for (Isa isa : {Isa::kRef, Isa::kSse2, Isa::kAvx2Fma, Isa::kAvx512}) {
+  for (Isa isa : kernels::kAllIsas) {
     if (!kernels::CpuSupports(isa)) continue;
     const auto& k = kernels::KernelsFor<float>(isa);
     for (std::size_t m : {1, 17, 31, 32, 33, 100, 112, 130, 200, 257, 1000, 1100, 2100}) {
