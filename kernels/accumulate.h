@@ -12,7 +12,7 @@
 // on every ISA (no fusion is possible), so the result is bit-identical across ISAs as well;
 // tests/kernels/accumulate_test.cc asserts equality.
 //
-// ISAs: ref, sse2, avx2 and avx512, for float and double (kernels.h).
+// ISAs: ref, sse2, avx2 and avx512 (x86-64), neon (aarch64), for float and double (kernels.h).
 #ifndef SIMD_MLP_KERNELS_ACCUMULATE_H_
 #define SIMD_MLP_KERNELS_ACCUMULATE_H_
 

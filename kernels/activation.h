@@ -17,7 +17,7 @@
 //
 // Every array has n entries, contiguous; any n ≥ 0, no padding or alignment required.
 // Aliasing: y may equal x; dz may equal g. Any other overlap is undefined.
-// ISAs: ref, sse2, avx2 and avx512, for float and double (kernels.h).
+// ISAs: ref, sse2, avx2 and avx512 (x86-64), neon (aarch64), for float and double (kernels.h).
 #ifndef SIMD_MLP_KERNELS_ACTIVATION_H_
 #define SIMD_MLP_KERNELS_ACTIVATION_H_
 

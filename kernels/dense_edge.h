@@ -28,7 +28,8 @@
 // plus, for tanh, the term of gemm.h: kTanhMaxUlp + 1 units in the last place of the result for
 // float, 4 for double. tests/kernels/dense_edge_test.cc asserts these bounds per element.
 //
-// ISAs: every kernel runs on ref, sse2, avx2 and avx512, for float and double (kernels.h).
+// ISAs: every kernel runs on ref, sse2, avx2 and avx512 (x86-64), neon (aarch64), for float and
+// double (kernels.h).
 #ifndef SIMD_MLP_KERNELS_DENSE_EDGE_H_
 #define SIMD_MLP_KERNELS_DENSE_EDGE_H_
 

@@ -54,7 +54,8 @@
 // tests/kernels/gemm_test.cc and gemm_fm_test.cc assert exactly these bounds per element, on every
 // ISA, float and double.
 //
-// ISAs: every kernel runs on ref, sse2, avx2 and avx512, for float and double (kernels.h).
+// ISAs: every kernel runs on ref, sse2, avx2 and avx512 (x86-64), neon (aarch64), for float and
+// double (kernels.h).
 #ifndef SIMD_MLP_KERNELS_GEMM_H_
 #define SIMD_MLP_KERNELS_GEMM_H_
 

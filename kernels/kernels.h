@@ -29,9 +29,10 @@
 //     within the bounds each header states, not bit for bit.
 //   - Preconditions (sizes, strides ≥ row lengths, no overlap beyond what a header allows) are the
 //     caller's: the kernels do not check them (beyond assert()s in builds without NDEBUG).
-// ISAs (isa.h): every kernel, float and double, on ref (scalar: the specification), sse2, avx2
-// (AVX2 + FMA) and avx512 (AVX-512 F/CD/DQ/BW/VL + FMA), each compiled in its own translation
-// units with its own flags; Kernels<T>() picks the best one this build includes and this CPU
+// ISAs (isa.h): every kernel, float and double, on ref (scalar: the specification), on x86-64
+// sse2, avx2 (AVX2 + FMA) and avx512 (AVX-512 F/CD/DQ/BW/VL + FMA), on aarch64 neon (Advanced
+// SIMD), each compiled in its own translation units with its own flags; Kernels<T>() picks the
+// best one this build includes and this CPU
 // supports, once.
 //
 // To use the kernels, link the whole library (the dispatcher, the references and every ISA's

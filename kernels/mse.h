@@ -19,7 +19,7 @@
 // a sum of m squares in a different order: |L − L_ref| ≤ 2·m·u·L. tests/kernels/mse_test.cc asserts
 // both.
 //
-// ISAs: ref, sse2, avx2 and avx512, for float and double (kernels.h).
+// ISAs: ref, sse2, avx2 and avx512 (x86-64), neon (aarch64), for float and double (kernels.h).
 #ifndef SIMD_MLP_KERNELS_MSE_H_
 #define SIMD_MLP_KERNELS_MSE_H_
 

@@ -35,7 +35,7 @@
 // with p and s the reference's values before and after that update. tests/kernels/optimizer_test.cc
 // asserts exactly this, over several updates, on every ISA.
 //
-// ISAs: ref, sse2, avx2 and avx512, for float and double (kernels.h).
+// ISAs: ref, sse2, avx2 and avx512 (x86-64), neon (aarch64), for float and double (kernels.h).
 //
 // One step as a value, OptimizerStep (which update, its hyper-parameters and, for Adam, t), is
 // what a kernel takes to apply the update in its own epilogue, on a gradient it has just computed

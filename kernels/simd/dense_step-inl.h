@@ -20,7 +20,7 @@ inline constexpr std::size_t kDenseStepM = kDenseStepMaxBatch;
 // there each row is folded to 256 bits and eight are reduced at a time with AVX's horizontal adds.
 template <typename T>
 SIMD_MLP_INLINE Vec<T> SumEachRow(const Vec<T>* rows) {
-#if SIMD_MLP_TARGET_LEVEL >= 3
+#if SIMD_MLP_TARGET_X86_LEVEL >= 3
   if constexpr (std::is_same_v<T, float>) {
     __m256 half[16];
     for (int r = 0; r < 16; ++r) {

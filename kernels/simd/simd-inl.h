@@ -42,7 +42,7 @@ using Vec = xsimd::batch<T, Arch>;
 template <typename T>
 inline constexpr std::size_t kLanes = Vec<T>::size;
 
-// Loads count < kLanes<T> elements into the low lanes and zeros into the rest, reading nothing
+// Loads count ≤ kLanes<T> elements into the low lanes and zeros into the rest, reading nothing
 // past p[count - 1]: how every kernel handles the tail of a row without assuming padding.
 template <typename T>
 SIMD_MLP_INLINE Vec<T> LoadPartial(const T* p, std::size_t count) {
@@ -64,14 +64,24 @@ SIMD_MLP_INLINE Vec<T> LoadPartial(const T* p, std::size_t count) {
     return _mm256_maskload_pd(p, mask);
   }
 #elif SIMD_MLP_TARGET_NEON
-  // No masked loads: the low pair and the odd lane by lane-sized loads into a zeroed register.
+  // No masked loads: a pair and a lane loaded into a zeroed register, as count needs.
   if constexpr (std::is_same_v<T, float>) {
     const float32x2_t zero = vdup_n_f32(0.0f);
-    if (count < 2) return vcombine_f32(count == 1 ? vld1_lane_f32(p, zero, 0) : zero, zero);
-    return vcombine_f32(vld1_f32(p), count == 3 ? vld1_lane_f32(p + 2, zero, 0) : zero);
+    switch (count) {
+      case 0:
+        return vdupq_n_f32(0.0f);
+      case 1:
+        return vcombine_f32(vld1_lane_f32(p, zero, 0), zero);
+      case 2:
+        return vcombine_f32(vld1_f32(p), zero);
+      case 3:
+        return vcombine_f32(vld1_f32(p), vld1_lane_f32(p + 2, zero, 0));
+      default:
+        return vld1q_f32(p);
+    }
   } else {
-    const float64x2_t zero = vdupq_n_f64(0.0);
-    return count == 1 ? vld1q_lane_f64(p, zero, 0) : zero;
+    if (count >= 2) return vld1q_f64(p);
+    return count == 1 ? vld1q_lane_f64(p, vdupq_n_f64(0.0), 0) : vdupq_n_f64(0.0);
   }
 #else
   alignas(64) T lanes[kLanes<T>] = {};
@@ -102,12 +112,20 @@ SIMD_MLP_INLINE void StorePartial(T* p, std::size_t count, Vec<T> v) {
 #elif SIMD_MLP_TARGET_NEON
   if constexpr (std::is_same_v<T, float>) {
     const float32x4_t r = v;
+    if (count >= 4) {
+      vst1q_f32(p, r);
+      return;
+    }
     if (count >= 2) vst1_f32(p, vget_low_f32(r));
     if (count == 1) vst1q_lane_f32(p, r, 0);
     if (count == 3) vst1q_lane_f32(p + 2, r, 2);
   } else {
     const float64x2_t r = v;
-    if (count == 1) vst1q_lane_f64(p, r, 0);
+    if (count >= 2) {
+      vst1q_f64(p, r);
+    } else if (count == 1) {
+      vst1q_lane_f64(p, r, 0);
+    }
   }
 #else
   alignas(64) T lanes[kLanes<T>];

@@ -85,7 +85,7 @@ const TrainFlags& Flags() {
         "it); test_mse, after the epoch; MSEs in y's units. The recipe is applied first; every\n"
         "other flag overrides one part of it. --resume continues a saved run with its own\n"
         "settings (only --epochs, the new total, may change).\n",
-        "SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces the kernels' instruction set.\n"
+        "SIMD_MLP_ISA=ref|sse2|avx2|avx512|neon forces the kernels' instruction set.\n"
         "Outputs (--save, --metrics, --plot) are claimed before training and written atomically;\n"
         "none may be an input (but --save may replace the checkpoint of --resume or --init-from)\n"
         "or another output. A failed or diverged run writes nothing; SIGINT or SIGTERM saves the\n"

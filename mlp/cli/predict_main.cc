@@ -82,7 +82,7 @@ const PredictFlags& Flags() {
         "model was trained in. Prints CSV lines 'x,prediction' (header 'x,prediction'), each\n"
         "prediction with the fewest digits that read back as the same float32. x outside the\n"
         "range the model was trained on is predicted too, with a warning on stderr.\n",
-        "SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces the kernels' instruction set.\n"
+        "SIMD_MLP_ISA=ref|sse2|avx2|avx512|neon forces the kernels' instruction set.\n"
         "--output may not be --model or --input; it is written atomically, only once every\n"
         "prediction is a number (an x too far out to predict is an error). Limits, symlinks and\n"
         "exit statuses: docs/cli.md.\n"};

@@ -12,6 +12,10 @@
 # once, with 2 jobs: the installed library (2) optimized, as users build it; the other two
 # unoptimized, as a consumer's debug build would: they test the wiring, not the speed, and g++
 # compiles the per-ISA units several times faster at -O0.
+# With --aarch64 (tools/ci/aarch64.sh) it builds way 2 for aarch64 instead, with Debian's cross
+# compiler (tools/cmake/aarch64-linux-gnu.toolchain.cmake), and runs the example under qemu-aarch64
+# on the best ISA (neon) and on ref. Ways 1 and 3 are the same wiring whatever the processor, and
+# the aarch64 build of @simd_mlp//kernels is `bazel test --config=aarch64` itself.
 # Prints every step and the example's output; stops at the first failure with a non-zero status.
 set -euo pipefail
 
@@ -19,6 +23,16 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 readonly repo
 readonly example="$repo/examples/kernels_consumer"
 readonly jobs=2
+
+aarch64=false
+case "${1-}" in
+  "") ;;
+  --aarch64) aarch64=true ;;
+  *)
+    echo "consumers.sh: error: unknown option '$1' (usage: tools/ci/consumers.sh [--aarch64])" >&2
+    exit 2
+    ;;
+esac
 
 start=$SECONDS
 step() { printf '\n== consumers.sh [%d s]: %s\n' "$((SECONDS - start))" "$*"; }
@@ -55,6 +69,37 @@ for page in "$repo/README.md" "$repo"/docs/*.md; do
   quoted=$((quoted + 1))
 done
 ((quoted > 0)) || echo "no page quotes it"
+
+if $aarch64; then
+  for tool in aarch64-linux-gnu-g++ qemu-aarch64; do
+    command -v "$tool" >/dev/null || die "$tool not found (tools/setup.sh --aarch64 installs it)"
+  done
+  readonly toolchain="$repo/tools/cmake/aarch64-linux-gnu.toolchain.cmake"
+  step "aarch64: kernels/ cross-built and installed to a prefix, then find_package(simd_mlp_kernels)"
+  cmake -S "$repo/kernels" -B "$tmp/kernels" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
+    -DCMAKE_BUILD_TYPE=Release
+  cmake --build "$tmp/kernels" -j "$jobs"
+  cmake --install "$tmp/kernels" --prefix "$tmp/prefix"
+  cmake -S "$example" -B "$tmp/find_package" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
+    -DCMAKE_PREFIX_PATH="$tmp/prefix"
+  cmake --build "$tmp/find_package" -j "$jobs"
+  file "$tmp/find_package/dense_layer"
+  qemu-aarch64 "$tmp/find_package/dense_layer"
+  SIMD_MLP_ISA=ref qemu-aarch64 "$tmp/find_package/dense_layer"
+
+  step "aarch64 (same prefix): pkg-config simd_mlp_kernels, compiled with aarch64-linux-gnu-g++"
+  pc_file=$(find "$tmp/prefix" -name simd_mlp_kernels.pc)
+  [[ -n "$pc_file" ]] || die "cmake --install wrote no simd_mlp_kernels.pc under $tmp/prefix"
+  pc_flags=$(PKG_CONFIG_PATH=$(dirname "$pc_file") pkg-config --cflags --libs simd_mlp_kernels)
+  echo "pkg-config --cflags --libs simd_mlp_kernels: $pc_flags"
+  # shellcheck disable=SC2086  # pc_flags is a list of flags
+  aarch64-linux-gnu-g++ -std=c++17 -O2 -Wall -Wextra "$example/dense_layer.cc" $pc_flags \
+    -o "$tmp/pkg_config_dense_layer"
+  qemu-aarch64 "$tmp/pkg_config_dense_layer"
+
+  step "the aarch64 consumers built and passed under qemu-aarch64"
+  exit 0
+fi
 
 step "1/3 Bazel: @simd_mlp//kernels through local_repository"
 (
