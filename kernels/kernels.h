@@ -32,8 +32,7 @@
 // ISAs (isa.h): every kernel, float and double, on ref (scalar: the specification), on x86-64
 // sse2, avx2 (AVX2 + FMA) and avx512 (AVX-512 F/CD/DQ/BW/VL + FMA), on aarch64 neon (Advanced
 // SIMD), each compiled in its own translation units with its own flags; Kernels<T>() picks the
-// best one this build includes and this CPU
-// supports, once.
+// best one this build includes and this CPU supports, once.
 //
 // To use the kernels, link the whole library (the dispatcher, the references and every ISA's
 // units): Bazel @simd_mlp//kernels, CMake simd_mlp::kernels, pkg-config simd_mlp_kernels (see
