@@ -45,7 +45,8 @@ inline const char* ActivationName(Activation act) {
 // Worst error of the optimized float tanh, in units in the last place of the result, against
 // tanh correctly rounded to float, over all finite inputs. Measured exhaustively (all 1.09e9
 // positive floats below 10; the function is odd and exactly ±1 beyond): 2 ULP on avx2 and avx512
-// (on 0.06 % of inputs), 1 ULP on sse2. Why 2: with FMA the kernel is E/(E + 2), E = expm1(2a)
+// (on 0.06 % of inputs), 1 ULP on sse2; neon, the same FMA form, 2 ULP over the strided sweep
+// under qemu. Why 2: with FMA the kernel is E/(E + 2), E = expm1(2a)
 // (kernels/simd/activation_vec-inl.h), whose three roundings can add up; the two-piece form it
 // replaced held 1 ULP but cost more, and tanh runs in every hidden layer's forward epilogue
 // (docs/performance.md, "Kernel constants"). Without FMA the expm1 form reaches 3 ULP, so sse2

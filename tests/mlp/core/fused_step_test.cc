@@ -117,7 +117,9 @@ TEST(FusedStep, OnePassStepMatchesGradientThenUpdateToRounding) {
   const Arena<float> zero;  // a fixture's grads() before any step
   ForStepsAgainstUnfused({1}, [&zero](StepFixture& fused, StepFixture& unfused, float fused_loss,
                                       float loss, std::int64_t t, const std::string& where) {
-    if (t == 1) EXPECT_EQ(std::memcmp(&fused_loss, &loss, sizeof loss), 0) << where;
+    if (t == 1) {
+      EXPECT_EQ(std::memcmp(&fused_loss, &loss, sizeof loss), 0) << where;
+    }
     EXPECT_NEAR(fused_loss, loss, 1e-5 * std::fabs(loss) + 1e-9) << where;  // loss may be ~0
     EXPECT_LE(RelativeDifference(fused.model.params(), unfused.model.params()), 1e-5) << where;
     EXPECT_LE(RelativeDifference(fused.state1, unfused.state1), 1e-5) << where;
