@@ -256,6 +256,17 @@ expect_error 2 "--lr=1e-50 is below float's smallest normal number" "$train" --l
 expect_error 2 "--lr=1e+300 is beyond float's range" "$train" --lr=1e300
 
 begin signals
+# after_epoch FILE PID N: waits until PID's output FILE shows epoch N finished (a line each,
+# flushed), however slow the machine (an emulator's epoch takes far longer than a CPU's).
+after_epoch() {
+  local i
+  for i in $(seq 1 3000); do
+    grep -qE "^ +$3 +[0-9]" "$1" && return 0
+    kill -0 "$2" 2>/dev/null || { fail "the run ended before epoch $3: $(cat "$1")"; return 1; }
+    sleep 0.1
+  done
+  fail "epoch $3 did not finish in 300 s"
+}
 # stopped SIGNAL STATUS: a run stopped by SIGNAL saves its last completed epoch, ends its metrics
 # on a whole line, says so in one line and exits STATUS.
 stopped() {
@@ -264,10 +275,10 @@ stopped() {
   # Job control on, so that the background job does not start with SIGINT ignored, as a
   # non-interactive shell's background jobs otherwise do (a terminal's Ctrl-C reaches it then).
   set -m
-  "$train" --epochs=100000 --batch=1000 --save=sig.npz --metrics=sig.jsonl >/dev/null 2>sig.err &
+  "$train" --epochs=100000 --batch=1000 --save=sig.npz --metrics=sig.jsonl >sig.out 2>sig.err &
   pid=$!
   set +m
-  sleep 2
+  after_epoch sig.out $pid 1
   kill -"$signal" $pid
   status=0
   wait $pid || status=$?
@@ -288,10 +299,10 @@ stopped TERM 143
 rm -f sig.npz sig.jsonl
 set -m
 "$train" --recipe=keras --epochs=100000 --batch=4000 --validation-split=0.25 --patience=100000 \
-  --save=sig.npz --metrics=sig.jsonl >/dev/null 2>sig.err &
+  --save=sig.npz --metrics=sig.jsonl >sig.out 2>sig.err &
 pid=$!
 set +m
-sleep 2
+after_epoch sig.out $pid 3
 kill -INT $pid
 wait $pid
 best=$(/usr/bin/python3 -c '
