@@ -20,7 +20,7 @@ step "bazel test --config=aarch64 //... (under qemu-aarch64)"
 bazel test --config=aarch64 //... --test_output=errors
 
 step "bazel run --config=aarch64 //bench: one short benchmark"
-bazel run --config=aarch64 //bench -- --benchmark_filter='^fma_peak/neon$' \
+bazel run --config=aarch64 //bench -- --table --benchmark_filter='^fma_peak/neon$' \
   --benchmark_min_time=0.01
 
 step "tools/ci/consumers.sh --aarch64"
