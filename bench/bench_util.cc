@@ -24,11 +24,11 @@ const BenchTargetTable& BenchTargetFor(kernels::Isa isa) {
   switch (isa) {
 // Only the ISAs this build compiled have a table to link (the others' belong to another
 // architecture or were left out).
-#define SIMD_MLP_ISA(enumerator, name)                                 \
-  case kernels::Isa::enumerator:                                       \
+#define SIMD_MLP_ISA(enumerator, name)                                     \
+  case kernels::Isa::enumerator:                                           \
     if constexpr (kernels::compiled::Includes(kernels::Isa::enumerator)) { \
-      return name::Table();                                            \
-    }                                                                  \
+      return name::Table();                                                \
+    }                                                                      \
     break;
 #include "kernels/isa_list.inc"
 #undef SIMD_MLP_ISA

@@ -1,7 +1,7 @@
 // y += x over flat arrays: the reduction step of a sum computed in parts. The trainer sums its
 // weight gradients over blocks of the batch, each block's on one thread, and adds the blocks'
-// gradients in block order with this kernel (mlp/core/model.cc), so the sum's order never depends on the
-// number of threads.
+// gradients in block order with this kernel (mlp/core/model.cc), so the sum's order never depends
+// on the number of threads.
 //
 //   Accumulate(n, x, y)   y[i] = y[i] + x[i] for i < n
 //

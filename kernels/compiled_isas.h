@@ -1,6 +1,7 @@
 // The ISAs this build of the library compiled, for the dispatcher's own units (isa.cc,
-// kernels.cc) and the benchmarks' per-ISA tables (bench/bench_util.cc): the build names them in -DSIMD_MLP_KERNELS_ISAS=sse2,avx2,avx512 (kernels/BUILD:
-// every ISA of the target's architecture; kernels/CMakeLists.txt: its SIMD_MLP_KERNELS_ISAS).
+// kernels.cc) and the benchmarks' per-ISA tables (bench/bench_util.cc): the build names them in
+// -DSIMD_MLP_KERNELS_ISAS=sse2,avx2,avx512 (kernels/BUILD: every ISA of the target's
+// architecture; kernels/CMakeLists.txt: its SIMD_MLP_KERNELS_ISAS).
 // Not a public header: consumers ask IsaCompiled (isa.h).
 #ifndef SIMD_MLP_KERNELS_COMPILED_ISAS_H_
 #define SIMD_MLP_KERNELS_COMPILED_ISAS_H_

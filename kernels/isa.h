@@ -29,8 +29,8 @@ inline constexpr Isa kAllIsas[] = {
 #undef SIMD_MLP_ISA
 };
 
-// "ref", "sse2", "avx2", "avx512", "neon": the spelling SIMD_MLP_ISA takes, and the last part of every
-// kernel's name (f32_gemm_bias_act__avx512), so --gtest_filter='*__avx512*' and
+// "ref", "sse2", "avx2", "avx512", "neon": the spelling SIMD_MLP_ISA takes, and the last part of
+// every kernel's name (f32_gemm_bias_act__avx512), so --gtest_filter='*__avx512*' and
 // --benchmark_filter='__avx2/' select one ISA.
 constexpr const char* IsaName(Isa isa) {
   constexpr const char* kNames[] = {

@@ -34,7 +34,7 @@ readonly PACKAGES=(
 readonly AARCH64_PACKAGES=(
   g++-aarch64-linux-gnu
   qemu-user
-  qemu-user-binfmt          # the binfmt_misc entry that lets the tests' scripts run aarch64 programs
+  qemu-user-binfmt          # the binfmt_misc entry that lets test scripts run aarch64 programs
   libc6:arm64               # the dynamic loader and C library the programs run on under qemu
   libstdc++6:arm64
   libxsimd-dev:arm64        # CMake's find_package(xsimd) for aarch64 (same headers as the host's)
@@ -61,7 +61,8 @@ install_missing_packages "${PACKAGES[@]}"
 $aarch64 || exit 0
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-  [[ $(id -u) -eq 0 ]] || die "the arm64 packages need Debian multiarch; run as root, or: sudo dpkg --add-architecture arm64"
+  [[ $(id -u) -eq 0 ]] ||
+    die "the arm64 packages need Debian multiarch; run as root, or: sudo dpkg --add-architecture arm64"
   log "dpkg --add-architecture arm64"
   dpkg --add-architecture arm64
 fi
@@ -72,7 +73,8 @@ install_missing_packages "${AARCH64_PACKAGES[@]}"
 # systemd (containers, CI VMs) never run. The entry lasts until reboot, hence the check each time.
 readonly BINFMT=/proc/sys/fs/binfmt_misc
 if [[ ! -e $BINFMT/qemu-aarch64 ]]; then
-  [[ $(id -u) -eq 0 ]] || die "aarch64 programs are not registered with binfmt_misc; run as root, or: sudo systemctl restart systemd-binfmt"
+  [[ $(id -u) -eq 0 ]] || die "aarch64 programs are not registered with binfmt_misc; run as root," \
+    "or: sudo systemctl restart systemd-binfmt"
   if [[ ! -e $BINFMT/register ]]; then
     mount -t binfmt_misc binfmt_misc "$BINFMT" || die "cannot mount binfmt_misc on $BINFMT"
   fi
@@ -80,5 +82,7 @@ if [[ ! -e $BINFMT/qemu-aarch64 ]]; then
   cat /usr/lib/binfmt.d/qemu-aarch64.conf >"$BINFMT/register" ||
     die "binfmt_misc refused /usr/lib/binfmt.d/qemu-aarch64.conf"
 fi
-grep -qx enabled "$BINFMT/qemu-aarch64" || die "the binfmt_misc entry qemu-aarch64 is disabled: echo 1 >$BINFMT/qemu-aarch64"
-log "aarch64 cross build ready: $(aarch64-linux-gnu-g++ --version | head -n 1), $(qemu-aarch64 --version | head -n 1)"
+grep -qx enabled "$BINFMT/qemu-aarch64" ||
+  die "the binfmt_misc entry qemu-aarch64 is disabled: echo 1 >$BINFMT/qemu-aarch64"
+log "aarch64 cross build ready: $(aarch64-linux-gnu-g++ --version | head -n 1)," \
+  "$(qemu-aarch64 --version | head -n 1)"

@@ -4,7 +4,7 @@
 // 32. The rows of W and C lie 112 floats apart, to show the leading-dimension arguments (the
 // kernels need no padding). Prints the ISA the kernels dispatched to and the largest difference
 // from the reference, as a fraction of the bound kernels/gemm.h documents; exits with status 1 if
-// any element exceeds that bound. SIMD_MLP_ISA=ref|sse2|avx2|avx512 forces an ISA.
+// any element exceeds that bound. SIMD_MLP_ISA=ref|sse2|avx2|avx512|neon forces an ISA.
 #include <cmath>
 #include <cstddef>
 #include <cstdio>

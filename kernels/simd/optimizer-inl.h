@@ -129,7 +129,7 @@ class AdamUpdate {
     const Vec<T> mean_sq = MeanSquare(one_minus_beta2_, LoadN(v_ + i, c), grad);
     StoreN(m_ + i, c, mean);
     StoreN(v_ + i, c, mean_sq);
-    const Vec<T> inv_denom = AdamReciprocal<T>(xsimd::sqrt(mean_sq) + eps_);
+    const Vec<T> inv_denom = AdamReciprocal<T>(Sqrt(mean_sq) + eps_);
     StoreN(p_ + i, c, Fnma(alpha_ * mean, inv_denom, LoadN(p_ + i, c)));
   }
 

@@ -205,12 +205,12 @@ SIMD_MLP_INLINE void UpdateRows(std::size_t rows, std::size_t cols, const T* x, 
 }
 
 // x·y + z, x·y − z and −x·y + z, each rounded once where the ISA has fused multiply-adds (AVX2
-// with FMA, AVX-512). xsimd 8.1 has no AVX-512 form of these: its generic x·y + z is fused only if
-// the compiler contracts the expression (GCC's default, -ffp-contract=fast; not under
+// with FMA, AVX-512, NEON). xsimd 8.1 has no AVX-512 form of these: its generic x·y + z is fused
+// only if the compiler contracts the expression (GCC's default, -ffp-contract=fast; not under
 // -ffp-contract=off, which a project embedding the kernels may well use), and its −x·y + z first
 // computes −x as 0 − x, an operation the compiler may not drop (signed zeros). So the AVX-512
 // build calls the instructions, and every kernel uses these three. NEON too: xsimd's fnma is the
-// generic −x·y + z there, which -std=c++17 (ISO mode: -ffp-contract=off) leaves unfused.
+// generic −x·y + z there, fused only if the compiler contracts it (not under -ffp-contract=off).
 template <typename T>
 SIMD_MLP_INLINE Vec<T> Fma(Vec<T> x, Vec<T> y, Vec<T> z) {
 #if SIMD_MLP_TARGET_X86_LEVEL >= 3

@@ -25,4 +25,5 @@ for file in "$@"; do
   done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$file" || true)
 done
 ((fail == 0)) || exit 1
-echo "PASS: $# files of kernels/ include only kernels/, xsimd, the standard library and SIMD headers"
+echo "PASS: $# files of kernels/ include only kernels/, xsimd, the standard library and" \
+  "SIMD headers"

@@ -75,7 +75,7 @@ if $aarch64; then
     command -v "$tool" >/dev/null || die "$tool not found (tools/setup.sh --aarch64 installs it)"
   done
   readonly toolchain="$repo/tools/cmake/aarch64-linux-gnu.toolchain.cmake"
-  step "aarch64: kernels/ cross-built and installed to a prefix, then find_package(simd_mlp_kernels)"
+  step "aarch64: kernels/ cross-built, installed to a prefix, then find_package(simd_mlp_kernels)"
   cmake -S "$repo/kernels" -B "$tmp/kernels" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
     -DCMAKE_BUILD_TYPE=Release
   cmake --build "$tmp/kernels" -j "$jobs"
@@ -83,7 +83,8 @@ if $aarch64; then
   cmake -S "$example" -B "$tmp/find_package" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
     -DCMAKE_PREFIX_PATH="$tmp/prefix"
   cmake --build "$tmp/find_package" -j "$jobs"
-  file "$tmp/find_package/dense_layer"
+  aarch64-linux-gnu-readelf -h "$tmp/find_package/dense_layer" | grep -q 'Machine: *AArch64' ||
+    die "$tmp/find_package/dense_layer is not an aarch64 program"
   qemu-aarch64 "$tmp/find_package/dense_layer"
   SIMD_MLP_ISA=ref qemu-aarch64 "$tmp/find_package/dense_layer"
 

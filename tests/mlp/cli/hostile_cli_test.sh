@@ -272,6 +272,7 @@ after_epoch() {
 stopped() {
   local signal=$1 want=$2 pid epochs
   rm -f sig.npz sig.jsonl
+  : >sig.out  # emptied before the run starts, so that no earlier run's epochs are read as its own
   # Job control on, so that the background job does not start with SIGINT ignored, as a
   # non-interactive shell's background jobs otherwise do (a terminal's Ctrl-C reaches it then).
   set -m
@@ -297,6 +298,7 @@ stopped TERM 143
 # With --patience, the run a signal stops ends as one of that many epochs would: with the best
 # validation epoch so far, whose state it saves.
 rm -f sig.npz sig.jsonl
+: >sig.out
 set -m
 "$train" --recipe=keras --epochs=100000 --batch=4000 --validation-split=0.25 --patience=100000 \
   --save=sig.npz --metrics=sig.jsonl >sig.out 2>sig.err &

@@ -73,10 +73,11 @@ if command -v script >/dev/null; then
   # N, at most a tenth of the epochs), and the last epoch's line whatever N is.
   tty_out=$(script -qec "$train --recipe=keras --epochs=40 --batch=8000" /dev/null </dev/null |
     tr -d '\r' | sed -e 's/^.*\x1b\[K//')
-  rows=$(grep -E '^ +[0-9]+ +[0-9.e+-]+ +[0-9.e+-]+ +[0-9.]+$' <<<"$tty_out")
+  rows=$(grep -E '^ +[0-9]+ +[0-9.e+-]+ +[0-9.e+-]+ +[0-9.]+$' <<<"$tty_out" || true)
   lines=$(grep -c . <<<"$rows")
   # Epochs of half a second (an emulator's) get a line each; those under 250 ms, fewer.
-  median_ms=$(awk '{print $4}' <<<"$rows" | sort -n | awk '{v[NR] = $1} END {printf "%d", v[int((NR + 1) / 2)]}')
+  median_ms=$(awk '{print $4}' <<<"$rows" | sort -n |
+    awk '{v[NR] = $1} END {printf "%d", v[int((NR + 1) / 2)]}')
   if ((median_ms < 250)); then
     ((lines >= 2 && lines < 40)) || fail "40 epochs on a terminal printed $lines lines: $tty_out"
   fi

@@ -399,8 +399,7 @@ TEST_P(SplitTest, AccumulateDouble) { AccumulateInSlabs<double>(); }
 TEST_P(SplitTest, OptimizersFloat) { Optimizers<float>(); }
 TEST_P(SplitTest, OptimizersDouble) { Optimizers<double>(); }
 
-INSTANTIATE_TEST_SUITE_P(Isa, SplitTest,
-                         ::testing::ValuesIn(kernels::kAllIsas),
+INSTANTIATE_TEST_SUITE_P(Isa, SplitTest, ::testing::ValuesIn(kernels::kAllIsas),
                          [](const ::testing::TestParamInfo<Isa>& info) {
                            return std::string(kernels::IsaName(info.param));
                          });

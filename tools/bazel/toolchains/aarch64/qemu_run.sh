@@ -18,5 +18,5 @@ if [[ $header == " 127 69 76 70 2 1 "*" 183 0 " ]]; then
   exec qemu-aarch64 "$@"
 fi
 [[ $(cat /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null) == enabled* ]] ||
-  die "$1 is a script, and the aarch64 programs it runs need qemu-aarch64 registered with binfmt_misc"
+  die "$1 is a script, and the aarch64 programs it runs need qemu-aarch64 in binfmt_misc"
 exec "$@"
