@@ -129,8 +129,8 @@ void SetEpochCounters(benchmark::State& state, double wall_seconds) {
 }
 
 // The batches whose one-thread epoch/ours also reports floor_frac: those whose memory floor is
-// near or above the arithmetic one (at B = 8 the two are alike on the Xeon of
-// docs/performance.md; from B = 32 the FLOPs bound a step).
+// near or above the arithmetic one (at B = 8 the two are alike; from B = 32 the FLOPs bound a
+// step: docs/performance.md, "The floor of a step").
 constexpr std::size_t kFloorFracMaxBatch = 8;
 
 // The memory floor of a step (above) over arenas of its own, on the machine's best ISA.

@@ -123,7 +123,7 @@ inline constexpr int kEdgeNV = 7;
 #elif SIMD_MLP_TARGET_NEON
 // 10 accumulators, 5 row vectors and 2 broadcasts of 32 registers: the MLP's 25 column vectors in
 // five passes of 5, each with 10 independent FMA chains, enough for two FMA pipes of 4-cycle
-// latency (Cortex-A76, Neoverse N1). By register count, untimed.
+// latency. By register count, untimed (docs/kernels.md, "aarch64").
 inline constexpr int kEdgeNV = 5;
 #else
 inline constexpr int kEdgeNV = 4;

@@ -248,8 +248,8 @@ SIMD_MLP_INLINE void GemmAccumulate(GemmTile<T, MR, NV, kTail>& tile, std::size_
                                     std::size_t tail_lanes) {
   using Tile = GemmTile<T, MR, NV, kTail>;
   // AVX-512: four steps per loop iteration, as libxsmm's generated loops, a quarter of the loop's
-  // counter and pointer updates; on AVX2 the same unrolling ran up to 1.4× slower
-  // (docs/performance.md, "Kernel constants"). The sums keep their order either way.
+  // counter and pointer updates; on AVX2 the same unrolling measured slower (docs/performance.md,
+  // "Kernel constants"). The sums keep their order either way.
 #if SIMD_MLP_TARGET_X86_LEVEL >= 3
 #pragma GCC unroll 4
 #endif

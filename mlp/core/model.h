@@ -99,10 +99,9 @@ class Workspace {
 };
 
 // The largest batch whose training step is one pass per layer (OnePassStep). dense_backward_step
-// takes up to kernels::kDenseStepMaxBatch samples, but only one sample gains: on the Xeon of
-// docs/performance.md an epoch at B = 1 took 0.94 of the unfused step's time, at B = 8 1.1-1.2
-// (there the unfused products' register tiles reuse each loaded row of W over the batch, and the
-// flat update overlaps them no worse).
+// takes up to kernels::kDenseStepMaxBatch samples, but only one sample gains: at B = 8 the unfused
+// products' register tiles reuse each loaded row of W over the batch, and the flat update overlaps
+// them no worse (docs/performance.md, "The one-pass step").
 inline constexpr std::size_t kOnePassMaxBatch = 1;
 
 // The largest batch that runs feature-major: below 128 samples, where the trainer runs one thread

@@ -7,9 +7,8 @@
 // Tolerance: max |w_onednn − w_ours| ≤ 1e-6 per entry, every tensor, the Eigen test's bound for the
 // same reason: the two differ only in rounding (the summation order of oneDNN's products and bias
 // sums, its tanh against ours, FMA or not), a few ULP per step; every case starts from Glorot
-// weights (|w| < 0.25, 1 ULP ≤ 3e-8) and runs 3 to 54 steps, so the difference stays a few ULP:
-// measured worst 3.0e-7 (plain `oi` weights against our sse2 kernels, B = 1, 48 steps, W2; 1.9e-7
-// with blocked weights), on an Intel Xeon whose oneDNN ran its avx512_core kernels. The check can
+// weights (|w| < 0.25, 1 ULP ≤ 3e-8) and runs 3 to 54 steps, so the difference stays a few ULP
+// (the worst seen: docs/performance.md, "oneDNN baseline"). The check can
 // fail: a 1 % shorter step (lr × 0.99) ends ≥ 1.7e-5 away in every case and is rejected, which
 // each case asserts; and the test of the thread count below fails (2 threads after training) if
 // the trainer does not pin OpenMP to one.
