@@ -17,7 +17,8 @@
 //                            steps of a loop that only moves the bytes a step must move
 //   memory_floor/update_pass the bytes of the unfused optimizer pass alone (below)
 //   rmsprop_in_l1/<isa>      the RMSprop kernel's arithmetic alone (below)
-// The oneDNN benchmarks exist where oneDNN is linked (SIMD_MLP_BENCH_ONEDNN, bench/BUILD: x86-64).
+// The oneDNN benchmarks exist where oneDNN is linked (SIMD_MLP_BENCH_ONEDNN, defined by
+// bench:onednn_mlp, an x86-64 library).
 // All start from the same weights and see the same sample order (the Trainer's own seeded
 // reshuffle, reproduced here with mlp::Rng), and both keep training across iterations. Every
 // batch runs on one thread; the batches from 32 up also on 2 threads and on all cores (the same

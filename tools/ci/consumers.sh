@@ -70,65 +70,59 @@ for page in "$repo/README.md" "$repo"/docs/*.md; do
 done
 ((quoted > 0)) || echo "no page quotes it"
 
+# How the target's programs are built and run: natively, or for aarch64 with the cross compiler
+# and under qemu-aarch64.
+target=native
+cxx=g++
+cmake_target=()
+run=()
 if $aarch64; then
   for tool in aarch64-linux-gnu-g++ qemu-aarch64; do
     command -v "$tool" >/dev/null || die "$tool not found (tools/setup.sh --aarch64 installs it)"
   done
-  readonly toolchain="$repo/tools/cmake/aarch64-linux-gnu.toolchain.cmake"
-  step "aarch64: kernels/ cross-built, installed to a prefix, then find_package(simd_mlp_kernels)"
-  cmake -S "$repo/kernels" -B "$tmp/kernels" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
-    -DCMAKE_BUILD_TYPE=Release
-  cmake --build "$tmp/kernels" -j "$jobs"
-  cmake --install "$tmp/kernels" --prefix "$tmp/prefix"
-  cmake -S "$example" -B "$tmp/find_package" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
-    -DCMAKE_PREFIX_PATH="$tmp/prefix"
-  cmake --build "$tmp/find_package" -j "$jobs"
-  aarch64-linux-gnu-readelf -h "$tmp/find_package/dense_layer" | grep -q 'Machine: *AArch64' ||
-    die "$tmp/find_package/dense_layer is not an aarch64 program"
-  qemu-aarch64 "$tmp/find_package/dense_layer"
-  SIMD_MLP_ISA=ref qemu-aarch64 "$tmp/find_package/dense_layer"
-
-  step "aarch64 (same prefix): pkg-config simd_mlp_kernels, compiled with aarch64-linux-gnu-g++"
-  pc_file=$(find "$tmp/prefix" -name simd_mlp_kernels.pc)
-  [[ -n "$pc_file" ]] || die "cmake --install wrote no simd_mlp_kernels.pc under $tmp/prefix"
-  pc_flags=$(PKG_CONFIG_PATH=$(dirname "$pc_file") pkg-config --cflags --libs simd_mlp_kernels)
-  echo "pkg-config --cflags --libs simd_mlp_kernels: $pc_flags"
-  # shellcheck disable=SC2086  # pc_flags is a list of flags
-  aarch64-linux-gnu-g++ -std=c++17 -O2 -Wall -Wextra "$example/dense_layer.cc" $pc_flags \
-    -o "$tmp/pkg_config_dense_layer"
-  qemu-aarch64 "$tmp/pkg_config_dense_layer"
-
-  step "the aarch64 consumers built and passed under qemu-aarch64"
-  exit 0
+  target=aarch64
+  cxx=aarch64-linux-gnu-g++
+  cmake_target=(-DCMAKE_TOOLCHAIN_FILE="$repo/tools/cmake/aarch64-linux-gnu.toolchain.cmake")
+  run=(qemu-aarch64)
+else
+  step "1/3 Bazel: @simd_mlp//kernels through local_repository"
+  (
+    cd "$example"
+    # --batch: no server outlives the build; --output_base: nothing shared with the parent
+    # workspace's server; .bazelrc there disables downloads.
+    bazel --batch --output_base="$tmp/bazel" test //:dense_layer -c fastbuild --jobs="$jobs" \
+      --test_output=all --nocache_test_results --experimental_convenience_symlinks=ignore
+  )
 fi
 
-step "1/3 Bazel: @simd_mlp//kernels through local_repository"
-(
-  cd "$example"
-  # --batch: no server outlives the build; --output_base: nothing shared with the parent
-  # workspace's server; .bazelrc there disables downloads.
-  bazel --batch --output_base="$tmp/bazel" test //:dense_layer -c fastbuild --jobs="$jobs" \
-    --test_output=all --nocache_test_results --experimental_convenience_symlinks=ignore
-)
-
-step "2/3 CMake: kernels/ installed to a prefix, then find_package(simd_mlp_kernels)"
-cmake -S "$repo/kernels" -B "$tmp/kernels" -DCMAKE_BUILD_TYPE=Release
+step "2/3 CMake, $target: kernels/ installed to a prefix, then find_package(simd_mlp_kernels)"
+cmake -S "$repo/kernels" -B "$tmp/kernels" "${cmake_target[@]}" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$tmp/kernels" -j "$jobs"
 cmake --install "$tmp/kernels" --prefix "$tmp/prefix"
-cmake -S "$example" -B "$tmp/find_package" -DCMAKE_PREFIX_PATH="$tmp/prefix"
+cmake -S "$example" -B "$tmp/find_package" "${cmake_target[@]}" -DCMAKE_PREFIX_PATH="$tmp/prefix"
 cmake --build "$tmp/find_package" -j "$jobs"
-"$tmp/find_package/dense_layer"
+if $aarch64; then
+  aarch64-linux-gnu-readelf -h "$tmp/find_package/dense_layer" | grep -q 'Machine: *AArch64' ||
+    die "$tmp/find_package/dense_layer is not an aarch64 program"
+  SIMD_MLP_ISA=ref "${run[@]}" "$tmp/find_package/dense_layer"
+fi
+"${run[@]}" "$tmp/find_package/dense_layer"
 
 command -v pkg-config >/dev/null || die "pkg-config not found: run tools/setup.sh (pkgconf)"
-step "2/3 (same prefix) pkg-config simd_mlp_kernels"
+step "2/3 (same prefix) pkg-config simd_mlp_kernels, compiled with $cxx"
 pc_file=$(find "$tmp/prefix" -name simd_mlp_kernels.pc)
 [[ -n "$pc_file" ]] || die "cmake --install wrote no simd_mlp_kernels.pc under $tmp/prefix"
 pc_flags=$(PKG_CONFIG_PATH=$(dirname "$pc_file") pkg-config --cflags --libs simd_mlp_kernels)
 echo "pkg-config --cflags --libs simd_mlp_kernels: $pc_flags"
 # shellcheck disable=SC2086  # pc_flags is a list of flags
-g++ -std=c++17 -O2 -Wall -Wextra "$example/dense_layer.cc" $pc_flags \
+"$cxx" -std=c++17 -O2 -Wall -Wextra "$example/dense_layer.cc" $pc_flags \
   -o "$tmp/pkg_config_dense_layer"
-"$tmp/pkg_config_dense_layer"
+"${run[@]}" "$tmp/pkg_config_dense_layer"
+
+if $aarch64; then
+  step "the aarch64 consumers built and passed under qemu-aarch64"
+  exit 0
+fi
 
 step "3/3 CMake: kernels/ built with the example by add_subdirectory, float for sse2 and avx2 alone"
 cmake -S "$example" -B "$tmp/add_subdirectory" -DSIMD_MLP_SOURCE_DIR="$repo" -DCMAKE_BUILD_TYPE=Debug \
