@@ -59,21 +59,25 @@ void DenseStepInputDeltas(Activation act, std::size_t m, std::size_t rows,
   });
 }
 
-// The rows of W, a vector's worth of rows per group (for DenseStepInputDeltas). The m samples'
-// broadcasts and partial sums are fixed-size arrays under fully unrolled loops guarded by i < m,
-// so they stay in registers whatever m is, with one copy of the code for every m.
-template <typename T, bool kInputDeltas, typename Update>
+// The rows of W, a vector's worth of rows per group (for DenseStepInputDeltas). The samples'
+// broadcasts and partial sums are arrays of kMaxM under fully unrolled loops guarded by i < m, so
+// they stay in registers whatever m ≤ kMaxM is; kMaxM = 1 (the trainer's one-pass batch) compiles
+// to a loop with no guards at all.
+template <typename T, bool kInputDeltas, std::size_t kMaxM, typename Update>
 void DenseStepRows(Activation act, std::size_t m, std::size_t n, std::size_t k, const T* a,
                    std::size_t lda, const T* g, std::size_t ldg, T* dx, std::size_t lddx,
-                   const T* w, std::size_t ldw, const Update& update) {
-  alignas(64) Vec<T> parts[kInputDeltas ? kDenseStepM : 1][kLanes<T>];
+                   const T* w, std::size_t ldw, const Update& caller_update) {
+  // A copy the compiler keeps in registers: through the reference, each store to W or its state
+  // might change the update's constants, which it then reloads for every vector.
+  const Update update = caller_update;
+  alignas(64) Vec<T> parts[kInputDeltas ? kMaxM : 1][kLanes<T>];
   for (std::size_t p0 = 0; p0 < k; p0 += kLanes<T>) {
     const std::size_t rows = k - p0 < kLanes<T> ? k - p0 : kLanes<T>;
     for (std::size_t r = 0; r < rows; ++r) {
       const std::size_t p = p0 + r;
-      Vec<T> ap[kDenseStepM], part[kDenseStepM];
+      Vec<T> ap[kMaxM], part[kMaxM];
 #pragma GCC unroll 8
-      for (std::size_t i = 0; i < kDenseStepM; ++i) {
+      for (std::size_t i = 0; i < kMaxM; ++i) {
         ap[i] = Vec<T>(i < m ? a[i * lda + p] : T(0));
         part[i] = Vec<T>(T(0));
       }
@@ -84,7 +88,7 @@ void DenseStepRows(Activation act, std::size_t m, std::size_t n, std::size_t k, 
             // Even and odd samples in two chains: one chain of m FMAs was latency-bound.
             Vec<T> dw[2] = {Vec<T>(T(0)), Vec<T>(T(0))};
 #pragma GCC unroll 8
-            for (std::size_t i = 0; i < kDenseStepM; ++i) {
+            for (std::size_t i = 0; i < kMaxM; ++i) {
               if (i < m) {
                 const Vec<T> gv = LoadN(g + i * ldg + j, c);
                 dw[i % 2] = Fma(ap[i], gv, dw[i % 2]);
@@ -97,7 +101,7 @@ void DenseStepRows(Activation act, std::size_t m, std::size_t n, std::size_t k, 
         // Unrolled and guarded like the loops above: indexing part[] with a run-time i would
         // keep it in memory, a store and a load in every FMA's chain (2.4× slower at B = 1).
 #pragma GCC unroll 8
-        for (std::size_t i = 0; i < kDenseStepM; ++i) {
+        for (std::size_t i = 0; i < kMaxM; ++i) {
           if (i < m) parts[i][r] = part[i];
         }
       }
@@ -145,10 +149,15 @@ void DenseBackwardStep(Activation act, std::size_t m, std::size_t n, std::size_t
         const auto w_update = UpdateFor(params, w);
         if (n == 1 && ldw == 1) {
           DenseStepColumn<T>(act, m, k, a, lda, g, ldg, dx, lddx, w.params, w_update);
-        } else if (dx != nullptr) {
-          DenseStepRows<T, true>(act, m, n, k, a, lda, g, ldg, dx, lddx, w.params, ldw, w_update);
+        } else if (dx == nullptr) {
+          DenseStepRows<T, false, kDenseStepM>(act, m, n, k, a, lda, g, ldg, dx, lddx, w.params,
+                                               ldw, w_update);
+        } else if (m == 1) {
+          DenseStepRows<T, true, 1>(act, m, n, k, a, lda, g, ldg, dx, lddx, w.params, ldw,
+                                    w_update);
         } else {
-          DenseStepRows<T, false>(act, m, n, k, a, lda, g, ldg, dx, lddx, w.params, ldw, w_update);
+          DenseStepRows<T, true, kDenseStepM>(act, m, n, k, a, lda, g, ldg, dx, lddx, w.params,
+                                              ldw, w_update);
         }
         const auto b_update = UpdateFor(params, b);
         ForEachVector<T>(
